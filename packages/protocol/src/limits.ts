@@ -1,0 +1,48 @@
+/**
+ * Every client-visible limit of the wire protocol, in one place, with its unit in its name.
+ * Numbers come from Agora RTM 1.x (see shared/research/rtm-semantics.md §3) and SPEC's decisions.
+ */
+export const Limits = {
+  /** uid and channel id: 1–64 bytes of the RTM character set, never the string "null". */
+  maxIdBytes: 64,
+  /** Text message, or raw bytes + description, in UTF-8 bytes. */
+  maxMessageBytes: 32 * 1024,
+  /** Ids per `queryPeersOnlineStatus` call. */
+  maxQueryPeers: 256,
+  /** Peers one client may be subscribed to, in total and per call. */
+  maxSubscriptions: 512,
+  /** Peer + channel messages per client per window (sliding). */
+  sendRateCount: 180,
+  sendRateWindowMs: 3000,
+  /** `queryPeersOnlineStatus` calls per window. */
+  queryRateCount: 10,
+  queryRateWindowMs: 5000,
+  /** subscribe / unsubscribe / queryPeersBySubscriptionOption calls per window, each. */
+  subscribeRateCount: 10,
+  subscribeRateWindowMs: 5000,
+  /** login and renewToken calls per second (enforced by the SDK, as in the web SDK). */
+  loginRatePerSecond: 2,
+  /** Largest inbound WebSocket frame the server accepts, in bytes. */
+  maxFrameBytes: 128 * 1024,
+  /** App id length (any printable ASCII, as in Agora: 32 hex chars usually). */
+  maxAppIdBytes: 64,
+  /** Largest token accepted, in bytes. */
+  maxTokenBytes: 2048,
+} as const;
+
+/** The WebSocket subprotocol of this protocol version. */
+export const SUBPROTOCOL = 'parley.v1';
+
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  /** Normal end after logout. */
+  NORMAL: 1000,
+  /** The server is shutting down; reconnect (maybe elsewhere). */
+  GOING_AWAY: 1001,
+  /** A frame that is not a valid protocol frame. */
+  BAD_FRAME: 4400,
+  /** No login within the handshake timeout. */
+  LOGIN_TIMEOUT: 4408,
+  /** Session ended by the server (kick, remote login, token expiry). */
+  KICKED: 4409,
+} as const;

@@ -1,0 +1,18 @@
+import type { Backend } from '../backend.js';
+import type { OfflineLimits } from '../store.js';
+import { MemoryBroker } from './memory-broker.js';
+import { MemoryStore } from './memory-store.js';
+
+/** The embedded default: one process, state in memory, offline messages in SQLite. */
+export function createMemoryBackend(dataDir: string, limits: OfflineLimits): Backend {
+  const store = new MemoryStore(dataDir, limits);
+  const broker = new MemoryBroker();
+  return {
+    store,
+    broker,
+    async close() {
+      await broker.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Store: the durable and shared state of Parley. Every call is async, even in memory, so a
+ * networked backend (Redis) fits without changing a service. Implementations live beside this
+ * file and all pass `test/backend-conformance.ts`.
+ */
+import type { PeerState, WireMessage } from '@parley/protocol';
+
+/** A peer message kept for a receiver who was offline. */
+export interface StoredMessage {
+  /** Server message id, stable across redeliveries (the SDK drops duplicates by it). */
+  mid: string;
+  from: string;
+  m: WireMessage;
+  /** serverReceivedTs, ms since the epoch. */
+  ts: number;
+}
+
+export interface OfflineLimits {
+  /** Kept per receiver; the oldest is evicted first. */
+  maxPerReceiver: number;
+  /** Older messages are dropped, not delivered. */
+  maxAgeMs: number;
+}
+
+export interface Store {
+  /**
+   * Makes `sessionId` the one session of (app, uid) and answers the session it replaced, if
+   * any. At most one session holds a user at a time (a later login wins).
+   */
+  claimUser(app: string, uid: string, sessionId: string): Promise<string | undefined>;
+  /** Ends (app, uid)'s session if `sessionId` still holds it; answers whether it did. */
+  releaseUser(app: string, uid: string, sessionId: string): Promise<boolean>;
+  /** Records the presence of a user who holds a session (ONLINE or UNREACHABLE). */
+  setPresence(app: string, uid: string, state: Exclude<PeerState, 'OFFLINE'>): Promise<void>;
+  /** The presence of each uid; a user without a session is OFFLINE. */
+  getPresence(app: string, uids: readonly string[]): Promise<PeerState[]>;
+
+  /**
+   * Keeps a message for an offline receiver. Resolves once it is durable (on disk for the
+   * embedded backend). Evicts the receiver's oldest messages beyond `maxPerReceiver`.
+   */
+  putOffline(app: string, to: string, msg: StoredMessage): Promise<void>;
+  /** The receiver's kept messages, oldest first, without those past `maxAgeMs`. */
+  listOffline(app: string, to: string): Promise<StoredMessage[]>;
+  /** Forgets kept messages once the receiver acknowledged them. */
+  deleteOffline(app: string, to: string, mids: readonly string[]): Promise<void>;
+
+  /** Flushes what is pending and releases resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,107 @@
+/**
+ * Dispatcher: routes each validated frame of a logged-in session to exactly one service call
+ * and answers it. Service failures become `err` replies, never crashes.
+ */
+import type { WebSocket } from 'ws';
+import {
+  CloseCode,
+  QueryPeersBySubscriptionOptionError,
+  QueryPeersOnlineStatusError,
+  PeerSubscriptionStatusError,
+  RenewTokenError,
+  type ClientFrame,
+  type LoginReq,
+} from '@parley/protocol';
+import type { Logger } from './log.js';
+import type { Auth } from './services/auth.js';
+import type { Peers } from './services/peers.js';
+import type { Presence } from './services/presence.js';
+import type { Session } from './session.js';
+import type { Sessions } from './sessions.js';
+
+const RENEW_CODE: Record<number, number> = {
+  5: RenewTokenError.INVALID_TOKEN,
+  6: RenewTokenError.TOKEN_EXPIRED,
+};
+
+export class Dispatcher {
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly auth: Auth,
+    private readonly presence: Presence,
+    private readonly peers: Peers,
+    private readonly log: Logger,
+  ) {}
+
+  login(ws: WebSocket, req: LoginReq): Promise<Session | undefined> {
+    return this.sessions.login(ws, req);
+  }
+
+  touch(session: Session, now: number): void {
+    this.sessions.touch(session, now);
+  }
+
+  detach(session: Session, ws: WebSocket): void {
+    this.sessions.detach(session, ws);
+  }
+
+  handle(session: Session, frame: Exclude<ClientFrame, LoginReq | { t: 'ping' }>, now: number, ws: WebSocket): void {
+    if (session.ended) {
+      ws.close(CloseCode.KICKED, 'session ended');
+      return;
+    }
+    this.run(session, frame, now, ws).catch((err) => {
+      this.log.error({ err, op: frame.t }, 'request failed');
+      if ('i' in frame) session.send({ t: 'err', i: frame.i, c: 1, m: `${frame.t}: internal error` });
+    });
+  }
+
+  private async run(session: Session, f: Exclude<ClientFrame, LoginReq | { t: 'ping' }>, now: number, ws: WebSocket): Promise<void> {
+    switch (f.t) {
+      case 'ack': {
+        const { offlineMids, replies } = session.ack(f.s);
+        if (offlineMids.length || replies.length) await this.peers.acknowledged(session, offlineMids, replies);
+        return;
+      }
+      case 'psend':
+        return this.peers.send(session, f, now);
+      case 'pquery': {
+        if (!session.queryRate.take(now))
+          return session.send({ t: 'err', i: f.i, c: QueryPeersOnlineStatusError.TOO_OFTEN, m: 'queryPeersOnlineStatus: more than 10 calls per 5 s' });
+        const st = await this.presence.query(session.app, f.ids);
+        return session.send({ t: 'ok', i: f.i, r: { st } });
+      }
+      case 'psub': {
+        if (!session.subscribeRate.take(now))
+          return session.send({ t: 'err', i: f.i, c: PeerSubscriptionStatusError.TOO_OFTEN, m: 'subscribePeersOnlineStatus: more than 10 calls per 5 s' });
+        // Reply first, so the snapshot push arrives after the promise resolved.
+        const err = this.presence.subscribeCheck(session, f.ids);
+        if (err) return session.send({ t: 'err', i: f.i, c: err.code, m: err.message });
+        session.send({ t: 'ok', i: f.i });
+        await this.presence.subscribe(session, f.ids);
+        return;
+      }
+      case 'punsub':
+        if (!session.unsubscribeRate.take(now))
+          return session.send({ t: 'err', i: f.i, c: PeerSubscriptionStatusError.TOO_OFTEN, m: 'unsubscribePeersOnlineStatus: more than 10 calls per 5 s' });
+        await this.presence.unsubscribe(session, f.ids);
+        return session.send({ t: 'ok', i: f.i });
+      case 'plist':
+        if (!session.listRate.take(now))
+          return session.send({ t: 'err', i: f.i, c: QueryPeersBySubscriptionOptionError.TOO_OFTEN, m: 'queryPeersBySubscriptionOption: more than 10 calls per 5 s' });
+        return session.send({ t: 'ok', i: f.i, r: { ids: [...session.subscriptions] } });
+      case 'renew': {
+        const r = this.auth.check(session.app, session.uid, f.k, now);
+        if (!r.ok) return session.send({ t: 'err', i: f.i, c: RENEW_CODE[r.code] ?? RenewTokenError.INVALID_TOKEN, m: r.message });
+        session.tokenExpMs = r.expMs;
+        session.willExpireSent = false;
+        return session.send({ t: 'ok', i: f.i, r: { exp: r.expMs } });
+      }
+      case 'logout':
+        await this.sessions.logout(session);
+        session.send({ t: 'ok', i: f.i });
+        ws.close(CloseCode.NORMAL, 'logout');
+        return;
+    }
+  }
+}

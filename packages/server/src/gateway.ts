@@ -1,0 +1,170 @@
+/**
+ * Gateway: HTTP (health) and WebSocket upgrades. It enforces the subprotocol, the frame size
+ * and the login deadline, decodes and validates each frame (protocol/), and hands valid ones
+ * to the socket's session. It knows nothing of messaging semantics.
+ */
+import http from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, Limits, SUBPROTOCOL, parseClientFrame, type ClientFrame, LoginError } from '@parley/protocol';
+import type { Logger } from './log.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { Session } from './session.js';
+
+export interface GatewayOptions {
+  loginTimeoutMs: number;
+  health: () => Record<string, unknown>;
+}
+
+interface Conn {
+  session: Session | undefined;
+  acceptedAt: number;
+  loggingIn: boolean;
+}
+
+export class Gateway {
+  readonly http: http.Server;
+  readonly wss: WebSocketServer;
+  private readonly conns = new Map<WebSocket, Conn>();
+  private accepting = true;
+  private readonly loginSweep: NodeJS.Timeout;
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly options: GatewayOptions,
+    private readonly log: Logger,
+  ) {
+    this.http = http.createServer((req, res) => this.onHttp(req, res));
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: Limits.maxFrameBytes,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    this.http.on('upgrade', (req, socket, head) => {
+      if (!this.accepting) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
+    this.loginSweep = setInterval(() => this.closeSlowLogins(Date.now()), 1000);
+    this.loginSweep.unref();
+  }
+
+  get connections(): number {
+    return this.conns.size;
+  }
+
+  private onHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '/';
+    if (req.method === 'GET' && (url === '/healthz' || url.startsWith('/healthz?'))) {
+      const ok = this.accepting;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: ok ? 'ok' : 'draining', ...this.options.health() }));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not found' }));
+  }
+
+  private onSocket(ws: WebSocket): void {
+    if (ws.protocol !== SUBPROTOCOL) {
+      ws.close(CloseCode.BAD_FRAME, `subprotocol ${SUBPROTOCOL} required`);
+      return;
+    }
+    const conn: Conn = { session: undefined, acceptedAt: Date.now(), loggingIn: false };
+    this.conns.set(ws, conn);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        ws.close(CloseCode.BAD_FRAME, 'binary frames are not part of parley.v1');
+        return;
+      }
+      this.onFrame(ws, conn, data.toString());
+    });
+    ws.on('close', () => {
+      this.conns.delete(ws);
+      if (conn.session) this.dispatcher.detach(conn.session, ws);
+    });
+    ws.on('error', (err) => this.log.debug({ err }, 'socket error'));
+  }
+
+  private onFrame(ws: WebSocket, conn: Conn, text: string): void {
+    const parsed = parseClientFrame(text);
+    if (parsed.kind === 'malformed') {
+      ws.close(CloseCode.BAD_FRAME, parsed.reason.slice(0, 120));
+      return;
+    }
+    const now = Date.now();
+    if (conn.session) this.dispatcher.touch(conn.session, now);
+    if (parsed.kind === 'reject') {
+      if (!conn.session && parsed.op !== 'login') this.notLoggedIn(ws, parsed.id);
+      else ws.send(JSON.stringify({ t: 'err', i: parsed.id, c: parsed.code, m: parsed.message }));
+      return;
+    }
+    const frame: ClientFrame = parsed.frame;
+    if (frame.t === 'ping') {
+      ws.send(`{"t":"pong","ts":${now}}`);
+      return;
+    }
+    if (frame.t === 'login') {
+      if (conn.session || conn.loggingIn) {
+        ws.send(JSON.stringify({ t: 'err', i: frame.i, c: LoginError.ALREADY_LOGIN, m: 'login: this connection is already logged in' }));
+        return;
+      }
+      conn.loggingIn = true;
+      this.dispatcher
+        .login(ws, frame)
+        .then((session) => {
+          conn.loggingIn = false;
+          if (!session) return;
+          if (ws.readyState !== 1) this.dispatcher.detach(session, ws);
+          else conn.session = session;
+        })
+        .catch((err) => {
+          conn.loggingIn = false;
+          this.log.error({ err }, 'login failed');
+          if (ws.readyState === 1) ws.send(JSON.stringify({ t: 'err', i: frame.i, c: LoginError.UNKNOWN, m: 'login: internal error' }));
+        });
+      return;
+    }
+    if (!conn.session) {
+      if (frame.t !== 'ack') this.notLoggedIn(ws, frame.i);
+      return;
+    }
+    this.dispatcher.handle(conn.session, frame, now, ws);
+  }
+
+  private notLoggedIn(ws: WebSocket, i: number): void {
+    ws.send(JSON.stringify({ t: 'err', i, c: 102, m: 'not logged in: call login first' }));
+  }
+
+  private closeSlowLogins(now: number): void {
+    for (const [ws, conn] of this.conns) {
+      if (!conn.session && !conn.loggingIn && now - conn.acceptedAt > this.options.loginTimeoutMs)
+        ws.close(CloseCode.LOGIN_TIMEOUT, 'no login in time');
+    }
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        const addr = this.http.address();
+        resolve(typeof addr === 'object' && addr ? addr.port : port);
+      });
+    });
+  }
+
+  /** Stops accepting, tells every client to reconnect, closes their sockets. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.loginSweep);
+    for (const ws of this.conns.keys()) {
+      if (ws.readyState === 1) ws.send('{"t":"bye"}');
+      ws.close(CloseCode.GOING_AWAY, 'server shutting down');
+    }
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    for (const ws of this.conns.keys()) ws.terminate();
+    this.http.closeAllConnections();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Composes one Parley node: backend, services, session lifecycle, gateway. `startServer` is
+ * what the CLI and the tests call.
+ */
+import { randomBytes } from 'node:crypto';
+import { Limits } from '@parley/protocol';
+import type { Backend } from './backend/backend.js';
+import { createMemoryBackend } from './backend/memory/index.js';
+import { defaultConfig, type ServerConfig } from './config.js';
+import { Dispatcher } from './dispatcher.js';
+import { Gateway } from './gateway.js';
+import { createLogger, type Logger } from './log.js';
+import { Auth } from './services/auth.js';
+import { Peers } from './services/peers.js';
+import { Presence } from './services/presence.js';
+import { Sessions } from './sessions.js';
+
+export interface RunningServer {
+  readonly port: number;
+  /** ws://host:port */
+  readonly url: string;
+  readonly config: ServerConfig;
+  readonly node: string;
+  /** Sessions on this node (for tests and health). */
+  readonly sessions: Sessions;
+  /** Stops accepting, tells clients to reconnect, flushes the store, releases the port. */
+  close(): Promise<void>;
+}
+
+export async function startServer(overrides: Partial<ServerConfig> = {}, log?: Logger): Promise<RunningServer> {
+  const config: ServerConfig = { ...defaultConfig(), ...overrides };
+  const logger = log ?? createLogger(config.logLevel);
+  if (config.redisUrl) throw new Error('PARLEY_REDIS_URL: the Redis backend is not available in this build yet');
+  const backend: Backend = createMemoryBackend(config.dataDir, {
+    maxPerReceiver: config.offlineMaxPerReceiver,
+    maxAgeMs: config.offlineMaxAgeMs,
+  });
+  const node = randomBytes(4).toString('hex');
+  const auth = new Auth(config.apps);
+  const presence = new Presence(backend, Limits.maxSubscriptions);
+  const peers = new Peers(backend, node);
+  const sessions = new Sessions(config, node, backend, auth, presence, peers, logger);
+  await sessions.start();
+  const dispatcher = new Dispatcher(sessions, auth, presence, peers, logger);
+  const gateway: Gateway = new Gateway(
+    dispatcher,
+    {
+      loginTimeoutMs: config.loginTimeoutMs,
+      health: (): Record<string, unknown> => ({ node, sessions: sessions.hub.size, connections: gateway.connections }),
+    },
+    logger,
+  );
+  const port = await gateway.listen(config.port, config.host);
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `ws://${shownHost}:${port}`,
+    config,
+    node,
+    sessions,
+    close() {
+      closing ??= (async () => {
+        await gateway.drain();
+        sessions.stop();
+        await backend.close();
+      })();
+      return closing;
+    },
+  };
+}

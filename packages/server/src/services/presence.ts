@@ -1,0 +1,101 @@
+/**
+ * presence: online state of users and subscriptions to it. A change is published on the
+ * user's presence topic; each node pushes it to its local subscribers.
+ */
+import { PeerSubscriptionStatusError, type PeerState } from '@parley/protocol';
+import type { Backend } from '../backend/backend.js';
+import type { Session } from '../session.js';
+import { presenceTopic } from '../topics.js';
+
+interface PresenceEvent {
+  uid: string;
+  state: PeerState;
+}
+
+export class Presence {
+  /** Local subscribers by presence topic. */
+  private readonly watchers = new Map<string, Set<Session>>();
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly maxSubscriptions: number,
+  ) {}
+
+  async announce(app: string, uid: string, state: PeerState): Promise<void> {
+    if (state !== 'OFFLINE') await this.backend.store.setPresence(app, uid, state);
+    await this.backend.broker.publish(presenceTopic(app, uid), { uid, state } satisfies PresenceEvent);
+  }
+
+  async query(app: string, ids: readonly string[]): Promise<Record<string, boolean>> {
+    const states = await this.backend.store.getPresence(app, ids);
+    const out: Record<string, boolean> = {};
+    // Like RTM, a query never says UNREACHABLE: a user holding a session is online.
+    ids.forEach((id, k) => (out[id] = states[k] !== 'OFFLINE'));
+    return out;
+  }
+
+  /** Answers the error a subscription to `ids` would meet, if any. */
+  subscribeCheck(session: Session, ids: readonly string[]): { code: number; message: string } | undefined {
+    const fresh = new Set(ids.filter((id) => !session.subscriptions.has(id)));
+    const total = session.subscriptions.size + fresh.size;
+    if (total > this.maxSubscriptions)
+      return {
+        code: PeerSubscriptionStatusError.OVERFLOW,
+        message: `peerIds: ${total} subscriptions; the limit is ${this.maxSubscriptions}`,
+      };
+    return undefined;
+  }
+
+  /** Subscribes (after `subscribeCheck`) and pushes the peers' current states. */
+  async subscribe(session: Session, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      if (session.subscriptions.has(id)) continue;
+      session.subscriptions.add(id);
+      await this.watch(session, id);
+    }
+    const states = await this.backend.store.getPresence(session.app, ids);
+    const st: Record<string, PeerState> = {};
+    ids.forEach((id, k) => (st[id] = states[k]!));
+    session.push({ t: 'pst', st });
+  }
+
+  async unsubscribe(session: Session, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      if (session.subscriptions.delete(id)) await this.unwatch(session, id);
+    }
+  }
+
+  /** Drops every subscription of an ending session. */
+  async dropAll(session: Session): Promise<void> {
+    for (const id of session.subscriptions) await this.unwatch(session, id);
+    session.subscriptions.clear();
+  }
+
+  private async watch(session: Session, uid: string): Promise<void> {
+    const topic = presenceTopic(session.app, uid);
+    let set = this.watchers.get(topic);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(topic, set);
+      await this.backend.broker.subscribe(topic, (payload) => this.deliver(topic, payload as PresenceEvent));
+    }
+    set.add(session);
+  }
+
+  private async unwatch(session: Session, uid: string): Promise<void> {
+    const topic = presenceTopic(session.app, uid);
+    const set = this.watchers.get(topic);
+    if (!set) return;
+    set.delete(session);
+    if (set.size === 0) {
+      this.watchers.delete(topic);
+      await this.backend.broker.unsubscribe(topic);
+    }
+  }
+
+  private deliver(topic: string, event: PresenceEvent): void {
+    const set = this.watchers.get(topic);
+    if (!set) return;
+    for (const s of set) s.push({ t: 'pst', st: { [event.uid]: event.state } });
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Session: one logged-in client. It owns who it is, its token expiry, its rate limiter, its
+ * subscriptions, and its outbox: the frames sent with a delivery sequence `s` and not yet
+ * acknowledged, kept so a client that drops and resumes within the window gets each exactly
+ * once. A session outlives its socket by up to the resume window.
+ */
+import type { WebSocket } from 'ws';
+import type { PeerMessagePush, PeerState, PresencePush, ServerFrame } from '@parley/protocol';
+import { RateWindow } from './rate-window.js';
+
+/** Where to send the reply to a peer message once its receiver acknowledged it. */
+export interface ReplyTarget {
+  node: string;
+  sid: string;
+  i: number;
+  mid: string;
+  ts: number;
+}
+
+interface OutboxEntry {
+  s: number;
+  data: string;
+  /** Set for an offline message: delete it from the store once acknowledged. */
+  offlineMid?: string;
+  /** Set for a peer message whose sender waits for the receipt. */
+  reply?: ReplyTarget;
+}
+
+/** A reliable push before the session numbers it. */
+export type UnsequencedPush = Omit<PeerMessagePush, 's'> | Omit<PresencePush, 's'>;
+
+export interface SessionLimits {
+  sendRateCount: number;
+  sendRateWindowMs: number;
+  maxOutboxFrames: number;
+}
+
+export class Session {
+  ws: WebSocket | null = null;
+  /** Last time any packet arrived from the client (ms). */
+  lastRxMs: number;
+  presence: Exclude<PeerState, 'OFFLINE'> = 'ONLINE';
+  /** Token expiry, ms since the epoch; 0 = never. */
+  tokenExpMs: number;
+  willExpireSent = false;
+  ended = false;
+  readonly subscriptions = new Set<string>();
+  readonly sendRate: RateWindow;
+  readonly queryRate: RateWindow;
+  readonly subscribeRate: RateWindow;
+  readonly unsubscribeRate: RateWindow;
+  readonly listRate: RateWindow;
+  private seq = 0;
+  private outbox: OutboxEntry[] = [];
+  private outboxHead = 0;
+
+  constructor(
+    readonly sid: string,
+    readonly app: string,
+    readonly uid: string,
+    tokenExpMs: number,
+    private readonly limits: SessionLimits,
+    now: number,
+    rates: { queryCount: number; queryWindowMs: number; subCount: number; subWindowMs: number },
+  ) {
+    this.tokenExpMs = tokenExpMs;
+    this.lastRxMs = now;
+    this.sendRate = new RateWindow(limits.sendRateCount, limits.sendRateWindowMs);
+    this.queryRate = new RateWindow(rates.queryCount, rates.queryWindowMs);
+    this.subscribeRate = new RateWindow(rates.subCount, rates.subWindowMs);
+    this.unsubscribeRate = new RateWindow(rates.subCount, rates.subWindowMs);
+    this.listRate = new RateWindow(rates.subCount, rates.subWindowMs);
+  }
+
+  get attached(): boolean {
+    return this.ws !== null && this.ws.readyState === 1;
+  }
+
+  get outboxSize(): number {
+    return this.outbox.length - this.outboxHead;
+  }
+
+  /** Sends a frame that needs no resume (replies, pongs, notices). */
+  send(frame: ServerFrame): void {
+    if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string): void {
+    if (this.ws && this.ws.readyState === 1) this.ws.send(data);
+  }
+
+  /**
+   * Sends a frame that must reach the client exactly once: numbers it, keeps it until it is
+   * acknowledged. Answers false if the outbox is full (the session must end).
+   */
+  push(frame: UnsequencedPush, extra?: { offlineMid?: string; reply?: ReplyTarget }): boolean {
+    if (this.outboxSize >= this.limits.maxOutboxFrames) return false;
+    const s = ++this.seq;
+    const data = JSON.stringify({ ...frame, s });
+    const entry: OutboxEntry = { s, data };
+    if (extra?.offlineMid) entry.offlineMid = extra.offlineMid;
+    if (extra?.reply) entry.reply = extra.reply;
+    this.outbox.push(entry);
+    this.sendRaw(data);
+    return true;
+  }
+
+  /**
+   * Drops acknowledged frames (s <= `s`). Answers the offline message ids and sender replies
+   * they carried, for the caller to settle.
+   */
+  ack(s: number): { offlineMids: string[]; replies: ReplyTarget[] } {
+    const offlineMids: string[] = [];
+    const replies: ReplyTarget[] = [];
+    while (this.outboxHead < this.outbox.length && this.outbox[this.outboxHead]!.s <= s) {
+      const e = this.outbox[this.outboxHead]!;
+      if (e.offlineMid) offlineMids.push(e.offlineMid);
+      if (e.reply) replies.push(e.reply);
+      this.outboxHead++;
+    }
+    if (this.outboxHead > 1024 && this.outboxHead * 2 > this.outbox.length) {
+      this.outbox = this.outbox.slice(this.outboxHead);
+      this.outboxHead = 0;
+    }
+    return { offlineMids, replies };
+  }
+
+  /** Takes the sender replies still waiting (their receipt will not come on this socket). */
+  takeReplies(): ReplyTarget[] {
+    const replies: ReplyTarget[] = [];
+    for (let k = this.outboxHead; k < this.outbox.length; k++) {
+      const e = this.outbox[k]!;
+      if (e.reply) {
+        replies.push(e.reply);
+        delete e.reply;
+      }
+    }
+    return replies;
+  }
+
+  /** Re-sends every unacknowledged frame, in order (after a resume). */
+  replay(): void {
+    for (let k = this.outboxHead; k < this.outbox.length; k++) this.sendRaw(this.outbox[k]!.data);
+  }
+
+  /** The peer messages still undelivered, for a new session of the same user to take over. */
+  undeliveredMessages(): { data: string; offlineMid?: string }[] {
+    const out: { data: string; offlineMid?: string }[] = [];
+    for (let k = this.outboxHead; k < this.outbox.length; k++) {
+      const e = this.outbox[k]!;
+      if (e.data.startsWith('{"t":"msg"')) out.push(e.offlineMid ? { data: e.data, offlineMid: e.offlineMid } : { data: e.data });
+    }
+    return out;
+  }
+}

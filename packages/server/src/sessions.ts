@@ -1,0 +1,214 @@
+/**
+ * Session lifecycle on one node: fresh login, resume, remote login, logout, the resume window,
+ * UNREACHABLE after silence, token expiry. One sweep timer serves every session; nothing is
+ * scheduled per session or per message.
+ */
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { CloseCode, LoginError, type KickReason, type LoginReq, type LoginResult } from '@parley/protocol';
+import type { Backend } from './backend/backend.js';
+import type { ServerConfig } from './config.js';
+import { Hub } from './hub.js';
+import type { Logger } from './log.js';
+import type { Auth } from './services/auth.js';
+import type { PeerDelivery, Peers, ReceiptEvent } from './services/peers.js';
+import type { Presence } from './services/presence.js';
+import { Session } from './session.js';
+import { Limits } from '@parley/protocol';
+import { nodeTopic, userTopic } from './topics.js';
+
+interface KickEvent {
+  t: 'kick';
+  sid: string;
+  why: KickReason;
+}
+
+export class Sessions {
+  readonly hub = new Hub();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: ServerConfig,
+    readonly node: string,
+    private readonly backend: Backend,
+    private readonly auth: Auth,
+    private readonly presence: Presence,
+    private readonly peers: Peers,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.backend.broker.subscribe(nodeTopic(this.node), (p) => this.onNodeEvent(p as ReceiptEvent | KickEvent));
+    this.sweepTimer = setInterval(() => this.sweep(Date.now()), this.config.sweepIntervalMs);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Logs a socket in: resumes its session if it names one that still lives, else starts one. */
+  async login(ws: WebSocket, req: LoginReq): Promise<Session | undefined> {
+    const now = Date.now();
+    const auth = this.auth.check(req.a, req.u, req.k, now);
+    if (!auth.ok) {
+      sendErr(ws, req.i, auth.code, auth.message);
+      return undefined;
+    }
+    if (req.r) {
+      const old = this.hub.bySessionId(req.r.sid);
+      if (old && !old.ended && old.app === req.a && old.uid === req.u) return this.resume(old, ws, req, auth.expMs, now);
+    }
+    return this.fresh(ws, req, auth.expMs, now);
+  }
+
+  private resume(session: Session, ws: WebSocket, req: LoginReq, expMs: number, now: number): Session {
+    if (session.ws && session.ws !== ws) session.ws.terminate();
+    session.ws = ws;
+    session.lastRxMs = now;
+    session.tokenExpMs = expMs;
+    session.willExpireSent = false;
+    const acked = session.ack(req.r!.s);
+    void this.peers.acknowledged(session, acked.offlineMids, acked.replies).catch((e) => this.fail(e));
+    this.reply(session, req.i, true, now);
+    session.replay();
+    if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
+    this.log.debug({ app: session.app, uid: session.uid, sid: session.sid }, 'session resumed');
+    return session;
+  }
+
+  private async fresh(ws: WebSocket, req: LoginReq, expMs: number, now: number): Promise<Session> {
+    const sid = `${this.node}.${randomBytes(9).toString('base64url')}`;
+    const session = new Session(sid, req.a, req.u, expMs, this.config, now, {
+      queryCount: Limits.queryRateCount,
+      queryWindowMs: Limits.queryRateWindowMs,
+      subCount: Limits.subscribeRateCount,
+      subWindowMs: Limits.subscribeRateWindowMs,
+    });
+    session.ws = ws;
+    const local = this.hub.byUserId(req.a, req.u);
+    this.hub.add(session);
+    const previous = await this.backend.store.claimUser(req.a, req.u, sid);
+    await this.backend.broker.subscribe(userTopic(req.a, req.u), (p) => this.onUserEvent(session, p as PeerDelivery));
+    if (local && !local.ended) {
+      // The same user logged in again on this node: the older session is aborted, and the
+      // messages it never delivered move to the new one.
+      for (const m of local.undeliveredMessages()) {
+        const frame = JSON.parse(m.data) as Record<string, unknown>;
+        delete frame.s;
+        session.push(frame as never, m.offlineMid ? { offlineMid: m.offlineMid } : undefined);
+      }
+      this.kickLocal(local, 'REMOTE_LOGIN', false);
+    } else if (previous) {
+      await this.backend.broker.publish(nodeTopic(previous.split('.')[0]!), { t: 'kick', sid: previous, why: 'REMOTE_LOGIN' } satisfies KickEvent);
+    }
+    if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
+    this.reply(session, req.i, false, now);
+    await this.peers.deliverStored(session);
+    this.log.debug({ app: req.a, uid: req.u, sid }, 'session started');
+    return session;
+  }
+
+  private reply(session: Session, i: number, resumed: boolean, now: number): void {
+    const r: LoginResult = { sid: session.sid, resumed, ts: now, exp: session.tokenExpMs, hb: this.config.heartbeatMs };
+    session.send({ t: 'ok', i, r });
+  }
+
+  /** A packet arrived: the user is alive. */
+  touch(session: Session, now: number): void {
+    session.lastRxMs = now;
+    if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
+  }
+
+  /** The socket closed; the session waits for a resume until its window ends. */
+  detach(session: Session, ws: WebSocket): void {
+    if (session.ws !== ws) return;
+    session.ws = null;
+    for (const r of session.takeReplies()) void this.peers.settle(r, false).catch((e) => this.fail(e));
+  }
+
+  async logout(session: Session): Promise<void> {
+    await this.end(session);
+  }
+
+  /** Ends a session: the user goes offline unless a newer session holds it. */
+  async end(session: Session): Promise<void> {
+    if (session.ended) return;
+    session.ended = true;
+    this.hub.remove(session);
+    for (const r of session.takeReplies()) await this.peers.settle(r, false);
+    await this.presence.dropAll(session);
+    if (await this.backend.store.releaseUser(session.app, session.uid, session.sid)) {
+      if (!this.hub.byUserId(session.app, session.uid)) await this.backend.broker.unsubscribe(userTopic(session.app, session.uid));
+      await this.presence.announce(session.app, session.uid, 'OFFLINE');
+    }
+  }
+
+  /** Tells the client why, closes its socket, ends the session. */
+  kickLocal(session: Session, why: KickReason, release = true): void {
+    session.send({ t: 'kick', why });
+    session.ws?.close(CloseCode.KICKED, why);
+    session.ws = null;
+    if (release) void this.end(session).catch((e) => this.fail(e));
+    else {
+      session.ended = true;
+      this.hub.remove(session);
+      void this.presence.dropAll(session).catch((e) => this.fail(e));
+    }
+  }
+
+  private onUserEvent(session: Session, d: PeerDelivery): void {
+    const holder = this.hub.byUserId(session.app, session.uid) ?? session;
+    if (holder.ended) {
+      void this.peers.offline(holder.app, holder.uid, d).catch((e) => this.fail(e));
+      return;
+    }
+    this.peers.deliver(holder, d);
+  }
+
+  private onNodeEvent(e: ReceiptEvent | KickEvent): void {
+    if (e.t === 'recv') {
+      const s = this.hub.bySessionId(e.reply.sid);
+      s?.send({ t: 'ok', i: e.reply.i, r: { recv: e.recv, mid: e.reply.mid, ts: e.reply.ts } });
+    } else {
+      const s = this.hub.bySessionId(e.sid);
+      if (s) this.kickLocal(s, e.why, false);
+    }
+  }
+
+  private setPresence(session: Session, state: 'ONLINE' | 'UNREACHABLE'): void {
+    session.presence = state;
+    void this.presence.announce(session.app, session.uid, state).catch((e) => this.fail(e));
+  }
+
+  sweep(now: number): void {
+    for (const s of this.hub.all()) {
+      const idle = now - s.lastRxMs;
+      if (idle > this.config.resumeWindowMs) {
+        s.ws?.terminate();
+        s.ws = null;
+        void this.end(s).catch((e) => this.fail(e));
+        continue;
+      }
+      if (idle > this.config.unreachableAfterMs && s.presence === 'ONLINE') this.setPresence(s, 'UNREACHABLE');
+      if (s.tokenExpMs > 0) {
+        if (now >= s.tokenExpMs) {
+          if (s.attached) this.kickLocal(s, 'TOKEN_EXPIRED');
+        } else if (!s.willExpireSent && now >= s.tokenExpMs - this.config.tokenWillExpireLeadMs && s.attached) {
+          s.willExpireSent = true;
+          s.send({ t: 'exp', exp: s.tokenExpMs });
+        }
+      }
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.log.error({ err: e }, 'session task failed');
+  }
+}
+
+export function sendErr(ws: WebSocket, i: number, c: number, m: string): void {
+  if (ws.readyState === 1) ws.send(JSON.stringify({ t: 'err', i, c, m }));
+}
+
+export { LoginError };

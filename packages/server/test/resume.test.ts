@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { RunningServer } from '../src/index.js';
+import { client, CutProxy, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
+
+describe('reconnect and resume', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await testServer();
+  });
+  after(() => server.close());
+
+  test('a 5 s cut: RECONNECTING then CONNECTED, no presence change seen, every peer message once and in order', async () => {
+    const proxy = await CutProxy.start(server.port);
+    const receiver = client(proxy.url);
+    const states = recordStates(receiver);
+    const got: string[] = [];
+    receiver.on('MessageFromPeer', (m) => got.push((m as { text: string }).text));
+    await receiver.login({ uid: 'resume-rx' });
+
+    const watcher = await loggedIn(server, 'resume-watcher');
+    const presence: unknown[] = [];
+    watcher.on('PeersOnlineStatusChanged', (st) => presence.push(st));
+    await watcher.subscribePeersOnlineStatus(['resume-rx']);
+    await until(() => presence.length === 1, 'presence snapshot');
+    assert.deepEqual(presence, [{ 'resume-rx': 'ONLINE' }]);
+
+    const sender = await loggedIn(server, 'resume-tx');
+    const sent: string[] = [];
+    for (let k = 0; k < 20; k++) sent.push(`before-${k}`);
+    for (const t of sent) await sender.sendMessageToPeer({ text: t }, 'resume-rx');
+    await until(() => got.length === 20, 'messages before the cut');
+
+    proxy.cut();
+    await until(() => states.includes('RECONNECTING/INTERRUPTED'), 'RECONNECTING');
+    const during: string[] = [];
+    for (let k = 0; k < 50; k++) during.push(`during-${k}`);
+    const results = [];
+    for (const t of during) results.push(await sender.sendMessageToPeer({ text: t }, 'resume-rx'));
+    sent.push(...during);
+    await sleep(5000);
+    proxy.restore();
+    await until(() => states.includes('CONNECTED/LOGIN_SUCCESS'), 'CONNECTED again', 15_000);
+    for (let k = 0; k < 10; k++) {
+      const t = `after-${k}`;
+      sent.push(t);
+      const r = await sender.sendMessageToPeer({ text: t }, 'resume-rx');
+      assert.equal(r.hasPeerReceived, true);
+    }
+    await until(() => got.length >= sent.length, 'every message', 10_000);
+    await sleep(200);
+    assert.deepEqual(got, sent, 'each message exactly once, in send order');
+    assert.deepEqual(states, ['RECONNECTING/INTERRUPTED', 'CONNECTED/LOGIN_SUCCESS']);
+    assert.ok(results.every((r) => r.hasPeerReceived === false), 'sent while the receiver was away: not yet received');
+    assert.deepEqual(presence, [{ 'resume-rx': 'ONLINE' }], 'watchers saw no presence change');
+    await Promise.all([receiver.logout(), watcher.logout(), sender.logout()]);
+    await proxy.close();
+  });
+
+  test('subscriptions survive a resume: changes during the cut arrive after it', async () => {
+    const proxy = await CutProxy.start(server.port);
+    const watcher = client(proxy.url);
+    const states = recordStates(watcher);
+    const presence: Record<string, string>[] = [];
+    watcher.on('PeersOnlineStatusChanged', (st) => presence.push({ ...st }));
+    await watcher.login({ uid: 'resume-w2' });
+    await watcher.subscribePeersOnlineStatus(['resume-peer2']);
+    await until(() => presence.length === 1, 'snapshot');
+    proxy.cut();
+    await until(() => states.length === 1, 'RECONNECTING');
+    const peer = await loggedIn(server, 'resume-peer2');
+    await sleep(300);
+    proxy.restore();
+    await until(() => presence.length === 2, 'change after resume', 10_000);
+    assert.deepEqual(presence, [{ 'resume-peer2': 'OFFLINE' }, { 'resume-peer2': 'ONLINE' }]);
+    assert.deepEqual(await watcher.queryPeersBySubscriptionOption('ONLINE_STATUS'), ['resume-peer2']);
+    await Promise.all([peer.logout(), watcher.logout()]);
+    await proxy.close();
+  });
+});

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import type { RtmError } from '@parley/sdk';
+import type { RunningServer } from '../src/index.js';
+import { client, recordStates, sleep, testServer, until } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+const tokenPkgDir = new URL('../../token/', import.meta.url);
+const agoraToken = require(require.resolve('agora-token', { paths: [tokenPkgDir.pathname] })) as {
+  RtmTokenBuilder: { buildToken(appId: string, cert: string, uid: string, expire: number): string };
+};
+const accessToken = require(require.resolve('agora-access-token', { paths: [tokenPkgDir.pathname] })) as {
+  RtmTokenBuilder: { buildToken(appId: string, cert: string, uid: string, role: number, expireTs: number): string };
+  RtmRole: { Rtm_User: number };
+};
+
+const APP_ID = '970CA35de60c44645bbae8a215061b33';
+const CERT = '5CFd2fd1755d40ecb72977518be15d3b';
+const OTHER_APP = '00000000000000000000000000000001';
+const OTHER_CERT = 'ffffffffffffffffffffffffffffffff';
+const OPEN_APP = 'open-app-without-certificate';
+
+const now = () => Math.floor(Date.now() / 1000);
+const token007 = (uid: string, expire = 3600, app = APP_ID, cert = CERT) => agoraToken.RtmTokenBuilder.buildToken(app, cert, uid, expire);
+const token006 = (uid: string, expireTs = now() + 3600) =>
+  accessToken.RtmTokenBuilder.buildToken(APP_ID, CERT, uid, accessToken.RtmRole.Rtm_User, expireTs);
+
+describe('tokens on a certified app', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await testServer({
+      apps: [{ appId: APP_ID, appCertificate: CERT }, { appId: OTHER_APP, appCertificate: OTHER_CERT }, { appId: OPEN_APP }],
+      tokenWillExpireLeadMs: 1500,
+    });
+  });
+  after(() => server.close());
+
+  async function loginWith(uid: string, token: string | undefined, app = APP_ID): Promise<number | 'ok'> {
+    const c = client(server, {}, app);
+    try {
+      await c.login(token === undefined ? { uid } : { uid, token });
+      await c.logout();
+      return 'ok';
+    } catch (e) {
+      return (e as RtmError).code;
+    }
+  }
+
+  test('agora-token 007, agora-access-token 006 and its SignalingToken log in', async () => {
+    assert.equal(await loginWith('tok-a', token007('tok-a')), 'ok');
+    assert.equal(await loginWith('tok-b', token006('tok-b')), 'ok');
+    const sig = require(require.resolve('agora-access-token', { paths: [tokenPkgDir.pathname] })) as {
+      SignalingToken?: { get?: (appId: string, cert: string, account: string, expiredTs: number) => string };
+    };
+    const { buildSignalingToken } = await import('@parley/token');
+    const signaling = sig.SignalingToken?.get
+      ? sig.SignalingToken.get(APP_ID, CERT, 'tok-c', now() + 3600)
+      : buildSignalingToken(APP_ID, CERT, 'tok-c', now() + 3600);
+    assert.equal(await loginWith('tok-c', signaling), 'ok');
+  });
+
+  test('wrong uid, other app, bad signature, expired and missing tokens are refused with their codes', async () => {
+    assert.equal(await loginWith('tok-d', token007('someone-else')), 5, 'another uid');
+    assert.equal(await loginWith('tok-d', token007('tok-d', 3600, OTHER_APP, OTHER_CERT)), 4, 'another app');
+    const good = token007('tok-d');
+    const tampered = good.slice(0, 40) + (good[40] === 'A' ? 'B' : 'A') + good.slice(41);
+    assert.equal(await loginWith('tok-d', tampered), 5, 'bad signature');
+    assert.equal(await loginWith('tok-d', token006('tok-d', now() - 10)), 6, 'expired 006');
+    assert.equal(await loginWith('tok-d', undefined), 7, 'missing');
+    assert.equal(await loginWith('tok-d', token007('tok-d'), 'unknown_app'), 4, 'unknown app');
+    assert.equal(await loginWith('tok-d', 'garbage'), 5, 'garbage');
+  });
+
+  test('an app without certificate needs no token', async () => {
+    assert.equal(await loginWith('tok-e', undefined, OPEN_APP), 'ok');
+  });
+
+  test('a token expiring while connected: TokenPrivilegeWillExpire, then ABORTED/TOKEN_EXPIRED and TokenExpired', async () => {
+    const c = client(server);
+    const events: string[] = [];
+    c.on('ConnectionStateChanged', (s, r) => events.push(`${s}/${r}`));
+    c.on('TokenPrivilegeWillExpire', () => events.push('TokenPrivilegeWillExpire'));
+    c.on('TokenExpired', () => events.push('TokenExpired'));
+    await c.login({ uid: 'tok-f', token: token007('tok-f', 3) });
+    await until(() => events.includes('TokenExpired'), 'TokenExpired', 8000);
+    assert.deepEqual(events, [
+      'CONNECTING/LOGIN',
+      'CONNECTED/LOGIN_SUCCESS',
+      'TokenPrivilegeWillExpire',
+      'ABORTED/TOKEN_EXPIRED',
+      'TokenExpired',
+    ]);
+    await c.logout();
+  });
+
+  test('renewToken in time prevents the expiry', async () => {
+    const c = client(server);
+    const states = recordStates(c);
+    let warned = 0;
+    c.on('TokenPrivilegeWillExpire', () => {
+      warned++;
+      void c.renewToken(token007('tok-g', 3600));
+    });
+    await c.login({ uid: 'tok-g', token: token007('tok-g', 3) });
+    await sleep(4500);
+    assert.equal(warned, 1);
+    assert.deepEqual(states, ['CONNECTING/LOGIN', 'CONNECTED/LOGIN_SUCCESS']);
+    assert.deepEqual(await c.queryPeersOnlineStatus(['tok-g']), { 'tok-g': true });
+    await assert.rejects(c.renewToken(token007('someone-else')), (e: RtmError) => e.code === 6);
+    await c.logout();
+  });
+});
