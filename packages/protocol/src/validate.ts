@@ -43,7 +43,13 @@ function token(value: unknown, code: number, field: string): string | undefined 
   return value;
 }
 
-function idList(value: unknown, field: string, max: number, code: number, maxCode = code): string[] {
+function idList(
+  value: unknown,
+  field: string,
+  max: number,
+  code: number,
+  maxCode = code,
+): string[] {
   if (!Array.isArray(value)) throw new Reject(code, `${field}: must be an array of user ids`);
   if (value.length === 0) throw new Reject(code, `${field}: must not be empty`);
   if (value.length > max)
@@ -65,7 +71,10 @@ export function wireMessage(value: unknown, code: number): WireMessage {
     if (typeof m.x !== 'string') throw new Reject(code, 'message.text: must be a string');
     const bytes = utf8Length(m.x);
     if (bytes > Limits.maxMessageBytes)
-      throw new Reject(code, `message.text: ${bytes} bytes; the limit is ${Limits.maxMessageBytes} bytes`);
+      throw new Reject(
+        code,
+        `message.text: ${bytes} bytes; the limit is ${Limits.maxMessageBytes} bytes`,
+      );
     return { k: 'T', x: m.x };
   }
   if (m.k === 'R') {
@@ -87,7 +96,11 @@ export function wireMessage(value: unknown, code: number): WireMessage {
 const validators: Record<string, Validator> = {
   login(f, i) {
     const code = LoginError.INVALID_ARGUMENT;
-    if (!isValidAppId(f.a)) throw new Reject(LoginError.INVALID_APP_ID, 'appId: must be 1-64 characters of A-Z a-z 0-9 _ . -');
+    if (!isValidAppId(f.a))
+      throw new Reject(
+        LoginError.INVALID_APP_ID,
+        'appId: must be 1-64 characters of A-Z a-z 0-9 _ . -',
+      );
     if (!isValidId(f.u)) throw new Reject(code, `uid: must be ${ID_RULE}`);
     const k = token(f.k, code, 'token');
     let r: { sid: string; s: number } | undefined;
@@ -113,10 +126,14 @@ const validators: Record<string, Validator> = {
     return { t: 'renew', i, k };
   },
   psend(f, i) {
-    if (!isValidId(f.to)) throw new Reject(PeerMessageError.INVALID_USERID, `peerId: must be ${ID_RULE}`);
+    if (!isValidId(f.to))
+      throw new Reject(PeerMessageError.INVALID_USERID, `peerId: must be ${ID_RULE}`);
     const m = wireMessage(f.m, PeerMessageError.INVALID_MESSAGE);
     if (f.off !== undefined && typeof f.off !== 'boolean')
-      throw new Reject(PeerMessageError.INVALID_MESSAGE, 'options.enableOfflineMessaging: must be a boolean');
+      throw new Reject(
+        PeerMessageError.INVALID_MESSAGE,
+        'options.enableOfflineMessaging: must be a boolean',
+      );
     return { t: 'psend', i, to: f.to, m, off: f.off === true };
   },
   pquery(f, i) {
@@ -125,7 +142,13 @@ const validators: Record<string, Validator> = {
   },
   psub(f, i) {
     const c = PeerSubscriptionStatusError.INVALID_ARGUMENT;
-    const ids = idList(f.ids, 'peerIds', Limits.maxSubscriptions, c, PeerSubscriptionStatusError.OVERFLOW);
+    const ids = idList(
+      f.ids,
+      'peerIds',
+      Limits.maxSubscriptions,
+      c,
+      PeerSubscriptionStatusError.OVERFLOW,
+    );
     return { t: 'psub', i, ids };
   },
   punsub(f, i) {
@@ -134,7 +157,10 @@ const validators: Record<string, Validator> = {
   },
   plist(f, i) {
     if (f.o !== 'ONLINE_STATUS')
-      throw new Reject(QueryPeersBySubscriptionOptionError.FAILURE, "option: must be 'ONLINE_STATUS'");
+      throw new Reject(
+        QueryPeersBySubscriptionOptionError.FAILURE,
+        "option: must be 'ONLINE_STATUS'",
+      );
     return { t: 'plist', i, o: 'ONLINE_STATUS' };
   },
 };
@@ -157,7 +183,8 @@ export function parseClientFrame(data: string): Parsed {
   try {
     return { kind: 'frame', frame: validate(f, id) };
   } catch (e) {
-    if (e instanceof Reject) return { kind: 'reject', id, op: f.t, code: e.code, message: e.message };
+    if (e instanceof Reject)
+      return { kind: 'reject', id, op: f.t, code: e.code, message: e.message };
     throw e;
   }
 }

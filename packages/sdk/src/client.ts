@@ -18,10 +18,22 @@ import {
   type SubscribedListResult,
 } from '@parley/protocol';
 import { Connection, type Reason, type State } from './connection.js';
-import { ConnectionChangeReason, ConnectionState, PeerOnlineState, type LogFilterType } from './constants.js';
+import {
+  ConnectionChangeReason,
+  ConnectionState,
+  PeerOnlineState,
+  type LogFilterType,
+} from './constants.js';
 import { EventEmitter } from './emitter.js';
 import { createRtmError } from './errors.js';
-import { createMessage, fromWire, toWire, type ReceivedMessageProperties, type RtmMessage, type SendMessageOptions } from './message.js';
+import {
+  createMessage,
+  fromWire,
+  toWire,
+  type ReceivedMessageProperties,
+  type RtmMessage,
+  type SendMessageOptions,
+} from './message.js';
 import { RecentIds } from './recent-ids.js';
 
 export interface PeerMessageSendResult {
@@ -54,7 +66,11 @@ export interface RtmConfig {
 }
 
 export interface RtmClientEvents {
-  MessageFromPeer: (message: RtmMessage, peerId: string, messageProps: ReceivedMessageProperties) => void;
+  MessageFromPeer: (
+    message: RtmMessage,
+    peerId: string,
+    messageProps: ReceivedMessageProperties,
+  ) => void;
   ConnectionStateChanged: (newState: ConnectionState, reason: ConnectionChangeReason) => void;
   TokenExpired: () => void;
   TokenPrivilegeWillExpire: () => void;
@@ -67,7 +83,8 @@ const DEDUP_CAPACITY = 4096;
 
 function defaultServerUrl(): string[] {
   const loc = (globalThis as { location?: { protocol: string; host: string } }).location;
-  if (loc && /^https?:$/.test(loc.protocol)) return [`${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/`];
+  if (loc && /^https?:$/.test(loc.protocol))
+    return [`${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/`];
   return [];
 }
 
@@ -86,8 +103,16 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
   ) {
     super();
     this.config = { ...config };
-    const urls = config.serverUrl === undefined ? defaultServerUrl() : ([] as string[]).concat(config.serverUrl);
-    if (urls.length === 0) throw createRtmError('createInstance', 1, 'config.serverUrl: the Parley server URL is required outside a page served by Parley');
+    const urls =
+      config.serverUrl === undefined
+        ? defaultServerUrl()
+        : ([] as string[]).concat(config.serverUrl);
+    if (urls.length === 0)
+      throw createRtmError(
+        'createInstance',
+        1,
+        'config.serverUrl: the Parley server URL is required outside a page served by Parley',
+      );
     this.connection = new Connection(
       {
         urls,
@@ -119,13 +144,29 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
    */
   login(options: { uid: string; token?: string }): Promise<void> {
     if (!tooOften(this.loginCalls, Limits.loginRatePerSecond))
-      return Promise.reject(createRtmError('login', LoginError.TOO_OFTEN, `login: more than ${Limits.loginRatePerSecond} calls per second`));
+      return Promise.reject(
+        createRtmError(
+          'login',
+          LoginError.TOO_OFTEN,
+          `login: more than ${Limits.loginRatePerSecond} calls per second`,
+        ),
+      );
     if (this.connection.state !== 'DISCONNECTED')
-      return Promise.reject(createRtmError('login', LoginError.ALREADY_LOGIN, `login: the client is ${this.connection.state}; call logout() first`));
+      return Promise.reject(
+        createRtmError(
+          'login',
+          LoginError.ALREADY_LOGIN,
+          `login: the client is ${this.connection.state}; call logout() first`,
+        ),
+      );
     if (typeof options !== 'object' || options === null || typeof options.uid !== 'string')
-      return Promise.reject(createRtmError('login', LoginError.INVALID_ARGUMENT, 'uid: must be a string'));
+      return Promise.reject(
+        createRtmError('login', LoginError.INVALID_ARGUMENT, 'uid: must be a string'),
+      );
     if (options.token !== undefined && typeof options.token !== 'string')
-      return Promise.reject(createRtmError('login', LoginError.INVALID_ARGUMENT, 'token: must be a string'));
+      return Promise.reject(
+        createRtmError('login', LoginError.INVALID_ARGUMENT, 'token: must be a string'),
+      );
     this.seenMessages.clear();
     return this.connection.login(options.uid, options.token || undefined);
   }
@@ -137,16 +178,33 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
 
   renewToken(token: string): Promise<void> {
     if (typeof token !== 'string' || token === '')
-      return Promise.reject(createRtmError('renewToken', RenewTokenError.INVALID_ARGUMENT, 'token: must be a non-empty string'));
+      return Promise.reject(
+        createRtmError(
+          'renewToken',
+          RenewTokenError.INVALID_ARGUMENT,
+          'token: must be a non-empty string',
+        ),
+      );
     if (!tooOften(this.renewCalls, 2))
-      return Promise.reject(createRtmError('renewToken', RenewTokenError.TOO_OFTEN, 'renewToken: more than 2 calls per second'));
+      return Promise.reject(
+        createRtmError(
+          'renewToken',
+          RenewTokenError.TOO_OFTEN,
+          'renewToken: more than 2 calls per second',
+        ),
+      );
     const state = this.connection.state;
     if (state === 'RECONNECTING') {
       this.connection.setToken(token);
       return Promise.resolve();
     }
     return this.connection
-      .request<{ exp: number }>('renewToken', 'RtmClient.renewToken', { t: 'renew', k: token }, RenewTokenError.FAILURE)
+      .request<{ exp: number }>(
+        'renewToken',
+        'RtmClient.renewToken',
+        { t: 'renew', k: token },
+        RenewTokenError.FAILURE,
+      )
       .then(() => this.connection.setToken(token));
   }
 
@@ -154,13 +212,29 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
    * Sends a peer message. Resolves `{hasPeerReceived}`: true once the peer's SDK has it, false
    * when the peer is offline (stored if `options.enableOfflineMessaging`, a 1.2.x option).
    */
-  sendMessageToPeer(message: RtmMessage, peerId: string, options?: SendMessageOptions): Promise<PeerMessageSendResult> {
+  sendMessageToPeer(
+    message: RtmMessage,
+    peerId: string,
+    options?: SendMessageOptions,
+  ): Promise<PeerMessageSendResult> {
     const m = toWire(message);
-    if (!m) return Promise.reject(createRtmError('sendMessageToPeer', PeerMessageError.INVALID_MESSAGE, 'message: must be {text: string} or {rawMessage: Uint8Array, description?: string}'));
+    if (!m)
+      return Promise.reject(
+        createRtmError(
+          'sendMessageToPeer',
+          PeerMessageError.INVALID_MESSAGE,
+          'message: must be {text: string} or {rawMessage: Uint8Array, description?: string}',
+        ),
+      );
     const frame: Record<string, unknown> = { t: 'psend', to: peerId, m };
     if (options?.enableOfflineMessaging) frame.off = true;
     return this.connection
-      .request<PeerSendResult>('sendMessageToPeer', 'RtmClient.sendMessageToPeer', frame, PeerMessageError.TIMEOUT)
+      .request<PeerSendResult>(
+        'sendMessageToPeer',
+        'RtmClient.sendMessageToPeer',
+        frame,
+        PeerMessageError.TIMEOUT,
+      )
       .then((r) => ({ hasPeerReceived: r.recv }));
   }
 
@@ -180,12 +254,22 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
 
   /** Subscribes; PeersOnlineStatusChanged then reports the peers' states, and every change. */
   async subscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
-    await this.connection.request('subscribePeersOnlineStatus', 'RtmClient.subscribePeersOnlineStatus', { t: 'psub', ids: peerIds }, PeerSubscriptionStatusError.TIMEOUT);
+    await this.connection.request(
+      'subscribePeersOnlineStatus',
+      'RtmClient.subscribePeersOnlineStatus',
+      { t: 'psub', ids: peerIds },
+      PeerSubscriptionStatusError.TIMEOUT,
+    );
     for (const id of peerIds) this.subscribed.add(id);
   }
 
   async unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
-    await this.connection.request('unsubscribePeersOnlineStatus', 'RtmClient.unsubscribePeersOnlineStatus', { t: 'punsub', ids: peerIds }, PeerSubscriptionStatusError.TIMEOUT);
+    await this.connection.request(
+      'unsubscribePeersOnlineStatus',
+      'RtmClient.unsubscribePeersOnlineStatus',
+      { t: 'punsub', ids: peerIds },
+      PeerSubscriptionStatusError.TIMEOUT,
+    );
     for (const id of peerIds) this.subscribed.delete(id);
   }
 
@@ -212,19 +296,31 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
     if (this.subscribed.size === 0) return;
     const ids = [...this.subscribed];
     this.connection
-      .request('subscribePeersOnlineStatus', 'RtmClient.subscribePeersOnlineStatus', { t: 'psub', ids }, PeerSubscriptionStatusError.TIMEOUT)
+      .request(
+        'subscribePeersOnlineStatus',
+        'RtmClient.subscribePeersOnlineStatus',
+        { t: 'psub', ids },
+        PeerSubscriptionStatusError.TIMEOUT,
+      )
       .catch(() => undefined);
   }
 
   /** @internal */
   protected onPush(f: ReliablePush): void {
     if (f.t === 'msg') this.onPeerMessage(f);
-    else if (f.t === 'pst') this.emit('PeersOnlineStatusChanged', f.st as Record<string, PeerState> as PeersOnlineStatusMap);
+    else if (f.t === 'pst')
+      this.emit(
+        'PeersOnlineStatusChanged',
+        f.st as Record<string, PeerState> as PeersOnlineStatusMap,
+      );
   }
 
   private onPeerMessage(f: PeerMessagePush): void {
     if (!this.seenMessages.add(f.mid)) return;
-    this.emit('MessageFromPeer', fromWire(f.m), f.f, { serverReceivedTs: f.ts, isOfflineMessage: f.off === 1 });
+    this.emit('MessageFromPeer', fromWire(f.m), f.f, {
+      serverReceivedTs: f.ts,
+      isOfflineMessage: f.off === 1,
+    });
   }
 
   private onState(state: State, reason: Reason): void {

@@ -127,7 +127,11 @@ export class Connection {
   async logout(): Promise<void> {
     const state = this.state;
     if (state === 'DISCONNECTED')
-      throw createRtmError('logout', LogoutError.USER_NOT_LOGGED_IN, 'logout: the client is not logged in');
+      throw createRtmError(
+        'logout',
+        LogoutError.USER_NOT_LOGGED_IN,
+        'logout: the client is not logged in',
+      );
     if (state === 'CONNECTED') {
       try {
         await this.request('logout', 'RtmClient.logout', { t: 'logout' }, LogoutError.REJECTED);
@@ -136,7 +140,9 @@ export class Connection {
       }
     }
     if (this.loginWaiter) {
-      this.loginWaiter.reject(createRtmError('login', LoginError.ABORTED_BY_LOGOUT, 'login: aborted by logout()'));
+      this.loginWaiter.reject(
+        createRtmError('login', LoginError.ABORTED_BY_LOGOUT, 'login: aborted by logout()'),
+      );
       this.loginWaiter = null;
     }
     this.teardown(LogoutError.USER_NOT_LOGGED_IN, 'logout');
@@ -147,9 +153,17 @@ export class Connection {
    * Sends a request and resolves with its result. While RECONNECTING the request waits for the
    * session to come back, up to its timeout; in other states it fails with `notLoggedInCode`.
    */
-  request<R>(api: ApiName, method: string, frame: Record<string, unknown>, timeoutCode: number, notLoggedInCode = 102): Promise<R> {
+  request<R>(
+    api: ApiName,
+    method: string,
+    frame: Record<string, unknown>,
+    timeoutCode: number,
+    notLoggedInCode = 102,
+  ): Promise<R> {
     if (this.state !== 'CONNECTED' && this.state !== 'RECONNECTING')
-      return Promise.reject(createRtmError(api, notLoggedInCode, `${method}: the client is not logged in`));
+      return Promise.reject(
+        createRtmError(api, notLoggedInCode, `${method}: the client is not logged in`),
+      );
     return new Promise<R>((resolve, reject) => {
       const p: Pending = {
         id: this.nextId++,
@@ -191,7 +205,12 @@ export class Connection {
     sock.onopen = () => {
       if (this.socket !== sock) return;
       this.loginId = this.nextId++;
-      const frame: Record<string, unknown> = { t: 'login', i: this.loginId, a: this.options.appId, u: this.uid };
+      const frame: Record<string, unknown> = {
+        t: 'login',
+        i: this.loginId,
+        a: this.options.appId,
+        u: this.uid,
+      };
       if (this.token) frame.k = this.token;
       if (this.sid) frame.r = { sid: this.sid, s: this.lastSeq };
       this.lastRxMs = Date.now();
@@ -302,7 +321,10 @@ export class Connection {
   }
 
   private scheduleRetry(): void {
-    const cap = Math.min(this.options.reconnectMaxDelayMs, this.options.reconnectBaseDelayMs * 2 ** Math.min(this.attempt, 16));
+    const cap = Math.min(
+      this.options.reconnectMaxDelayMs,
+      this.options.reconnectBaseDelayMs * 2 ** Math.min(this.attempt, 16),
+    );
     this.attempt++;
     this.urlIndex++;
     this.retryAt = Date.now() + Math.random() * cap;
@@ -313,7 +335,8 @@ export class Connection {
     this.ackScheduled = true;
     queueMicrotask(() => {
       this.ackScheduled = false;
-      if (this.socket && this.socket.readyState === 1) this.socket.send(`{"t":"ack","s":${this.lastSeq}}`);
+      if (this.socket && this.socket.readyState === 1)
+        this.socket.send(`{"t":"ack","s":${this.lastSeq}}`);
     });
   }
 
@@ -329,10 +352,21 @@ export class Connection {
       this.loginWaiter = null;
       this.teardown(102, 'login timed out');
       this.setState('DISCONNECTED', 'LOGIN_TIMEOUT');
-      waiter.reject(timeoutError('login', LoginError.TIMEOUT, 'RtmClient.login', this.options.loginTimeoutMs / 1000));
+      waiter.reject(
+        timeoutError(
+          'login',
+          LoginError.TIMEOUT,
+          'RtmClient.login',
+          this.options.loginTimeoutMs / 1000,
+        ),
+      );
       return;
     }
-    if (!this.socket && (this.state === 'CONNECTING' || this.state === 'RECONNECTING') && now >= this.retryAt) {
+    if (
+      !this.socket &&
+      (this.state === 'CONNECTING' || this.state === 'RECONNECTING') &&
+      now >= this.retryAt
+    ) {
       this.retryAt = Infinity;
       this.open();
     }
@@ -360,7 +394,10 @@ export class Connection {
   }
 
   private failInFlight(why: string): void {
-    for (const p of this.pending.values()) p.reject(createRtmError(p.api, p.timeoutCode, `${p.method}: ${why} before the server answered`));
+    for (const p of this.pending.values())
+      p.reject(
+        createRtmError(p.api, p.timeoutCode, `${p.method}: ${why} before the server answered`),
+      );
     this.pending.clear();
   }
 

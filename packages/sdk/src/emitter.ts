@@ -5,7 +5,11 @@
  * the others, nor the SDK.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-function-type */
-export type ListenerType<T> = [T] extends [(...args: infer U) => any] ? U : [T] extends [void] ? [] : [T];
+export type ListenerType<T> = [T] extends [(...args: infer U) => any]
+  ? U
+  : [T] extends [void]
+    ? []
+    : [T];
 
 interface Entry {
   fn: (...args: any[]) => any;
@@ -16,12 +20,20 @@ export class EventEmitter<TEventRecord = object> {
   static defaultMaxListeners = 10;
   private readonly events = new Map<keyof TEventRecord, Entry[]>();
 
-  on<P extends keyof TEventRecord, T>(this: T, event: P, listener: (...args: ListenerType<TEventRecord[P]>) => void): T {
+  on<P extends keyof TEventRecord, T>(
+    this: T,
+    event: P,
+    listener: (...args: ListenerType<TEventRecord[P]>) => void,
+  ): T {
     (this as EventEmitter<TEventRecord>).add(event, { fn: listener, raw: listener });
     return this;
   }
 
-  once<P extends keyof TEventRecord, T>(this: T, event: P, listener: (...args: ListenerType<TEventRecord[P]>) => void): T {
+  once<P extends keyof TEventRecord, T>(
+    this: T,
+    event: P,
+    listener: (...args: ListenerType<TEventRecord[P]>) => void,
+  ): T {
     const self = this as EventEmitter<TEventRecord>;
     const entry: Entry = {
       fn: (...args: any[]) => {
@@ -62,7 +74,10 @@ export class EventEmitter<TEventRecord = object> {
   }
 
   /** @internal Calls the listeners of `event` in order. */
-  protected emit<P extends keyof TEventRecord>(event: P, ...args: ListenerType<TEventRecord[P]>): void {
+  protected emit<P extends keyof TEventRecord>(
+    event: P,
+    ...args: ListenerType<TEventRecord[P]>
+  ): void {
     const list = this.events.get(event);
     if (!list) return;
     for (const e of [...list]) {

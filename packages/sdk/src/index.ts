@@ -31,8 +31,20 @@ import {
 export * from './constants.js';
 export * from './errors.js';
 export { RtmClient } from './client.js';
-export type { RtmConfig, RtmClientEvents, PeerMessageSendResult, PeersOnlineStatusMap, PeersOnlineStatusResult } from './client.js';
-export type { RtmMessage, RtmTextMessage, RtmRawMessage, ReceivedMessageProperties, SendMessageOptions } from './message.js';
+export type {
+  RtmConfig,
+  RtmClientEvents,
+  PeerMessageSendResult,
+  PeersOnlineStatusMap,
+  PeersOnlineStatusResult,
+} from './client.js';
+export type {
+  RtmMessage,
+  RtmTextMessage,
+  RtmRawMessage,
+  ReceivedMessageProperties,
+  SendMessageOptions,
+} from './message.js';
 export { EventEmitter } from './emitter.js';
 export { setDefaultTransport, type Transport, type SocketLike } from './transport.js';
 

@@ -32,7 +32,12 @@ export interface SendMessageOptions {
 /** Answers the wire form, or undefined when `message` is neither a text nor a raw message. */
 export function toWire(message: unknown): WireMessage | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
-  const m = message as { text?: unknown; rawMessage?: unknown; description?: unknown; messageType?: unknown };
+  const m = message as {
+    text?: unknown;
+    rawMessage?: unknown;
+    description?: unknown;
+    messageType?: unknown;
+  };
   if (m.rawMessage instanceof Uint8Array && m.messageType !== 'TEXT') {
     const out: WireMessage = { k: 'R', b: bytesToBase64(m.rawMessage) };
     if (typeof m.description === 'string' && m.description !== '') out.d = m.description;
@@ -44,13 +49,18 @@ export function toWire(message: unknown): WireMessage | undefined {
 
 export function fromWire(m: WireMessage): RtmMessage {
   if (m.k === 'T') return { text: m.x, messageType: 'TEXT' };
-  return { rawMessage: base64ToBytes(m.b) ?? new Uint8Array(0), description: m.d ?? '', messageType: 'RAW' };
+  return {
+    rawMessage: base64ToBytes(m.b) ?? new Uint8Array(0),
+    description: m.d ?? '',
+    messageType: 'RAW',
+  };
 }
 
 /** `createMessage`: fills in `messageType` from the content, as the web SDK does. */
 export function createMessage<T extends RtmMessage>(message: Partial<T>): T {
   const m = { ...message } as Record<string, unknown>;
-  if (m.messageType === undefined) m.messageType = m.rawMessage instanceof Uint8Array ? 'RAW' : 'TEXT';
+  if (m.messageType === undefined)
+    m.messageType = m.rawMessage instanceof Uint8Array ? 'RAW' : 'TEXT';
   if (m.messageType === 'RAW' && m.description === undefined) m.description = '';
   return m as T;
 }

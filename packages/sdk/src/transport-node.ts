@@ -2,4 +2,7 @@
 import WebSocket from 'ws';
 import { setDefaultTransport, type SocketLike } from './transport.js';
 
-setDefaultTransport((url, protocol) => new WebSocket(url, protocol, { perMessageDeflate: false }) as unknown as SocketLike);
+setDefaultTransport(
+  (url, protocol) =>
+    new WebSocket(url, protocol, { perMessageDeflate: false }) as unknown as SocketLike,
+);

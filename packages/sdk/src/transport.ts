@@ -22,7 +22,8 @@ export function setDefaultTransport(t: Transport): void {
 
 export function getTransport(): Transport {
   if (defaultTransport) return defaultTransport;
-  const WS = (globalThis as { WebSocket?: new (url: string, protocol: string) => SocketLike }).WebSocket;
+  const WS = (globalThis as { WebSocket?: new (url: string, protocol: string) => SocketLike })
+    .WebSocket;
   if (!WS) throw new Error('No WebSocket available: import @parley/sdk in Node >= 20 or a browser');
   return (url, protocol) => new WS(url, protocol);
 }

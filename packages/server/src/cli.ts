@@ -8,15 +8,24 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write('parley-server [options]\n\n');
-    for (const o of OPTIONS) process.stdout.write(`  ${o.flag.padEnd(30)} ${o.env.padEnd(34)} ${o.doc} (default ${JSON.stringify(o.default)})\n`);
+    for (const o of OPTIONS)
+      process.stdout.write(
+        `  ${o.flag.padEnd(30)} ${o.env.padEnd(34)} ${o.doc} (default ${JSON.stringify(o.default)})\n`,
+      );
     return;
   }
   const config = loadConfig(process.env, argv);
   const log = createLogger(config.logLevel);
   const server = await startServer(config, log);
-  const mode = config.apps.length === 0 ? 'open mode (any appId, no token)' : `${config.apps.length} app(s)`;
-  log.info({ url: server.url, port: server.port, node: server.node, dataDir: config.dataDir }, `parley listening on ${server.url} — ${mode}`);
-  process.stdout.write(`Parley listening on ${server.url} (http://${server.url.slice(5)}/healthz)\n`);
+  const mode =
+    config.apps.length === 0 ? 'open mode (any appId, no token)' : `${config.apps.length} app(s)`;
+  log.info(
+    { url: server.url, port: server.port, node: server.node, dataDir: config.dataDir },
+    `parley listening on ${server.url} — ${mode}`,
+  );
+  process.stdout.write(
+    `Parley listening on ${server.url} (http://${server.url.slice(5)}/healthz)\n`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

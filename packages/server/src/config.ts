@@ -51,24 +51,150 @@ interface Option {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const OPTIONS: readonly Option[] = [
-  { key: 'port', env: 'PORT', flag: '--port', kind: 'int', default: 8080, doc: 'TCP port; 0 = any free port' },
-  { key: 'host', env: 'HOST', flag: '--host', kind: 'string', default: '0.0.0.0', doc: 'address to listen on' },
-  { key: 'dataDir', env: 'PARLEY_DATA_DIR', flag: '--data-dir', kind: 'string', default: './data', doc: 'where SQLite keeps offline messages' },
-  { key: 'apps', env: 'PARLEY_APPS', flag: '--apps', kind: 'apps', default: [], doc: 'comma list of `appId` or `appId:appCertificate`; empty = open mode (any appId, no token)' },
-  { key: 'redisUrl', env: 'PARLEY_REDIS_URL', flag: '--redis', kind: 'string', default: undefined, doc: 'Redis URL; set = Redis backend (many nodes)' },
-  { key: 'restKeys', env: 'PARLEY_REST_KEYS', flag: '--rest-keys', kind: 'keys', default: [], doc: 'comma list of `key:secret` for the REST API' },
-  { key: 'resumeWindowMs', env: 'PARLEY_RESUME_WINDOW_MS', flag: '--resume-window-ms', kind: 'int', default: 30_000, doc: 'a dropped client resumes silently within this time; after it, the user is offline' },
-  { key: 'unreachableAfterMs', env: 'PARLEY_UNREACHABLE_AFTER_MS', flag: '--unreachable-after-ms', kind: 'int', default: 6_000, doc: 'subscribers see UNREACHABLE after this long without a packet' },
-  { key: 'heartbeatMs', env: 'PARLEY_HEARTBEAT_MS', flag: '--heartbeat-ms', kind: 'int', default: 2_500, doc: 'client ping interval the server asks for' },
-  { key: 'sweepIntervalMs', env: 'PARLEY_SWEEP_INTERVAL_MS', flag: '--sweep-interval-ms', kind: 'int', default: 500, doc: 'liveness, resume-window and token-expiry check interval' },
-  { key: 'tokenWillExpireLeadMs', env: 'PARLEY_TOKEN_WILL_EXPIRE_LEAD_MS', flag: '--token-will-expire-lead-ms', kind: 'int', default: 30_000, doc: 'TokenPrivilegeWillExpire fires this long before expiry' },
-  { key: 'loginTimeoutMs', env: 'PARLEY_LOGIN_TIMEOUT_MS', flag: '--login-timeout-ms', kind: 'int', default: 15_000, doc: 'a socket with no login by then is closed' },
-  { key: 'offlineMaxPerReceiver', env: 'PARLEY_OFFLINE_MAX', flag: '--offline-max', kind: 'int', default: 200, doc: 'offline messages kept per receiver (oldest evicted first)' },
-  { key: 'offlineMaxAgeMs', env: 'PARLEY_OFFLINE_MAX_AGE_MS', flag: '--offline-max-age-ms', kind: 'int', default: 7 * DAY_MS, doc: 'offline messages older than this are dropped' },
-  { key: 'sendRateCount', env: 'PARLEY_SEND_RATE_COUNT', flag: '--send-rate-count', kind: 'int', default: 180, doc: 'peer + channel messages per client per window' },
-  { key: 'sendRateWindowMs', env: 'PARLEY_SEND_RATE_WINDOW_MS', flag: '--send-rate-window-ms', kind: 'int', default: 3_000, doc: 'the send-rate sliding window' },
-  { key: 'maxOutboxFrames', env: 'PARLEY_MAX_OUTBOX', flag: '--max-outbox', kind: 'int', default: 10_000, doc: 'undelivered frames kept per session for resume' },
-  { key: 'logLevel', env: 'PARLEY_LOG_LEVEL', flag: '--log-level', kind: 'string', default: 'info', doc: 'pino level: fatal, error, warn, info, debug, silent' },
+  {
+    key: 'port',
+    env: 'PORT',
+    flag: '--port',
+    kind: 'int',
+    default: 8080,
+    doc: 'TCP port; 0 = any free port',
+  },
+  {
+    key: 'host',
+    env: 'HOST',
+    flag: '--host',
+    kind: 'string',
+    default: '0.0.0.0',
+    doc: 'address to listen on',
+  },
+  {
+    key: 'dataDir',
+    env: 'PARLEY_DATA_DIR',
+    flag: '--data-dir',
+    kind: 'string',
+    default: './data',
+    doc: 'where SQLite keeps offline messages',
+  },
+  {
+    key: 'apps',
+    env: 'PARLEY_APPS',
+    flag: '--apps',
+    kind: 'apps',
+    default: [],
+    doc: 'comma list of `appId` or `appId:appCertificate`; empty = open mode (any appId, no token)',
+  },
+  {
+    key: 'redisUrl',
+    env: 'PARLEY_REDIS_URL',
+    flag: '--redis',
+    kind: 'string',
+    default: undefined,
+    doc: 'Redis URL; set = Redis backend (many nodes)',
+  },
+  {
+    key: 'restKeys',
+    env: 'PARLEY_REST_KEYS',
+    flag: '--rest-keys',
+    kind: 'keys',
+    default: [],
+    doc: 'comma list of `key:secret` for the REST API',
+  },
+  {
+    key: 'resumeWindowMs',
+    env: 'PARLEY_RESUME_WINDOW_MS',
+    flag: '--resume-window-ms',
+    kind: 'int',
+    default: 30_000,
+    doc: 'a dropped client resumes silently within this time; after it, the user is offline',
+  },
+  {
+    key: 'unreachableAfterMs',
+    env: 'PARLEY_UNREACHABLE_AFTER_MS',
+    flag: '--unreachable-after-ms',
+    kind: 'int',
+    default: 6_000,
+    doc: 'subscribers see UNREACHABLE after this long without a packet',
+  },
+  {
+    key: 'heartbeatMs',
+    env: 'PARLEY_HEARTBEAT_MS',
+    flag: '--heartbeat-ms',
+    kind: 'int',
+    default: 2_500,
+    doc: 'client ping interval the server asks for',
+  },
+  {
+    key: 'sweepIntervalMs',
+    env: 'PARLEY_SWEEP_INTERVAL_MS',
+    flag: '--sweep-interval-ms',
+    kind: 'int',
+    default: 500,
+    doc: 'liveness, resume-window and token-expiry check interval',
+  },
+  {
+    key: 'tokenWillExpireLeadMs',
+    env: 'PARLEY_TOKEN_WILL_EXPIRE_LEAD_MS',
+    flag: '--token-will-expire-lead-ms',
+    kind: 'int',
+    default: 30_000,
+    doc: 'TokenPrivilegeWillExpire fires this long before expiry',
+  },
+  {
+    key: 'loginTimeoutMs',
+    env: 'PARLEY_LOGIN_TIMEOUT_MS',
+    flag: '--login-timeout-ms',
+    kind: 'int',
+    default: 15_000,
+    doc: 'a socket with no login by then is closed',
+  },
+  {
+    key: 'offlineMaxPerReceiver',
+    env: 'PARLEY_OFFLINE_MAX',
+    flag: '--offline-max',
+    kind: 'int',
+    default: 200,
+    doc: 'offline messages kept per receiver (oldest evicted first)',
+  },
+  {
+    key: 'offlineMaxAgeMs',
+    env: 'PARLEY_OFFLINE_MAX_AGE_MS',
+    flag: '--offline-max-age-ms',
+    kind: 'int',
+    default: 7 * DAY_MS,
+    doc: 'offline messages older than this are dropped',
+  },
+  {
+    key: 'sendRateCount',
+    env: 'PARLEY_SEND_RATE_COUNT',
+    flag: '--send-rate-count',
+    kind: 'int',
+    default: 180,
+    doc: 'peer + channel messages per client per window',
+  },
+  {
+    key: 'sendRateWindowMs',
+    env: 'PARLEY_SEND_RATE_WINDOW_MS',
+    flag: '--send-rate-window-ms',
+    kind: 'int',
+    default: 3_000,
+    doc: 'the send-rate sliding window',
+  },
+  {
+    key: 'maxOutboxFrames',
+    env: 'PARLEY_MAX_OUTBOX',
+    flag: '--max-outbox',
+    kind: 'int',
+    default: 10_000,
+    doc: 'undelivered frames kept per session for resume',
+  },
+  {
+    key: 'logLevel',
+    env: 'PARLEY_LOG_LEVEL',
+    flag: '--log-level',
+    kind: 'string',
+    default: 'info',
+    doc: 'pino level: fatal, error, warn, info, debug, silent',
+  },
 ];
 
 export function defaultConfig(): ServerConfig {
@@ -81,7 +207,8 @@ function parseValue(o: Option, raw: string): unknown {
   switch (o.kind) {
     case 'int': {
       const n = Number(raw);
-      if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${o.env}/${o.flag}: "${raw}" is not a non-negative integer`);
+      if (!Number.isSafeInteger(n) || n < 0)
+        throw new Error(`${o.env}/${o.flag}: "${raw}" is not a non-negative integer`);
       return n;
     }
     case 'string':
@@ -95,7 +222,8 @@ function parseValue(o: Option, raw: string): unknown {
     case 'keys':
       return splitList(raw).map((entry) => {
         const i = entry.indexOf(':');
-        if (i <= 0 || i === entry.length - 1) throw new Error(`${o.env}/${o.flag}: "${entry}" is not key:secret`);
+        if (i <= 0 || i === entry.length - 1)
+          throw new Error(`${o.env}/${o.flag}: "${entry}" is not key:secret`);
         return { key: entry.slice(0, i), secret: entry.slice(i + 1) };
       });
   }
@@ -120,7 +248,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Ser
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const o = OPTIONS.find((x) => x.flag === flag);
-    if (!o) throw new Error(`unknown option ${arg}; options: ${OPTIONS.map((x) => x.flag).join(' ')}`);
+    if (!o)
+      throw new Error(`unknown option ${arg}; options: ${OPTIONS.map((x) => x.flag).join(' ')}`);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     config[o.key] = parseValue(o, value);

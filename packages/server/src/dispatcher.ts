@@ -45,35 +45,57 @@ export class Dispatcher {
     this.sessions.detach(session, ws);
   }
 
-  handle(session: Session, frame: Exclude<ClientFrame, LoginReq | { t: 'ping' }>, now: number, ws: WebSocket): void {
+  handle(
+    session: Session,
+    frame: Exclude<ClientFrame, LoginReq | { t: 'ping' }>,
+    now: number,
+    ws: WebSocket,
+  ): void {
     if (session.ended) {
       ws.close(CloseCode.KICKED, 'session ended');
       return;
     }
     this.run(session, frame, now, ws).catch((err) => {
       this.log.error({ err, op: frame.t }, 'request failed');
-      if ('i' in frame) session.send({ t: 'err', i: frame.i, c: 1, m: `${frame.t}: internal error` });
+      if ('i' in frame)
+        session.send({ t: 'err', i: frame.i, c: 1, m: `${frame.t}: internal error` });
     });
   }
 
-  private async run(session: Session, f: Exclude<ClientFrame, LoginReq | { t: 'ping' }>, now: number, ws: WebSocket): Promise<void> {
+  private async run(
+    session: Session,
+    f: Exclude<ClientFrame, LoginReq | { t: 'ping' }>,
+    now: number,
+    ws: WebSocket,
+  ): Promise<void> {
     switch (f.t) {
       case 'ack': {
         const { offlineMids, replies } = session.ack(f.s);
-        if (offlineMids.length || replies.length) await this.peers.acknowledged(session, offlineMids, replies);
+        if (offlineMids.length || replies.length)
+          await this.peers.acknowledged(session, offlineMids, replies);
         return;
       }
       case 'psend':
         return this.peers.send(session, f, now);
       case 'pquery': {
         if (!session.queryRate.take(now))
-          return session.send({ t: 'err', i: f.i, c: QueryPeersOnlineStatusError.TOO_OFTEN, m: 'queryPeersOnlineStatus: more than 10 calls per 5 s' });
+          return session.send({
+            t: 'err',
+            i: f.i,
+            c: QueryPeersOnlineStatusError.TOO_OFTEN,
+            m: 'queryPeersOnlineStatus: more than 10 calls per 5 s',
+          });
         const st = await this.presence.query(session.app, f.ids);
         return session.send({ t: 'ok', i: f.i, r: { st } });
       }
       case 'psub': {
         if (!session.subscribeRate.take(now))
-          return session.send({ t: 'err', i: f.i, c: PeerSubscriptionStatusError.TOO_OFTEN, m: 'subscribePeersOnlineStatus: more than 10 calls per 5 s' });
+          return session.send({
+            t: 'err',
+            i: f.i,
+            c: PeerSubscriptionStatusError.TOO_OFTEN,
+            m: 'subscribePeersOnlineStatus: more than 10 calls per 5 s',
+          });
         // Reply first, so the snapshot push arrives after the promise resolved.
         const err = this.presence.subscribeCheck(session, f.ids);
         if (err) return session.send({ t: 'err', i: f.i, c: err.code, m: err.message });
@@ -83,16 +105,32 @@ export class Dispatcher {
       }
       case 'punsub':
         if (!session.unsubscribeRate.take(now))
-          return session.send({ t: 'err', i: f.i, c: PeerSubscriptionStatusError.TOO_OFTEN, m: 'unsubscribePeersOnlineStatus: more than 10 calls per 5 s' });
+          return session.send({
+            t: 'err',
+            i: f.i,
+            c: PeerSubscriptionStatusError.TOO_OFTEN,
+            m: 'unsubscribePeersOnlineStatus: more than 10 calls per 5 s',
+          });
         await this.presence.unsubscribe(session, f.ids);
         return session.send({ t: 'ok', i: f.i });
       case 'plist':
         if (!session.listRate.take(now))
-          return session.send({ t: 'err', i: f.i, c: QueryPeersBySubscriptionOptionError.TOO_OFTEN, m: 'queryPeersBySubscriptionOption: more than 10 calls per 5 s' });
+          return session.send({
+            t: 'err',
+            i: f.i,
+            c: QueryPeersBySubscriptionOptionError.TOO_OFTEN,
+            m: 'queryPeersBySubscriptionOption: more than 10 calls per 5 s',
+          });
         return session.send({ t: 'ok', i: f.i, r: { ids: [...session.subscriptions] } });
       case 'renew': {
         const r = this.auth.check(session.app, session.uid, f.k, now);
-        if (!r.ok) return session.send({ t: 'err', i: f.i, c: RENEW_CODE[r.code] ?? RenewTokenError.INVALID_TOKEN, m: r.message });
+        if (!r.ok)
+          return session.send({
+            t: 'err',
+            i: f.i,
+            c: RENEW_CODE[r.code] ?? RenewTokenError.INVALID_TOKEN,
+            m: r.message,
+          });
         session.tokenExpMs = r.expMs;
         session.willExpireSent = false;
         return session.send({ t: 'ok', i: f.i, r: { exp: r.expMs } });

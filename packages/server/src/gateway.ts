@@ -5,7 +5,14 @@
  */
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, Limits, SUBPROTOCOL, parseClientFrame, type ClientFrame, LoginError } from '@parley/protocol';
+import {
+  CloseCode,
+  Limits,
+  SUBPROTOCOL,
+  parseClientFrame,
+  type ClientFrame,
+  LoginError,
+} from '@parley/protocol';
 import type { Logger } from './log.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Session } from './session.js';
@@ -108,7 +115,14 @@ export class Gateway {
     }
     if (frame.t === 'login') {
       if (conn.session || conn.loggingIn) {
-        ws.send(JSON.stringify({ t: 'err', i: frame.i, c: LoginError.ALREADY_LOGIN, m: 'login: this connection is already logged in' }));
+        ws.send(
+          JSON.stringify({
+            t: 'err',
+            i: frame.i,
+            c: LoginError.ALREADY_LOGIN,
+            m: 'login: this connection is already logged in',
+          }),
+        );
         return;
       }
       conn.loggingIn = true;
@@ -123,7 +137,15 @@ export class Gateway {
         .catch((err) => {
           conn.loggingIn = false;
           this.log.error({ err }, 'login failed');
-          if (ws.readyState === 1) ws.send(JSON.stringify({ t: 'err', i: frame.i, c: LoginError.UNKNOWN, m: 'login: internal error' }));
+          if (ws.readyState === 1)
+            ws.send(
+              JSON.stringify({
+                t: 'err',
+                i: frame.i,
+                c: LoginError.UNKNOWN,
+                m: 'login: internal error',
+              }),
+            );
         });
       return;
     }

@@ -27,10 +27,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: Partial<ServerConfig> = {}, log?: Logger): Promise<RunningServer> {
+export async function startServer(
+  overrides: Partial<ServerConfig> = {},
+  log?: Logger,
+): Promise<RunningServer> {
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
   const logger = log ?? createLogger(config.logLevel);
-  if (config.redisUrl) throw new Error('PARLEY_REDIS_URL: the Redis backend is not available in this build yet');
+  if (config.redisUrl)
+    throw new Error('PARLEY_REDIS_URL: the Redis backend is not available in this build yet');
   const backend: Backend = createMemoryBackend(config.dataDir, {
     maxPerReceiver: config.offlineMaxPerReceiver,
     maxAgeMs: config.offlineMaxAgeMs,
@@ -46,7 +50,11 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, log?: L
     dispatcher,
     {
       loginTimeoutMs: config.loginTimeoutMs,
-      health: (): Record<string, unknown> => ({ node, sessions: sessions.hub.size, connections: gateway.connections }),
+      health: (): Record<string, unknown> => ({
+        node,
+        sessions: sessions.hub.size,
+        connections: gateway.connections,
+      }),
     },
     logger,
   );

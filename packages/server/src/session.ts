@@ -148,7 +148,8 @@ export class Session {
     const out: { data: string; offlineMid?: string }[] = [];
     for (let k = this.outboxHead; k < this.outbox.length; k++) {
       const e = this.outbox[k]!;
-      if (e.data.startsWith('{"t":"msg"')) out.push(e.offlineMid ? { data: e.data, offlineMid: e.offlineMid } : { data: e.data });
+      if (e.data.startsWith('{"t":"msg"'))
+        out.push(e.offlineMid ? { data: e.data, offlineMid: e.offlineMid } : { data: e.data });
     }
     return out;
   }

@@ -5,7 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { CloseCode, LoginError, type KickReason, type LoginReq, type LoginResult } from '@parley/protocol';
+import {
+  CloseCode,
+  LoginError,
+  type KickReason,
+  type LoginReq,
+  type LoginResult,
+} from '@parley/protocol';
 import type { Backend } from './backend/backend.js';
 import type { ServerConfig } from './config.js';
 import { Hub } from './hub.js';
@@ -38,7 +44,9 @@ export class Sessions {
   ) {}
 
   async start(): Promise<void> {
-    await this.backend.broker.subscribe(nodeTopic(this.node), (p) => this.onNodeEvent(p as ReceiptEvent | KickEvent));
+    await this.backend.broker.subscribe(nodeTopic(this.node), (p) =>
+      this.onNodeEvent(p as ReceiptEvent | KickEvent),
+    );
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
   }
@@ -57,19 +65,28 @@ export class Sessions {
     }
     if (req.r) {
       const old = this.hub.bySessionId(req.r.sid);
-      if (old && !old.ended && old.app === req.a && old.uid === req.u) return this.resume(old, ws, req, auth.expMs, now);
+      if (old && !old.ended && old.app === req.a && old.uid === req.u)
+        return this.resume(old, ws, req, auth.expMs, now);
     }
     return this.fresh(ws, req, auth.expMs, now);
   }
 
-  private resume(session: Session, ws: WebSocket, req: LoginReq, expMs: number, now: number): Session {
+  private resume(
+    session: Session,
+    ws: WebSocket,
+    req: LoginReq,
+    expMs: number,
+    now: number,
+  ): Session {
     if (session.ws && session.ws !== ws) session.ws.terminate();
     session.ws = ws;
     session.lastRxMs = now;
     session.tokenExpMs = expMs;
     session.willExpireSent = false;
     const acked = session.ack(req.r!.s);
-    void this.peers.acknowledged(session, acked.offlineMids, acked.replies).catch((e) => this.fail(e));
+    void this.peers
+      .acknowledged(session, acked.offlineMids, acked.replies)
+      .catch((e) => this.fail(e));
     this.reply(session, req.i, true, now);
     session.replay();
     if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
@@ -89,7 +106,9 @@ export class Sessions {
     const local = this.hub.byUserId(req.a, req.u);
     this.hub.add(session);
     const previous = await this.backend.store.claimUser(req.a, req.u, sid);
-    await this.backend.broker.subscribe(userTopic(req.a, req.u), (p) => this.onUserEvent(session, p as PeerDelivery));
+    await this.backend.broker.subscribe(userTopic(req.a, req.u), (p) =>
+      this.onUserEvent(session, p as PeerDelivery),
+    );
     if (local && !local.ended) {
       // The same user logged in again on this node: the older session is aborted, and the
       // messages it never delivered move to the new one.
@@ -100,7 +119,11 @@ export class Sessions {
       }
       this.kickLocal(local, 'REMOTE_LOGIN', false);
     } else if (previous) {
-      await this.backend.broker.publish(nodeTopic(previous.split('.')[0]!), { t: 'kick', sid: previous, why: 'REMOTE_LOGIN' } satisfies KickEvent);
+      await this.backend.broker.publish(nodeTopic(previous.split('.')[0]!), {
+        t: 'kick',
+        sid: previous,
+        why: 'REMOTE_LOGIN',
+      } satisfies KickEvent);
     }
     if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
     this.reply(session, req.i, false, now);
@@ -110,7 +133,13 @@ export class Sessions {
   }
 
   private reply(session: Session, i: number, resumed: boolean, now: number): void {
-    const r: LoginResult = { sid: session.sid, resumed, ts: now, exp: session.tokenExpMs, hb: this.config.heartbeatMs };
+    const r: LoginResult = {
+      sid: session.sid,
+      resumed,
+      ts: now,
+      exp: session.tokenExpMs,
+      hb: this.config.heartbeatMs,
+    };
     session.send({ t: 'ok', i, r });
   }
 
@@ -124,7 +153,8 @@ export class Sessions {
   detach(session: Session, ws: WebSocket): void {
     if (session.ws !== ws) return;
     session.ws = null;
-    for (const r of session.takeReplies()) void this.peers.settle(r, false).catch((e) => this.fail(e));
+    for (const r of session.takeReplies())
+      void this.peers.settle(r, false).catch((e) => this.fail(e));
   }
 
   async logout(session: Session): Promise<void> {
@@ -139,7 +169,8 @@ export class Sessions {
     for (const r of session.takeReplies()) await this.peers.settle(r, false);
     await this.presence.dropAll(session);
     if (await this.backend.store.releaseUser(session.app, session.uid, session.sid)) {
-      if (!this.hub.byUserId(session.app, session.uid)) await this.backend.broker.unsubscribe(userTopic(session.app, session.uid));
+      if (!this.hub.byUserId(session.app, session.uid))
+        await this.backend.broker.unsubscribe(userTopic(session.app, session.uid));
       await this.presence.announce(session.app, session.uid, 'OFFLINE');
     }
   }
@@ -190,11 +221,16 @@ export class Sessions {
         void this.end(s).catch((e) => this.fail(e));
         continue;
       }
-      if (idle > this.config.unreachableAfterMs && s.presence === 'ONLINE') this.setPresence(s, 'UNREACHABLE');
+      if (idle > this.config.unreachableAfterMs && s.presence === 'ONLINE')
+        this.setPresence(s, 'UNREACHABLE');
       if (s.tokenExpMs > 0) {
         if (now >= s.tokenExpMs) {
           if (s.attached) this.kickLocal(s, 'TOKEN_EXPIRED');
-        } else if (!s.willExpireSent && now >= s.tokenExpMs - this.config.tokenWillExpireLeadMs && s.attached) {
+        } else if (
+          !s.willExpireSent &&
+          now >= s.tokenExpMs - this.config.tokenWillExpireLeadMs &&
+          s.attached
+        ) {
           s.willExpireSent = true;
           s.send({ t: 'exp', exp: s.tokenExpMs });
         }

@@ -9,9 +9,17 @@ import type { Backend } from '../src/index.js';
 import type { StoredMessage } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
-export type BackendFactory = (dataDir: string, limits: { maxPerReceiver: number; maxAgeMs: number }) => Promise<Backend> | Backend;
+export type BackendFactory = (
+  dataDir: string,
+  limits: { maxPerReceiver: number; maxAgeMs: number },
+) => Promise<Backend> | Backend;
 
-const msg = (n: number, ts = Date.now()): StoredMessage => ({ mid: `m${n}`, from: 'sender', m: { k: 'T', x: `text ${n}` }, ts });
+const msg = (n: number, ts = Date.now()): StoredMessage => ({
+  mid: `m${n}`,
+  from: 'sender',
+  m: { k: 'T', x: `text ${n}` },
+  ts,
+});
 
 export function runBackendConformance(name: string, factory: BackendFactory): void {
   const limits = { maxPerReceiver: 5, maxAgeMs: 60_000 };
@@ -33,7 +41,10 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
       await b.store.claimUser('app', 'u1', 's1');
       await b.store.setPresence('app', 'u1', 'UNREACHABLE');
       await b.store.setPresence('app', 'ghost', 'ONLINE');
-      assert.deepEqual(await b.store.getPresence('app', ['u1', 'ghost']), ['UNREACHABLE', 'OFFLINE']);
+      assert.deepEqual(await b.store.getPresence('app', ['u1', 'ghost']), [
+        'UNREACHABLE',
+        'OFFLINE',
+      ]);
       assert.deepEqual(await b.store.getPresence('other-app', ['u1']), ['OFFLINE']);
       await b.close();
     });
@@ -42,18 +53,27 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
       const b = await factory(tempDir(), limits);
       for (let n = 1; n <= 3; n++) await b.store.putOffline('app', 'rx', msg(n));
       await b.store.putOffline('app', 'other', msg(9));
-      assert.deepEqual((await b.store.listOffline('app', 'rx')).map((m) => m.mid), ['m1', 'm2', 'm3']);
+      assert.deepEqual(
+        (await b.store.listOffline('app', 'rx')).map((m) => m.mid),
+        ['m1', 'm2', 'm3'],
+      );
       await b.store.deleteOffline('app', 'rx', ['m1', 'm3']);
       const left = await b.store.listOffline('app', 'rx');
       assert.deepEqual(left, [msg(2, left[0]!.ts)]);
-      assert.deepEqual((await b.store.listOffline('app', 'other')).map((m) => m.mid), ['m9']);
+      assert.deepEqual(
+        (await b.store.listOffline('app', 'other')).map((m) => m.mid),
+        ['m9'],
+      );
       await b.close();
     });
 
     test('past maxPerReceiver the oldest message is evicted first', async () => {
       const b = await factory(tempDir(), limits);
       for (let n = 1; n <= 7; n++) await b.store.putOffline('app', 'rx', msg(n));
-      assert.deepEqual((await b.store.listOffline('app', 'rx')).map((m) => m.mid), ['m3', 'm4', 'm5', 'm6', 'm7']);
+      assert.deepEqual(
+        (await b.store.listOffline('app', 'rx')).map((m) => m.mid),
+        ['m3', 'm4', 'm5', 'm6', 'm7'],
+      );
       await b.close();
     });
 
@@ -61,17 +81,26 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
       const b = await factory(tempDir(), limits);
       await b.store.putOffline('app', 'rx', msg(1, Date.now() - 120_000));
       await b.store.putOffline('app', 'rx', msg(2));
-      assert.deepEqual((await b.store.listOffline('app', 'rx')).map((m) => m.mid), ['m2']);
+      assert.deepEqual(
+        (await b.store.listOffline('app', 'rx')).map((m) => m.mid),
+        ['m2'],
+      );
       await b.close();
     });
 
     test('offline messages survive closing and reopening the backend', async () => {
       const dir = tempDir();
       const b = await factory(dir, limits);
-      await Promise.all([b.store.putOffline('app', 'rx', msg(1)), b.store.putOffline('app', 'rx', msg(2))]);
+      await Promise.all([
+        b.store.putOffline('app', 'rx', msg(1)),
+        b.store.putOffline('app', 'rx', msg(2)),
+      ]);
       await b.close();
       const again = await factory(dir, limits);
-      assert.deepEqual((await again.store.listOffline('app', 'rx')).map((m) => m.mid), ['m1', 'm2']);
+      assert.deepEqual(
+        (await again.store.listOffline('app', 'rx')).map((m) => m.mid),
+        ['m1', 'm2'],
+      );
       await again.close();
     });
 

@@ -6,7 +6,11 @@ import { loadConfig } from '../src/config.js';
 import { loggedIn, tempDir, until } from './helpers.js';
 
 test('env vars and flags configure the server; flags win; bad values are named', () => {
-  const c = loadConfig({ PORT: '9000', PARLEY_APPS: 'a1,a2:cert2', PARLEY_REST_KEYS: 'k:s' }, ['--port', '0', '--data-dir=/tmp/x']);
+  const c = loadConfig({ PORT: '9000', PARLEY_APPS: 'a1,a2:cert2', PARLEY_REST_KEYS: 'k:s' }, [
+    '--port',
+    '0',
+    '--data-dir=/tmp/x',
+  ]);
   assert.equal(c.port, 0);
   assert.equal(c.dataDir, '/tmp/x');
   assert.deepEqual(c.apps, [{ appId: 'a1' }, { appId: 'a2', appCertificate: 'cert2' }]);
@@ -17,11 +21,29 @@ test('env vars and flags configure the server; flags win; bad values are named',
   assert.throws(() => loadConfig({}, ['--nope']), /unknown option --nope/);
 });
 
-test('parley-server prints its URL, answers /healthz, and exits 0 on SIGTERM after telling clients to reconnect', async () => {
+test('parley-server prints its URL, answers /healthz, and exits 0 on SIGTERM after telling clients to reconnect', async (t) => {
   const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, '--port', '0', '--host', '127.0.0.1', '--data-dir', tempDir(), '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      cli,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      tempDir(),
+      '--log-level',
+      'warn',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  t.after(() => child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await until(() => /listening on ws:\/\/127\.0\.0\.1:\d+/.test(out), 'the URL line', 20_000);

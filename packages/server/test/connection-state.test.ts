@@ -17,7 +17,11 @@ describe('connection state', () => {
     await c.login({ uid: 'state-a' });
     assert.deepEqual(states, ['CONNECTING/LOGIN', 'CONNECTED/LOGIN_SUCCESS']);
     await c.logout();
-    assert.deepEqual(states, ['CONNECTING/LOGIN', 'CONNECTED/LOGIN_SUCCESS', 'DISCONNECTED/LOGOUT']);
+    assert.deepEqual(states, [
+      'CONNECTING/LOGIN',
+      'CONNECTED/LOGIN_SUCCESS',
+      'DISCONNECTED/LOGOUT',
+    ]);
   });
 
   test('a refused login goes CONNECTING then DISCONNECTED/LOGIN_FAILURE and rejects with the code', async () => {
@@ -62,7 +66,10 @@ describe('connection state', () => {
     proxy.cut();
     const c = client(proxy.url, { loginTimeoutMs: 800 });
     const states = recordStates(c);
-    await assert.rejects(c.login({ uid: 'state-d' }), (e: RtmError) => e.code === 9 && e.name === 'RtmTimeoutError');
+    await assert.rejects(
+      c.login({ uid: 'state-d' }),
+      (e: RtmError) => e.code === 9 && e.name === 'RtmTimeoutError',
+    );
     assert.deepEqual(states, ['CONNECTING/LOGIN', 'DISCONNECTED/LOGIN_TIMEOUT']);
     await proxy.close();
   });
@@ -91,7 +98,10 @@ describe('connection state', () => {
     await c.logout();
     await c.login({ uid: 'state-f' });
     await c.logout();
-    await assert.rejects(c.login({ uid: 'state-f' }), (e: RtmError) => e.code === 10 && e.name === 'RtmInvokeTooOftenError');
+    await assert.rejects(
+      c.login({ uid: 'state-f' }),
+      (e: RtmError) => e.code === 10 && e.name === 'RtmInvokeTooOftenError',
+    );
     assert.equal(c.connectionState, 'DISCONNECTED');
     await sleep(1000);
     await c.login({ uid: 'state-f' });

@@ -13,14 +13,29 @@ export function tempDir(): string {
 }
 
 export async function testServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), logLevel: 'silent', ...overrides });
+  return startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: tempDir(),
+    logLevel: 'silent',
+    ...overrides,
+  });
 }
 
 export const APP = 'test_app';
 
-export function client(server: { url: string } | string, config: RtmConfig = {}, appId = APP): RtmClient {
+export function client(
+  server: { url: string } | string,
+  config: RtmConfig = {},
+  appId = APP,
+): RtmClient {
   const serverUrl = typeof server === 'string' ? server : server.url;
-  return AgoraRTM.createInstance(appId, { serverUrl, reconnectBaseDelayMs: 50, reconnectMaxDelayMs: 300, ...config });
+  return AgoraRTM.createInstance(appId, {
+    serverUrl,
+    reconnectBaseDelayMs: 50,
+    reconnectMaxDelayMs: 300,
+    ...config,
+  });
 }
 
 /** Records a client's ConnectionStateChanged events as "STATE/REASON". */
@@ -30,7 +45,11 @@ export function recordStates(c: RtmClient): string[] {
   return seen;
 }
 
-export async function loggedIn(server: { url: string } | string, uid: string, config: RtmConfig = {}): Promise<RtmClient> {
+export async function loggedIn(
+  server: { url: string } | string,
+  uid: string,
+  config: RtmConfig = {},
+): Promise<RtmClient> {
   const c = client(server, config);
   await c.login({ uid });
   return c;
@@ -77,7 +96,10 @@ export class RawSocket {
   async request(frame: Record<string, unknown>): Promise<Record<string, unknown>> {
     const i = frame.i as number;
     this.send(frame);
-    await until(() => this.frames.some((f) => f.i === i) || this.closed !== undefined, `reply to ${String(frame.t)}`);
+    await until(
+      () => this.frames.some((f) => f.i === i) || this.closed !== undefined,
+      `reply to ${String(frame.t)}`,
+    );
     const reply = this.frames.find((f) => f.i === i);
     if (!reply) throw new Error(`socket closed: ${JSON.stringify(this.closed)}`);
     return reply;
@@ -107,8 +129,9 @@ export class CutProxy {
   }
 
   static async start(targetPort: number): Promise<CutProxy> {
-    let proxy!: CutProxy;
+    const state = { proxy: undefined as unknown as CutProxy };
     const server = net.createServer((inbound) => {
+      const proxy = state.proxy;
       if (proxy.blocked) {
         inbound.destroy();
         return;
@@ -126,8 +149,8 @@ export class CutProxy {
       outbound.on('error', done).on('close', done);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    proxy = new CutProxy(server, (server.address() as net.AddressInfo).port);
-    return proxy;
+    state.proxy = new CutProxy(server, (server.address() as net.AddressInfo).port);
+    return state.proxy;
   }
 
   cut(): void {

@@ -21,14 +21,27 @@ describe('peer messages', () => {
       bySender.set(from, list);
     });
     await receiver.login({ uid: 'bulk-rx' });
-    const senders = await Promise.all(Array.from({ length: 10 }, (_, k) => loggedIn(server, `bulk-tx-${k}`)));
+    const senders = await Promise.all(
+      Array.from({ length: 10 }, (_, k) => loggedIn(server, `bulk-tx-${k}`)),
+    );
     const results = await Promise.all(
-      senders.map((s) => Promise.all(Array.from({ length: 1000 }, (_, n) => s.sendMessageToPeer({ text: String(n) }, 'bulk-rx')))),
+      senders.map((s) =>
+        Promise.all(
+          Array.from({ length: 1000 }, (_, n) =>
+            s.sendMessageToPeer({ text: String(n) }, 'bulk-rx'),
+          ),
+        ),
+      ),
     );
     const expected = Array.from({ length: 1000 }, (_, n) => n);
-    await until(() => [...bySender.values()].reduce((a, l) => a + l.length, 0) >= 10_000, 'all messages', 30_000);
+    await until(
+      () => [...bySender.values()].reduce((a, l) => a + l.length, 0) >= 10_000,
+      'all messages',
+      30_000,
+    );
     assert.equal(bySender.size, 10);
-    for (let k = 0; k < 10; k++) assert.deepEqual(bySender.get(`bulk-tx-${k}`), expected, `sender ${k} in order, once each`);
+    for (let k = 0; k < 10; k++)
+      assert.deepEqual(bySender.get(`bulk-tx-${k}`), expected, `sender ${k} in order, once each`);
     assert.ok(results.flat().every((r) => r.hasPeerReceived === true));
     await Promise.all([receiver.logout(), ...senders.map((s) => s.logout())]);
   });
@@ -37,7 +50,9 @@ describe('peer messages', () => {
     const a = await loggedIn(server, 'hpr-a');
     const b = await loggedIn(server, 'hpr-b');
     assert.deepEqual(await a.sendMessageToPeer({ text: 'hi' }, 'hpr-b'), { hasPeerReceived: true });
-    assert.deepEqual(await a.sendMessageToPeer({ text: 'hi' }, 'hpr-nobody'), { hasPeerReceived: false });
+    assert.deepEqual(await a.sendMessageToPeer({ text: 'hi' }, 'hpr-nobody'), {
+      hasPeerReceived: false,
+    });
     await Promise.all([a.logout(), b.logout()]);
   });
 
@@ -45,14 +60,20 @@ describe('peer messages', () => {
     const a = await loggedIn(server, 'raw-a');
     const b = client(server);
     const got: { m: RtmMessage; from: string; ts: number; off: boolean | undefined }[] = [];
-    b.on('MessageFromPeer', (m, from, p) => got.push({ m, from, ts: p.serverReceivedTs, off: p.isOfflineMessage }));
+    b.on('MessageFromPeer', (m, from, p) =>
+      got.push({ m, from, ts: p.serverReceivedTs, off: p.isOfflineMessage }),
+    );
     await b.login({ uid: 'raw-b' });
     const before = Date.now();
     const bytes = new Uint8Array([0, 1, 2, 250, 255, 128]);
     await a.sendMessageToPeer({ rawMessage: bytes, description: 'six bytes' }, 'raw-b');
     await a.sendMessageToPeer(a.createMessage({ text: 'plain' }), 'raw-b');
     await until(() => got.length === 2, 'two messages');
-    assert.deepEqual(got[0]!.m, { rawMessage: bytes, description: 'six bytes', messageType: 'RAW' });
+    assert.deepEqual(got[0]!.m, {
+      rawMessage: bytes,
+      description: 'six bytes',
+      messageType: 'RAW',
+    });
     assert.deepEqual(got[1]!.m, { text: 'plain', messageType: 'TEXT' });
     assert.equal(got[0]!.from, 'raw-a');
     assert.equal(got[0]!.off, false);
@@ -63,7 +84,9 @@ describe('peer messages', () => {
   test('the 201st stored message evicts the oldest; stored messages arrive flagged, in order', async () => {
     const a = await loggedIn(server, 'off-a');
     for (let n = 1; n <= 201; n++) {
-      const r = await a.sendMessageToPeer({ text: `m${n}` }, 'off-b', { enableOfflineMessaging: true });
+      const r = await a.sendMessageToPeer({ text: `m${n}` }, 'off-b', {
+        enableOfflineMessaging: true,
+      });
       assert.equal(r.hasPeerReceived, false);
     }
     const b = client(server);
@@ -75,7 +98,10 @@ describe('peer messages', () => {
     });
     await b.login({ uid: 'off-b' });
     await until(() => got.length === 200, '200 stored messages');
-    assert.deepEqual(got, Array.from({ length: 200 }, (_, k) => `m${k + 2}`));
+    assert.deepEqual(
+      got,
+      Array.from({ length: 200 }, (_, k) => `m${k + 2}`),
+    );
     assert.equal(flagged, 200);
     // Acknowledged messages are gone: a new login gets nothing.
     await b.logout();

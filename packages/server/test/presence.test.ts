@@ -7,14 +7,22 @@ describe('presence', () => {
   let server: RunningServer;
   before(async () => {
     // Timers scaled down from 6 s / 30 s so the test runs in seconds.
-    server = await testServer({ unreachableAfterMs: 600, resumeWindowMs: 2000, sweepIntervalMs: 100 });
+    server = await testServer({
+      unreachableAfterMs: 600,
+      resumeWindowMs: 2000,
+      sweepIntervalMs: 100,
+    });
   });
   after(() => server.close());
 
   test('queryPeersOnlineStatus answers booleans', async () => {
     const a = await loggedIn(server, 'pq-a');
     const b = await loggedIn(server, 'pq-b');
-    assert.deepEqual(await a.queryPeersOnlineStatus(['pq-b', 'pq-nobody', 'pq-a']), { 'pq-b': true, 'pq-nobody': false, 'pq-a': true });
+    assert.deepEqual(await a.queryPeersOnlineStatus(['pq-b', 'pq-nobody', 'pq-a']), {
+      'pq-b': true,
+      'pq-nobody': false,
+      'pq-a': true,
+    });
     await b.logout();
     assert.deepEqual(await a.queryPeersOnlineStatus(['pq-b']), { 'pq-b': false });
     await a.logout();
@@ -35,7 +43,12 @@ describe('presence', () => {
     proxy.cut();
     await until(() => seen.length === 3, 'UNREACHABLE', 5000);
     await until(() => seen.length === 4, 'OFFLINE', 5000);
-    assert.deepEqual(seen, ['ps-peer:OFFLINE', 'ps-peer:ONLINE', 'ps-peer:UNREACHABLE', 'ps-peer:OFFLINE']);
+    assert.deepEqual(seen, [
+      'ps-peer:OFFLINE',
+      'ps-peer:ONLINE',
+      'ps-peer:UNREACHABLE',
+      'ps-peer:OFFLINE',
+    ]);
     assert.deepEqual(await watcher.queryPeersOnlineStatus(['ps-peer']), { 'ps-peer': false });
     await peer.logout();
     await proxy.close();
@@ -67,7 +80,10 @@ describe('presence', () => {
     const seen: string[] = [];
     w.on('PeersOnlineStatusChanged', (st) => seen.push(...Object.keys(st)));
     await w.subscribePeersOnlineStatus(['pu-1', 'pu-2']);
-    assert.deepEqual((await w.queryPeersBySubscriptionOption('ONLINE_STATUS')).sort(), ['pu-1', 'pu-2']);
+    assert.deepEqual((await w.queryPeersBySubscriptionOption('ONLINE_STATUS')).sort(), [
+      'pu-1',
+      'pu-2',
+    ]);
     await w.unsubscribePeersOnlineStatus(['pu-1']);
     assert.deepEqual(await w.queryPeersBySubscriptionOption('ONLINE_STATUS'), ['pu-2']);
     await until(() => seen.length === 2, 'snapshot');

@@ -2,20 +2,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { client, loggedIn, recordStates, tempDir, testServer, until } from './helpers.js';
 
-test('server restart: RECONNECTING then CONNECTED, subscriptions restored, stored messages delivered as offline', async () => {
+test('server restart: RECONNECTING then CONNECTED, subscriptions restored, stored messages delivered as offline', async (t) => {
   const dataDir = tempDir();
   let server = await testServer({ dataDir });
+  t.after(() => server.close());
   const port = server.port;
   const watcher = client(server, { reconnectMaxDelayMs: 200 });
-  const states = recordStates(watcher);
   const presence: Record<string, string>[] = [];
   watcher.on('PeersOnlineStatusChanged', (st) => presence.push({ ...st }));
   await watcher.login({ uid: 'restart-w' });
+  const states = recordStates(watcher);
   await watcher.subscribePeersOnlineStatus(['restart-peer']);
   await until(() => presence.length === 1, 'snapshot');
 
   const sender = await loggedIn(server, 'restart-tx');
-  const r = await sender.sendMessageToPeer({ text: 'kept across restart' }, 'restart-offline', { enableOfflineMessaging: true });
+  const r = await sender.sendMessageToPeer({ text: 'kept across restart' }, 'restart-offline', {
+    enableOfflineMessaging: true,
+  });
   assert.equal(r.hasPeerReceived, false);
   await sender.logout();
 
@@ -32,10 +35,11 @@ test('server restart: RECONNECTING then CONNECTED, subscriptions restored, store
 
   const offline = client(server);
   const got: { text: string; off: boolean | undefined }[] = [];
-  offline.on('MessageFromPeer', (m, _from, props) => got.push({ text: (m as { text: string }).text, off: props.isOfflineMessage }));
+  offline.on('MessageFromPeer', (m, _from, props) =>
+    got.push({ text: (m as { text: string }).text, off: props.isOfflineMessage }),
+  );
   await offline.login({ uid: 'restart-offline' });
   await until(() => got.length === 1, 'offline message');
   assert.deepEqual(got, [{ text: 'kept across restart', off: true }]);
   await Promise.all([offline.logout(), peer.logout(), watcher.logout()]);
-  await server.close();
 });

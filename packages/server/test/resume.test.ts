@@ -13,10 +13,10 @@ describe('reconnect and resume', () => {
   test('a 5 s cut: RECONNECTING then CONNECTED, no presence change seen, every peer message once and in order', async () => {
     const proxy = await CutProxy.start(server.port);
     const receiver = client(proxy.url);
-    const states = recordStates(receiver);
     const got: string[] = [];
     receiver.on('MessageFromPeer', (m) => got.push((m as { text: string }).text));
     await receiver.login({ uid: 'resume-rx' });
+    const states = recordStates(receiver);
 
     const watcher = await loggedIn(server, 'resume-watcher');
     const presence: unknown[] = [];
@@ -51,7 +51,10 @@ describe('reconnect and resume', () => {
     await sleep(200);
     assert.deepEqual(got, sent, 'each message exactly once, in send order');
     assert.deepEqual(states, ['RECONNECTING/INTERRUPTED', 'CONNECTED/LOGIN_SUCCESS']);
-    assert.ok(results.every((r) => r.hasPeerReceived === false), 'sent while the receiver was away: not yet received');
+    assert.ok(
+      results.every((r) => r.hasPeerReceived === false),
+      'sent while the receiver was away: not yet received',
+    );
     assert.deepEqual(presence, [{ 'resume-rx': 'ONLINE' }], 'watchers saw no presence change');
     await Promise.all([receiver.logout(), watcher.logout(), sender.logout()]);
     await proxy.close();
@@ -60,10 +63,10 @@ describe('reconnect and resume', () => {
   test('subscriptions survive a resume: changes during the cut arrive after it', async () => {
     const proxy = await CutProxy.start(server.port);
     const watcher = client(proxy.url);
-    const states = recordStates(watcher);
     const presence: Record<string, string>[] = [];
     watcher.on('PeersOnlineStatusChanged', (st) => presence.push({ ...st }));
     await watcher.login({ uid: 'resume-w2' });
+    const states = recordStates(watcher);
     await watcher.subscribePeersOnlineStatus(['resume-peer2']);
     await until(() => presence.length === 1, 'snapshot');
     proxy.cut();
@@ -73,7 +76,9 @@ describe('reconnect and resume', () => {
     proxy.restore();
     await until(() => presence.length === 2, 'change after resume', 10_000);
     assert.deepEqual(presence, [{ 'resume-peer2': 'OFFLINE' }, { 'resume-peer2': 'ONLINE' }]);
-    assert.deepEqual(await watcher.queryPeersBySubscriptionOption('ONLINE_STATUS'), ['resume-peer2']);
+    assert.deepEqual(await watcher.queryPeersBySubscriptionOption('ONLINE_STATUS'), [
+      'resume-peer2',
+    ]);
     await Promise.all([peer.logout(), watcher.logout()]);
     await proxy.close();
   });

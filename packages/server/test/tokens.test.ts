@@ -10,8 +10,12 @@ const tokenPkgDir = new URL('../../token/', import.meta.url);
 const agoraToken = require(require.resolve('agora-token', { paths: [tokenPkgDir.pathname] })) as {
   RtmTokenBuilder: { buildToken(appId: string, cert: string, uid: string, expire: number): string };
 };
-const accessToken = require(require.resolve('agora-access-token', { paths: [tokenPkgDir.pathname] })) as {
-  RtmTokenBuilder: { buildToken(appId: string, cert: string, uid: string, role: number, expireTs: number): string };
+const accessToken = require(
+  require.resolve('agora-access-token', { paths: [tokenPkgDir.pathname] }),
+) as {
+  RtmTokenBuilder: {
+    buildToken(appId: string, cert: string, uid: string, role: number, expireTs: number): string;
+  };
   RtmRole: { Rtm_User: number };
 };
 
@@ -22,7 +26,8 @@ const OTHER_CERT = 'ffffffffffffffffffffffffffffffff';
 const OPEN_APP = 'open-app-without-certificate';
 
 const now = () => Math.floor(Date.now() / 1000);
-const token007 = (uid: string, expire = 3600, app = APP_ID, cert = CERT) => agoraToken.RtmTokenBuilder.buildToken(app, cert, uid, expire);
+const token007 = (uid: string, expire = 3600, app = APP_ID, cert = CERT) =>
+  agoraToken.RtmTokenBuilder.buildToken(app, cert, uid, expire);
 const token006 = (uid: string, expireTs = now() + 3600) =>
   accessToken.RtmTokenBuilder.buildToken(APP_ID, CERT, uid, accessToken.RtmRole.Rtm_User, expireTs);
 
@@ -30,13 +35,21 @@ describe('tokens on a certified app', () => {
   let server: RunningServer;
   before(async () => {
     server = await testServer({
-      apps: [{ appId: APP_ID, appCertificate: CERT }, { appId: OTHER_APP, appCertificate: OTHER_CERT }, { appId: OPEN_APP }],
+      apps: [
+        { appId: APP_ID, appCertificate: CERT },
+        { appId: OTHER_APP, appCertificate: OTHER_CERT },
+        { appId: OPEN_APP },
+      ],
       tokenWillExpireLeadMs: 1500,
     });
   });
   after(() => server.close());
 
-  async function loginWith(uid: string, token: string | undefined, app = APP_ID): Promise<number | 'ok'> {
+  async function loginWith(
+    uid: string,
+    token: string | undefined,
+    app = APP_ID,
+  ): Promise<number | 'ok'> {
     const c = client(server, {}, app);
     try {
       await c.login(token === undefined ? { uid } : { uid, token });
@@ -50,8 +63,12 @@ describe('tokens on a certified app', () => {
   test('agora-token 007, agora-access-token 006 and its SignalingToken log in', async () => {
     assert.equal(await loginWith('tok-a', token007('tok-a')), 'ok');
     assert.equal(await loginWith('tok-b', token006('tok-b')), 'ok');
-    const sig = require(require.resolve('agora-access-token', { paths: [tokenPkgDir.pathname] })) as {
-      SignalingToken?: { get?: (appId: string, cert: string, account: string, expiredTs: number) => string };
+    const sig = require(
+      require.resolve('agora-access-token', { paths: [tokenPkgDir.pathname] }),
+    ) as {
+      SignalingToken?: {
+        get?: (appId: string, cert: string, account: string, expiredTs: number) => string;
+      };
     };
     const { buildSignalingToken } = await import('@parley/token');
     const signaling = sig.SignalingToken?.get
@@ -62,7 +79,11 @@ describe('tokens on a certified app', () => {
 
   test('wrong uid, other app, bad signature, expired and missing tokens are refused with their codes', async () => {
     assert.equal(await loginWith('tok-d', token007('someone-else')), 5, 'another uid');
-    assert.equal(await loginWith('tok-d', token007('tok-d', 3600, OTHER_APP, OTHER_CERT)), 4, 'another app');
+    assert.equal(
+      await loginWith('tok-d', token007('tok-d', 3600, OTHER_APP, OTHER_CERT)),
+      4,
+      'another app',
+    );
     const good = token007('tok-d');
     const tampered = good.slice(0, 40) + (good[40] === 'A' ? 'B' : 'A') + good.slice(41);
     assert.equal(await loginWith('tok-d', tampered), 5, 'bad signature');
@@ -77,7 +98,7 @@ describe('tokens on a certified app', () => {
   });
 
   test('a token expiring while connected: TokenPrivilegeWillExpire, then ABORTED/TOKEN_EXPIRED and TokenExpired', async () => {
-    const c = client(server);
+    const c = client(server, {}, APP_ID);
     const events: string[] = [];
     c.on('ConnectionStateChanged', (s, r) => events.push(`${s}/${r}`));
     c.on('TokenPrivilegeWillExpire', () => events.push('TokenPrivilegeWillExpire'));
@@ -95,7 +116,7 @@ describe('tokens on a certified app', () => {
   });
 
   test('renewToken in time prevents the expiry', async () => {
-    const c = client(server);
+    const c = client(server, {}, APP_ID);
     const states = recordStates(c);
     let warned = 0;
     c.on('TokenPrivilegeWillExpire', () => {

@@ -31,12 +31,26 @@ export class Auth {
   check(appId: string, uid: string, token: string | undefined, nowMs: number): AuthResult {
     if (this.openMode) return { ok: true, expMs: 0 };
     const app = this.apps.get(appId);
-    if (!app) return { ok: false, code: LoginError.INVALID_APP_ID, message: `appId: "${appId}" is not an app of this server` };
+    if (!app)
+      return {
+        ok: false,
+        code: LoginError.INVALID_APP_ID,
+        message: `appId: "${appId}" is not an app of this server`,
+      };
     if (!app.appCertificate) return { ok: true, expMs: 0 };
     // The web SDK treats a token equal to the App ID as "no token".
     if (!token || token === appId || token === '_no_need_token')
-      return { ok: false, code: LoginError.NOT_AUTHORIZED, message: 'token: this app requires a token' };
-    const r = verifyToken(token, { appId, appCertificate: app.appCertificate, uid, nowSec: Math.floor(nowMs / 1000) });
+      return {
+        ok: false,
+        code: LoginError.NOT_AUTHORIZED,
+        message: 'token: this app requires a token',
+      };
+    const r = verifyToken(token, {
+      appId,
+      appCertificate: app.appCertificate,
+      uid,
+      nowSec: Math.floor(nowMs / 1000),
+    });
     if (!r.ok) return { ok: false, code: FAILURE_CODE[r.reason], message: `token: ${r.message}` };
     return { ok: true, expMs: r.expireTs * 1000 };
   }

@@ -39,11 +39,22 @@ export class Peers {
 
   async send(session: Session, req: PeerSendReq, now: number): Promise<void> {
     if (!session.sendRate.take(now)) {
-      session.send({ t: 'err', i: req.i, c: PeerMessageError.TOO_OFTEN, m: 'sendMessageToPeer: more than the allowed messages per window; slow down' });
+      session.send({
+        t: 'err',
+        i: req.i,
+        c: PeerMessageError.TOO_OFTEN,
+        m: 'sendMessageToPeer: more than the allowed messages per window; slow down',
+      });
       return;
     }
     const msg: StoredMessage = { mid: this.nextMid(), from: session.uid, m: req.m, ts: now };
-    const reply: ReplyTarget = { node: this.node, sid: session.sid, i: req.i, mid: msg.mid, ts: now };
+    const reply: ReplyTarget = {
+      node: this.node,
+      sid: session.sid,
+      i: req.i,
+      mid: msg.mid,
+      ts: now,
+    };
     const delivery: PeerDelivery = { t: 'msg', msg, off: req.off === true, reply };
     const receivers = await this.backend.broker.publish(userTopic(session.app, req.to), delivery);
     if (receivers === 0) await this.offline(session.app, req.to, delivery);
@@ -71,17 +82,29 @@ export class Peers {
   async deliverStored(session: Session): Promise<void> {
     const stored = await this.backend.store.listOffline(session.app, session.uid);
     for (const m of stored) {
-      session.push({ t: 'msg', mid: m.mid, f: m.from, m: m.m, ts: m.ts, off: 1 }, { offlineMid: m.mid });
+      session.push(
+        { t: 'msg', mid: m.mid, f: m.from, m: m.m, ts: m.ts, off: 1 },
+        { offlineMid: m.mid },
+      );
     }
   }
 
   /** The receiver acknowledged frames up to some sequence: forget stored copies, tell senders. */
-  async acknowledged(session: Session, offlineMids: string[], replies: ReplyTarget[]): Promise<void> {
-    if (offlineMids.length > 0) await this.backend.store.deleteOffline(session.app, session.uid, offlineMids);
+  async acknowledged(
+    session: Session,
+    offlineMids: string[],
+    replies: ReplyTarget[],
+  ): Promise<void> {
+    if (offlineMids.length > 0)
+      await this.backend.store.deleteOffline(session.app, session.uid, offlineMids);
     for (const r of replies) await this.settle(r, true);
   }
 
   async settle(reply: ReplyTarget, recv: boolean): Promise<void> {
-    await this.backend.broker.publish(nodeTopic(reply.node), { t: 'recv', reply, recv } satisfies ReceiptEvent);
+    await this.backend.broker.publish(nodeTopic(reply.node), {
+      t: 'recv',
+      reply,
+      recv,
+    } satisfies ReceiptEvent);
   }
 }

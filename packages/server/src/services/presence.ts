@@ -23,7 +23,10 @@ export class Presence {
 
   async announce(app: string, uid: string, state: PeerState): Promise<void> {
     if (state !== 'OFFLINE') await this.backend.store.setPresence(app, uid, state);
-    await this.backend.broker.publish(presenceTopic(app, uid), { uid, state } satisfies PresenceEvent);
+    await this.backend.broker.publish(presenceTopic(app, uid), {
+      uid,
+      state,
+    } satisfies PresenceEvent);
   }
 
   async query(app: string, ids: readonly string[]): Promise<Record<string, boolean>> {
@@ -35,7 +38,10 @@ export class Presence {
   }
 
   /** Answers the error a subscription to `ids` would meet, if any. */
-  subscribeCheck(session: Session, ids: readonly string[]): { code: number; message: string } | undefined {
+  subscribeCheck(
+    session: Session,
+    ids: readonly string[],
+  ): { code: number; message: string } | undefined {
     const fresh = new Set(ids.filter((id) => !session.subscriptions.has(id)));
     const total = session.subscriptions.size + fresh.size;
     if (total > this.maxSubscriptions)
@@ -77,7 +83,9 @@ export class Presence {
     if (!set) {
       set = new Set();
       this.watchers.set(topic, set);
-      await this.backend.broker.subscribe(topic, (payload) => this.deliver(topic, payload as PresenceEvent));
+      await this.backend.broker.subscribe(topic, (payload) =>
+        this.deliver(topic, payload as PresenceEvent),
+      );
     }
     set.add(session);
   }

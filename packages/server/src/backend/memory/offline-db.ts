@@ -52,7 +52,8 @@ export class OfflineDb {
     this.insert = this.db.prepare(
       'INSERT INTO offline_messages (app, receiver, mid, sender, body, ts) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.evict = this.db.prepare(`DELETE FROM offline_messages WHERE app = ? AND receiver = ? AND id <=
+    this.evict = this.db
+      .prepare(`DELETE FROM offline_messages WHERE app = ? AND receiver = ? AND id <=
       (SELECT id FROM offline_messages WHERE app = ? AND receiver = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`);
     this.select = this.db.prepare(
       'SELECT mid, sender, body, ts FROM offline_messages WHERE app = ? AND receiver = ? AND ts >= ? ORDER BY id',
