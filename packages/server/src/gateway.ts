@@ -20,6 +20,8 @@ import type { Session } from './session.js';
 export interface GatewayOptions {
   loginTimeoutMs: number;
   health: () => Record<string, unknown>;
+  /** Answers REST routes; false for anything else. */
+  rest: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 interface Conn {
@@ -70,6 +72,7 @@ export class Gateway {
       res.end(JSON.stringify({ status: ok ? 'ok' : 'draining', ...this.options.health() }));
       return;
     }
+    if (this.options.rest(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'not found' }));
   }

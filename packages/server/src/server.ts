@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './log.js';
 import { Auth } from './services/auth.js';
 import { Peers } from './services/peers.js';
 import { Presence } from './services/presence.js';
+import { RestApi } from './rest.js';
 import { Sessions } from './sessions.js';
 
 export interface RunningServer {
@@ -45,11 +46,13 @@ export async function startServer(
   const peers = new Peers(backend, node);
   const sessions = new Sessions(config, node, backend, auth, presence, peers, logger);
   await sessions.start();
+  const rest = new RestApi(config.restKeys, sessions);
   const dispatcher = new Dispatcher(sessions, auth, presence, peers, logger);
   const gateway: Gateway = new Gateway(
     dispatcher,
     {
       loginTimeoutMs: config.loginTimeoutMs,
+      rest: (req, res) => rest.handle(req, res),
       health: (): Record<string, unknown> => ({
         node,
         sessions: sessions.hub.size,

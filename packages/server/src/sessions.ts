@@ -23,6 +23,12 @@ import { Session } from './session.js';
 import { Limits } from '@parley/protocol';
 import { nodeTopic, userTopic } from './topics.js';
 
+/** Ends a user's session wherever it is (sent on the user topic). */
+interface UserKick {
+  t: 'kick';
+  why: KickReason;
+}
+
 interface KickEvent {
   t: 'kick';
   sid: string;
@@ -61,6 +67,16 @@ export class Sessions {
     const auth = this.auth.check(req.a, req.u, req.k, now);
     if (!auth.ok) {
       sendErr(ws, req.i, auth.code, auth.message);
+      return undefined;
+    }
+    const bannedUntil = await this.backend.store.getBan(req.a, req.u, now);
+    if (bannedUntil > 0) {
+      sendErr(
+        ws,
+        req.i,
+        LoginError.REJECTED,
+        `uid: "${req.u}" is banned until ${new Date(bannedUntil).toISOString()}`,
+      );
       return undefined;
     }
     if (req.r) {
@@ -188,8 +204,20 @@ export class Sessions {
     }
   }
 
-  private onUserEvent(session: Session, d: PeerDelivery): void {
+  /** Bans a user: its session, on whichever node, ends with BANNED_BY_SERVER. */
+  async ban(app: string, uid: string, untilMs: number): Promise<boolean> {
+    await this.backend.store.setBan(app, uid, untilMs);
+    if (untilMs === 0) return false;
+    const kick: UserKick = { t: 'kick', why: 'BANNED_BY_SERVER' };
+    return (await this.backend.broker.publish(userTopic(app, uid), kick)) > 0;
+  }
+
+  private onUserEvent(session: Session, d: PeerDelivery | UserKick): void {
     const holder = this.hub.byUserId(session.app, session.uid) ?? session;
+    if (d.t === 'kick') {
+      if (!holder.ended) this.kickLocal(holder, d.why);
+      return;
+    }
     if (holder.ended) {
       void this.peers.offline(holder.app, holder.uid, d).catch((e) => this.fail(e));
       return;

@@ -104,6 +104,20 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
       await again.close();
     });
 
+    test('a ban holds until its time, and 0 lifts it', async () => {
+      const b = await factory(tempDir(), limits);
+      const now = Date.now();
+      assert.equal(await b.store.getBan('app', 'u1', now), 0);
+      await b.store.setBan('app', 'u1', now + 1000);
+      assert.equal(await b.store.getBan('app', 'u1', now), now + 1000);
+      assert.equal(await b.store.getBan('other', 'u1', now), 0);
+      assert.equal(await b.store.getBan('app', 'u1', now + 1000), 0, 'expired');
+      await b.store.setBan('app', 'u2', now + 1000);
+      await b.store.setBan('app', 'u2', 0);
+      assert.equal(await b.store.getBan('app', 'u2', now), 0, 'lifted');
+      await b.close();
+    });
+
     test('broker: publish reaches the subscribed handler in order and counts receivers', async () => {
       const b = await factory(tempDir(), limits);
       const got: unknown[] = [];

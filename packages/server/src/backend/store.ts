@@ -45,6 +45,11 @@ export interface Store {
   /** Forgets kept messages once the receiver acknowledged them. */
   deleteOffline(app: string, to: string, mids: readonly string[]): Promise<void>;
 
+  /** Bans (app, uid) from logging in until `untilMs` (ms since the epoch); 0 lifts the ban. */
+  setBan(app: string, uid: string, untilMs: number): Promise<void>;
+  /** When (app, uid)'s ban ends, ms since the epoch; 0 when not banned. */
+  getBan(app: string, uid: string, nowMs: number): Promise<number>;
+
   /** Flushes what is pending and releases resources. */
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ interface Holder {
 /** The embedded Store: presence in memory, offline messages in SQLite under `dataDir`. */
 export class MemoryStore implements Store {
   private readonly users = new Map<string, Holder>();
+  private readonly bans = new Map<string, number>();
   private readonly offline: OfflineDb;
   private readonly sweep: NodeJS.Timeout;
 
@@ -54,6 +55,22 @@ export class MemoryStore implements Store {
   deleteOffline(app: string, to: string, mids: readonly string[]): Promise<void> {
     this.offline.delete(app, to, mids);
     return Promise.resolve();
+  }
+
+  setBan(app: string, uid: string, untilMs: number): Promise<void> {
+    if (untilMs > 0) this.bans.set(app + '\u0000' + uid, untilMs);
+    else this.bans.delete(app + '\u0000' + uid);
+    return Promise.resolve();
+  }
+
+  getBan(app: string, uid: string, nowMs: number): Promise<number> {
+    const key = app + '\u0000' + uid;
+    const until = this.bans.get(key) ?? 0;
+    if (until !== 0 && until <= nowMs) {
+      this.bans.delete(key);
+      return Promise.resolve(0);
+    }
+    return Promise.resolve(until);
   }
 
   close(): Promise<void> {
