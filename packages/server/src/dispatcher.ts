@@ -79,23 +79,23 @@ export class Dispatcher {
         return this.peers.send(session, f, now);
       case 'pquery': {
         if (!session.queryRate.take(now))
-          return session.send({
-            t: 'err',
-            i: f.i,
-            c: QueryPeersOnlineStatusError.TOO_OFTEN,
-            m: 'queryPeersOnlineStatus: more than 10 calls per 5 s',
-          });
+          return tooOften(
+            session,
+            f.i,
+            QueryPeersOnlineStatusError.TOO_OFTEN,
+            'queryPeersOnlineStatus: more than 10 calls per 5 s',
+          );
         const st = await this.presence.query(session.app, f.ids);
         return session.send({ t: 'ok', i: f.i, r: { st } });
       }
       case 'psub': {
         if (!session.subscribeRate.take(now))
-          return session.send({
-            t: 'err',
-            i: f.i,
-            c: PeerSubscriptionStatusError.TOO_OFTEN,
-            m: 'subscribePeersOnlineStatus: more than 10 calls per 5 s',
-          });
+          return tooOften(
+            session,
+            f.i,
+            PeerSubscriptionStatusError.TOO_OFTEN,
+            'subscribePeersOnlineStatus: more than 10 calls per 5 s',
+          );
         // Reply first, so the snapshot push arrives after the promise resolved.
         const err = this.presence.subscribeCheck(session, f.ids);
         if (err) return session.send({ t: 'err', i: f.i, c: err.code, m: err.message });
@@ -105,22 +105,22 @@ export class Dispatcher {
       }
       case 'punsub':
         if (!session.unsubscribeRate.take(now))
-          return session.send({
-            t: 'err',
-            i: f.i,
-            c: PeerSubscriptionStatusError.TOO_OFTEN,
-            m: 'unsubscribePeersOnlineStatus: more than 10 calls per 5 s',
-          });
+          return tooOften(
+            session,
+            f.i,
+            PeerSubscriptionStatusError.TOO_OFTEN,
+            'unsubscribePeersOnlineStatus: more than 10 calls per 5 s',
+          );
         await this.presence.unsubscribe(session, f.ids);
         return session.send({ t: 'ok', i: f.i });
       case 'plist':
         if (!session.listRate.take(now))
-          return session.send({
-            t: 'err',
-            i: f.i,
-            c: QueryPeersBySubscriptionOptionError.TOO_OFTEN,
-            m: 'queryPeersBySubscriptionOption: more than 10 calls per 5 s',
-          });
+          return tooOften(
+            session,
+            f.i,
+            QueryPeersBySubscriptionOptionError.TOO_OFTEN,
+            'queryPeersBySubscriptionOption: more than 10 calls per 5 s',
+          );
         return session.send({ t: 'ok', i: f.i, r: { ids: [...session.subscriptions] } });
       case 'renew': {
         const r = this.auth.check(session.app, session.uid, f.k, now);
@@ -142,4 +142,9 @@ export class Dispatcher {
         return;
     }
   }
+}
+
+/** Answers a request refused by a per-client rate limit; the request changes nothing. */
+function tooOften(session: Session, i: number, code: number, message: string): void {
+  session.send({ t: 'err', i, c: code, m: message });
 }

@@ -122,6 +122,30 @@ describe('bad input from the SDK', () => {
     await c.logout();
   });
 
+  test('the 11th presence query or subscription call within 5 s is refused with TOO_OFTEN', async () => {
+    const c = await loggedIn(server, 'bad-qrate');
+    for (let k = 0; k < 10; k++) await c.queryPeersOnlineStatus(['x']);
+    await rejectsWith(
+      c.queryPeersOnlineStatus(['x']),
+      'queryPeersOnlineStatus',
+      5,
+      /queryPeersOnlineStatus/,
+    );
+    for (let k = 0; k < 10; k++) await c.subscribePeersOnlineStatus([`p${k}`]);
+    await rejectsWith(
+      c.subscribePeersOnlineStatus(['p10']),
+      'subscribePeersOnlineStatus',
+      5,
+      /subscribePeersOnlineStatus/,
+    );
+    assert.equal(
+      (await c.queryPeersBySubscriptionOption('ONLINE_STATUS')).length,
+      10,
+      'the refused call subscribed nothing',
+    );
+    await c.logout();
+  });
+
   test('the 181st message within 3 s is refused with TOO_OFTEN and not delivered', async () => {
     const sender = await loggedIn(server, 'bad-rate');
     const rx = client(server);
