@@ -17,6 +17,9 @@ export type PeerState = 'ONLINE' | 'UNREACHABLE' | 'OFFLINE';
 /** Why the server ended a session. */
 export type KickReason = 'REMOTE_LOGIN' | 'BANNED_BY_SERVER' | 'TOKEN_EXPIRED';
 
+import type { ChannelRequest, ChannelReliablePush } from './channel-frames.js';
+import type { InvitationRequest, InvitationReliablePush } from './invitation-frames.js';
+
 // ---------- client → server ----------
 
 export interface LoginReq {
@@ -79,6 +82,8 @@ export interface AckFrame {
 }
 
 export type Request =
+  | ChannelRequest
+  | InvitationRequest
   | LoginReq
   | LogoutReq
   | RenewReq
@@ -173,8 +178,10 @@ export interface ByePush {
   t: 'bye';
 }
 
-export type ReliablePush = PeerMessagePush | PresencePush;
+export type ReliablePush =
+  PeerMessagePush | PresencePush | ChannelReliablePush | InvitationReliablePush;
 export type ServerFrame =
+  | ReliablePush
   | OkFrame
   | ErrFrame
   | PongFrame

@@ -3,4 +3,7 @@ export * from './frames.js';
 export * from './codec.js';
 export * from './ids.js';
 export * from './validate.js';
+export * from './validation.js';
+export * from './channel-frames.js';
+export * from './invitation-frames.js';
 export * from './errors.js';

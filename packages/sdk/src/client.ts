@@ -35,6 +35,9 @@ import {
   type SendMessageOptions,
 } from './message.js';
 import { RecentIds } from './recent-ids.js';
+import type { ClientFeature } from './feature.js';
+import type { LocalInvitation, RemoteInvitation } from './invitation.js';
+import { Invitations } from './invitations.js';
 
 export interface PeerMessageSendResult {
   hasPeerReceived: boolean;
@@ -72,6 +75,7 @@ export interface RtmClientEvents {
     messageProps: ReceivedMessageProperties,
   ) => void;
   ConnectionStateChanged: (newState: ConnectionState, reason: ConnectionChangeReason) => void;
+  RemoteInvitationReceived: (remoteInvitation: RemoteInvitation) => void;
   TokenExpired: () => void;
   TokenPrivilegeWillExpire: () => void;
   BannedByServer: () => void;
@@ -96,6 +100,10 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
   private readonly seenMessages = new RecentIds(DEDUP_CAPACITY);
   private readonly loginCalls: number[] = [];
   private readonly renewCalls: number[] = [];
+  /** @internal */
+  protected readonly invitations: Invitations;
+  private readonly features: ClientFeature[] = [];
+  private readonly featureByPush = new Map<string, ClientFeature>();
 
   constructor(
     readonly appId: string,
@@ -131,6 +139,21 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
         sessionRenewed: () => this.restore(),
       },
     );
+    this.invitations = new Invitations(this.connection, (inv) =>
+      this.emit('RemoteInvitationReceived', inv),
+    );
+    this.addFeature(this.invitations);
+  }
+
+  /** @internal Plugs a feature into pushes and lifecycle. */
+  protected addFeature(feature: ClientFeature): void {
+    this.features.push(feature);
+    for (const t of feature.pushes) this.featureByPush.set(t, feature);
+  }
+
+  /** Creates a call invitation to `calleeId`; `send()` rings the callee. */
+  createLocalInvitation(calleeId: string): LocalInvitation {
+    return this.invitations.create(calleeId);
   }
 
   /** The connection state, as the last ConnectionStateChanged said. */
@@ -293,6 +316,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
 
   /** @internal The server lost our session: bring back what the app had set up. */
   protected restore(): void {
+    for (const f of this.features) f.sessionRenewed?.();
     if (this.subscribed.size === 0) return;
     const ids = [...this.subscribed];
     this.connection
@@ -313,6 +337,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
         'PeersOnlineStatusChanged',
         f.st as Record<string, PeerState> as PeersOnlineStatusMap,
       );
+    else this.featureByPush.get((f as { t: string }).t)?.onPush(f);
   }
 
   private onPeerMessage(f: PeerMessagePush): void {
@@ -325,6 +350,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
 
   private onState(state: State, reason: Reason): void {
     this.emit('ConnectionStateChanged', state as ConnectionState, reason as ConnectionChangeReason);
+    for (const f of this.features) f.stateChanged?.(state, reason);
   }
 }
 

@@ -231,22 +231,21 @@ export class Connection {
     } catch {
       return;
     }
+    if (typeof f.s === 'number') {
+      // A reliable push: numbered by the session; seen ones (replayed after a resume) are dropped.
+      if (f.s > this.lastSeq) {
+        this.lastSeq = f.s;
+        this.hooks.push(f as unknown as ReliablePush);
+      }
+      this.scheduleAck();
+      return;
+    }
     switch (f.t) {
       case 'ok':
       case 'err':
         if (f.i === this.loginId) this.onLoginReply(f);
         else this.onReply(f);
         return;
-      case 'msg':
-      case 'pst': {
-        const s = f.s as number;
-        if (s > this.lastSeq) {
-          this.lastSeq = s;
-          this.hooks.push(f as unknown as ReliablePush);
-        }
-        this.scheduleAck();
-        return;
-      }
       case 'exp':
         this.hooks.willExpire();
         return;

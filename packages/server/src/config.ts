@@ -35,6 +35,14 @@ export interface ServerConfig {
   sendRateWindowMs: number;
   /** Undelivered frames kept per session for resume; past it the session ends. */
   maxOutboxFrames: number;
+  /** Caller: PEER_OFFLINE when the callee is still offline this long after send. */
+  invitationPeerOfflineMs: number;
+  /** Caller: PEER_NO_RESPONSE when an online callee's SDK has not acknowledged by then. */
+  invitationNoResponseMs: number;
+  /** Both sides: INVITATION_EXPIRE when nobody accepted, refused or canceled by then. */
+  invitationExpireMs: number;
+  /** Callee: ACCEPT_FAILURE when the caller has not taken the accept by then. */
+  invitationAcceptTimeoutMs: number;
   logLevel: string;
 }
 
@@ -186,6 +194,38 @@ export const OPTIONS: readonly Option[] = [
     kind: 'int',
     default: 10_000,
     doc: 'undelivered frames kept per session for resume',
+  },
+  {
+    key: 'invitationPeerOfflineMs',
+    env: 'PARLEY_INVITATION_PEER_OFFLINE_MS',
+    flag: '--invitation-peer-offline-ms',
+    kind: 'int',
+    default: 30_000,
+    doc: 'caller gets PEER_OFFLINE when the callee is still offline this long after send',
+  },
+  {
+    key: 'invitationNoResponseMs',
+    env: 'PARLEY_INVITATION_NO_RESPONSE_MS',
+    flag: '--invitation-no-response-ms',
+    kind: 'int',
+    default: 30_000,
+    doc: "caller gets PEER_NO_RESPONSE when an online callee's SDK has not acknowledged by then",
+  },
+  {
+    key: 'invitationExpireMs',
+    env: 'PARLEY_INVITATION_EXPIRE_MS',
+    flag: '--invitation-expire-ms',
+    kind: 'int',
+    default: 60_000,
+    doc: 'both sides get INVITATION_EXPIRE when nobody accepted, refused or canceled by then',
+  },
+  {
+    key: 'invitationAcceptTimeoutMs',
+    env: 'PARLEY_INVITATION_ACCEPT_TIMEOUT_MS',
+    flag: '--invitation-accept-timeout-ms',
+    kind: 'int',
+    default: 5_000,
+    doc: 'callee gets ACCEPT_FAILURE when the caller has not taken the accept by then',
   },
   {
     key: 'logLevel',

@@ -11,6 +11,7 @@ import {
   RenewTokenError,
   type ClientFrame,
   type LoginReq,
+  type Request,
 } from '@parley/protocol';
 import type { Logger } from './log.js';
 import type { Auth } from './services/auth.js';
@@ -68,6 +69,8 @@ export class Dispatcher {
     now: number,
     ws: WebSocket,
   ): Promise<void> {
+    const service = this.sessions.serviceFor(f.t);
+    if (service) return service.handle(session, f as Request, now);
     switch (f.t) {
       case 'ack': {
         const { offlineMids, replies } = session.ack(f.s);

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './log.js';
 import { Auth } from './services/auth.js';
 import { Peers } from './services/peers.js';
 import { Presence } from './services/presence.js';
+import { Invitations } from './services/invitations.js';
 import { RestApi } from './rest.js';
 import { Sessions } from './sessions.js';
 
@@ -45,6 +46,7 @@ export async function startServer(
   const presence = new Presence(backend, Limits.maxSubscriptions);
   const peers = new Peers(backend, node);
   const sessions = new Sessions(config, node, backend, auth, presence, peers, logger);
+  sessions.register(new Invitations(backend, config, node));
   await sessions.start();
   const rest = new RestApi(config.restKeys, sessions);
   const dispatcher = new Dispatcher(sessions, auth, presence, peers, logger);

@@ -20,6 +20,7 @@ import type { Auth } from './services/auth.js';
 import type { PeerDelivery, Peers, ReceiptEvent } from './services/peers.js';
 import type { Presence } from './services/presence.js';
 import { Session } from './session.js';
+import type { EndReason, SessionService, UserEvent } from './service.js';
 import { Limits } from '@parley/protocol';
 import { nodeTopic, userTopic } from './topics.js';
 
@@ -37,6 +38,9 @@ interface KickEvent {
 
 export class Sessions {
   readonly hub = new Hub();
+  private readonly services: SessionService[] = [];
+  private readonly byOp = new Map<string, SessionService>();
+  private readonly byUserEvent = new Map<string, SessionService>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -48,6 +52,18 @@ export class Sessions {
     private readonly peers: Peers,
     private readonly log: Logger,
   ) {}
+
+  /** Adds a feature service: its requests, user events and lifecycle hooks. */
+  register(service: SessionService): void {
+    this.services.push(service);
+    for (const op of service.ops) this.byOp.set(op, service);
+    for (const t of service.userEvents ?? []) this.byUserEvent.set(t, service);
+  }
+
+  /** The service answering requests of type `op`, if any. */
+  serviceFor(op: string): SessionService | undefined {
+    return this.byOp.get(op);
+  }
 
   async start(): Promise<void> {
     await this.backend.broker.subscribe(nodeTopic(this.node), (p) =>
@@ -106,6 +122,7 @@ export class Sessions {
     this.reply(session, req.i, true, now);
     session.replay();
     if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
+    for (const s of this.services) s.resumed?.(session);
     this.log.debug({ app: session.app, uid: session.uid, sid: session.sid }, 'session resumed');
     return session;
   }
@@ -123,7 +140,7 @@ export class Sessions {
     this.hub.add(session);
     const previous = await this.backend.store.claimUser(req.a, req.u, sid);
     await this.backend.broker.subscribe(userTopic(req.a, req.u), (p) =>
-      this.onUserEvent(session, p as PeerDelivery),
+      this.onUserEvent(session, p as PeerDelivery | UserKick),
     );
     if (local && !local.ended) {
       // The same user logged in again on this node: the older session is aborted, and the
@@ -133,7 +150,7 @@ export class Sessions {
         delete frame.s;
         session.push(frame as never, m.offlineMid ? { offlineMid: m.offlineMid } : undefined);
       }
-      this.kickLocal(local, 'REMOTE_LOGIN', false);
+      this.kickLocal(local, 'REMOTE_LOGIN', true);
     } else if (previous) {
       await this.backend.broker.publish(nodeTopic(previous.split('.')[0]!), {
         t: 'kick',
@@ -144,6 +161,7 @@ export class Sessions {
     if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
     this.reply(session, req.i, false, now);
     await this.peers.deliverStored(session);
+    for (const s of this.services) await s.started?.(session);
     this.log.debug({ app: req.a, uid: req.u, sid }, 'session started');
     return session;
   }
@@ -174,34 +192,34 @@ export class Sessions {
   }
 
   async logout(session: Session): Promise<void> {
-    await this.end(session);
+    await this.end(session, 'logout');
   }
 
-  /** Ends a session: the user goes offline unless a newer session holds it. */
-  async end(session: Session): Promise<void> {
+  /**
+   * Ends a session. Unless a newer session holds the user (`replaced`), the user goes offline.
+   */
+  async end(session: Session, why: EndReason): Promise<void> {
     if (session.ended) return;
     session.ended = true;
     this.hub.remove(session);
     for (const r of session.takeReplies()) await this.peers.settle(r, false);
     await this.presence.dropAll(session);
-    if (await this.backend.store.releaseUser(session.app, session.uid, session.sid)) {
-      if (!this.hub.byUserId(session.app, session.uid))
-        await this.backend.broker.unsubscribe(userTopic(session.app, session.uid));
-      await this.presence.announce(session.app, session.uid, 'OFFLINE');
-    }
+    for (const s of this.services) await s.ended?.(session, why);
+    const released =
+      why !== 'replaced' &&
+      (await this.backend.store.releaseUser(session.app, session.uid, session.sid));
+    // A node that no longer holds the user must stop receiving its events.
+    if (!this.hub.byUserId(session.app, session.uid))
+      await this.backend.broker.unsubscribe(userTopic(session.app, session.uid));
+    if (released) await this.presence.announce(session.app, session.uid, 'OFFLINE');
   }
 
   /** Tells the client why, closes its socket, ends the session. */
-  kickLocal(session: Session, why: KickReason, release = true): void {
+  kickLocal(session: Session, why: KickReason, replaced = false): void {
     session.send({ t: 'kick', why });
     session.ws?.close(CloseCode.KICKED, why);
     session.ws = null;
-    if (release) void this.end(session).catch((e) => this.fail(e));
-    else {
-      session.ended = true;
-      this.hub.remove(session);
-      void this.presence.dropAll(session).catch((e) => this.fail(e));
-    }
+    void this.end(session, replaced ? 'replaced' : 'kicked').catch((e) => this.fail(e));
   }
 
   /** Bans a user: its session, on whichever node, ends with BANNED_BY_SERVER. */
@@ -212,17 +230,23 @@ export class Sessions {
     return (await this.backend.broker.publish(userTopic(app, uid), kick)) > 0;
   }
 
-  private onUserEvent(session: Session, d: PeerDelivery | UserKick): void {
+  private onUserEvent(session: Session, d: PeerDelivery | UserKick | UserEvent): void {
     const holder = this.hub.byUserId(session.app, session.uid) ?? session;
+    if (d.t !== 'kick' && d.t !== 'msg') {
+      this.byUserEvent
+        .get(d.t)
+        ?.onUserEvent?.(session.app, session.uid, holder.ended ? undefined : holder, d);
+      return;
+    }
     if (d.t === 'kick') {
-      if (!holder.ended) this.kickLocal(holder, d.why);
+      if (!holder.ended) this.kickLocal(holder, (d as UserKick).why);
       return;
     }
     if (holder.ended) {
-      void this.peers.offline(holder.app, holder.uid, d).catch((e) => this.fail(e));
+      void this.peers.offline(holder.app, holder.uid, d as PeerDelivery).catch((e) => this.fail(e));
       return;
     }
-    this.peers.deliver(holder, d);
+    this.peers.deliver(holder, d as PeerDelivery);
   }
 
   private onNodeEvent(e: ReceiptEvent | KickEvent): void {
@@ -231,7 +255,7 @@ export class Sessions {
       s?.send({ t: 'ok', i: e.reply.i, r: { recv: e.recv, mid: e.reply.mid, ts: e.reply.ts } });
     } else {
       const s = this.hub.bySessionId(e.sid);
-      if (s) this.kickLocal(s, e.why, false);
+      if (s) this.kickLocal(s, e.why, true);
     }
   }
 
@@ -246,7 +270,7 @@ export class Sessions {
       if (idle > this.config.resumeWindowMs) {
         s.ws?.terminate();
         s.ws = null;
-        void this.end(s).catch((e) => this.fail(e));
+        void this.end(s, 'expired').catch((e) => this.fail(e));
         continue;
       }
       if (idle > this.config.unreachableAfterMs && s.presence === 'ONLINE')

@@ -1,6 +1,8 @@
 import type { Backend } from '../backend.js';
 import type { OfflineLimits } from '../store.js';
 import { MemoryBroker } from './memory-broker.js';
+import { MemoryChannelStore } from './memory-channel-store.js';
+import { MemoryInvitationStore } from './memory-invitation-store.js';
 import { MemoryStore } from './memory-store.js';
 
 /** The embedded default: one process, state in memory, offline messages in SQLite. */
@@ -9,6 +11,8 @@ export function createMemoryBackend(dataDir: string, limits: OfflineLimits): Bac
   const broker = new MemoryBroker();
   return {
     store,
+    channels: new MemoryChannelStore(),
+    invitations: new MemoryInvitationStore(),
     broker,
     async close() {
       await broker.close();

@@ -1,0 +1,34 @@
+/**
+ * The seam for feature services (channels, invitations, …): which requests a service answers,
+ * which user-topic events it handles, and the session lifecycle moments it hears about.
+ * Services are plain logic over the Backend and Sessions; they never touch sockets.
+ */
+import type { Request } from '@parley/protocol';
+import type { Session } from './session.js';
+
+export type EndReason = 'logout' | 'expired' | 'kicked' | 'replaced';
+
+/** An event published on a user's topic (`userTopic(app, uid)`), handled by the node holding the user. */
+export interface UserEvent {
+  t: string;
+}
+
+export interface SessionService {
+  /** Request types (`t`) this service answers. */
+  readonly ops: readonly string[];
+  /** Answers one validated request of `ops` with exactly one reply. */
+  handle(session: Session, frame: Request, now: number): Promise<void>;
+  /** User-topic event types (`t`) this service handles. */
+  readonly userEvents?: readonly string[];
+  /**
+   * A user-topic event for (app, uid). `holder` is the live local session of that user, or
+   * undefined when this node no longer has one (the user is going offline).
+   */
+  onUserEvent?(app: string, uid: string, holder: Session | undefined, event: UserEvent): void;
+  /** A fresh session started (after the login reply and stored messages). */
+  started?(session: Session): Promise<void>;
+  /** A dropped session resumed on a new socket (after the replay). */
+  resumed?(session: Session): void;
+  /** A session ended; `replaced` = the same user logged in again elsewhere. */
+  ended?(session: Session, why: EndReason): Promise<void>;
+}
