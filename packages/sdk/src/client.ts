@@ -21,6 +21,7 @@ import { Connection, type Reason, type State } from './connection.js';
 import {
   ConnectionChangeReason,
   ConnectionState,
+  END_CALL_PREFIX,
   PeerOnlineState,
   type LogFilterType,
 } from './constants.js';
@@ -342,6 +343,12 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
 
   private onPeerMessage(f: PeerMessagePush): void {
     if (!this.seenMessages.add(f.mid)) return;
+    if (
+      f.m.k === 'T' &&
+      f.m.x.startsWith(END_CALL_PREFIX) &&
+      this.invitations.onEndCallMessage(f.f, f.m.x)
+    )
+      return;
     this.emit('MessageFromPeer', fromWire(f.m), f.f, {
       serverReceivedTs: f.ts,
       isOfflineMessage: f.off === 1,

@@ -15,6 +15,15 @@ export class Invitations implements ClientFeature {
 
   onPush(_frame: ReliablePush): void {}
 
+  /**
+   * A text peer message starting with END_CALL_PREFIX (`<prefix>_<channelId>_<extra>`): the
+   * legacy Signaling end-call. Answers true if it was taken as an invitation event (the app
+   * then does not see it as a peer message).
+   */
+  onEndCallMessage(_from: string, _text: string): boolean {
+    return false;
+  }
+
   create(_calleeId: string): LocalInvitation {
     throw createRtmError(
       'invitation',

@@ -25,6 +25,8 @@ export interface RunningServer {
   readonly node: string;
   /** Sessions on this node (for tests and health). */
   readonly sessions: Sessions;
+  /** The backend this node runs on (for tests: e.g. that no state is left behind). */
+  readonly backend: Backend;
   /** Stops accepting, tells clients to reconnect, flushes the store, releases the port. */
   close(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function startServer(
     config,
     node,
     sessions,
+    backend,
     close() {
       closing ??= (async () => {
         await gateway.drain();

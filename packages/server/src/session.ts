@@ -5,7 +5,7 @@
  * once. A session outlives its socket by up to the resume window.
  */
 import type { WebSocket } from 'ws';
-import type { PeerMessagePush, PeerState, PresencePush, ServerFrame } from '@parley/protocol';
+import type { PeerState, ReliablePush, ServerFrame } from '@parley/protocol';
 import { RateWindow } from './rate-window.js';
 
 /** Where to send the reply to a peer message once its receiver acknowledged it. */
@@ -27,7 +27,11 @@ interface OutboxEntry {
 }
 
 /** A reliable push before the session numbers it. */
-export type UnsequencedPush = Omit<PeerMessagePush, 's'> | Omit<PresencePush, 's'>;
+export type UnsequencedPush = ReliablePush extends infer P
+  ? P extends ReliablePush
+    ? Omit<P, 's'>
+    : never
+  : never;
 
 export interface SessionLimits {
   sendRateCount: number;
