@@ -22,6 +22,8 @@ export interface GatewayOptions {
   health: () => Record<string, unknown>;
   /** Answers REST routes; false for anything else. */
   rest: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Answers static files (demo page, SDK bundles); false for anything else. */
+  files: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 interface Conn {
@@ -73,6 +75,7 @@ export class Gateway {
       return;
     }
     if (this.options.rest(req, res)) return;
+    if (this.options.files(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'not found' }));
   }

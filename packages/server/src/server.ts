@@ -15,6 +15,7 @@ import { Peers } from './services/peers.js';
 import { Presence } from './services/presence.js';
 import { Invitations } from './services/invitations.js';
 import { RestApi } from './rest.js';
+import { createStaticFiles } from './static-files.js';
 import { Sessions } from './sessions.js';
 
 export interface RunningServer {
@@ -57,6 +58,7 @@ export async function startServer(
     {
       loginTimeoutMs: config.loginTimeoutMs,
       rest: (req, res) => rest.handle(req, res),
+      files: createStaticFiles(),
       health: (): Record<string, unknown> => ({
         node,
         sessions: sessions.hub.size,
