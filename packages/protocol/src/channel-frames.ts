@@ -1,6 +1,125 @@
-/** Frames of channels, channel messages, attributes and metadata. */
+/**
+ * Frames of channels, channel messages and attributes.
+ *
+ * Channel events (messages, member joins and leaves, attribute notifications) carry `cs`, the
+ * channel's sequence on the serving node: one encoded frame goes to every member, and a member
+ * that resumes names the last `cs` it saw per channel so the node replays the rest.
+ */
+import type { WireMessage } from './frames.js';
 
-/** Channel requests (client → server). */
-export type ChannelRequest = never;
-/** Channel pushes that must survive a reconnect (carry the session sequence `s`). */
+/** An attribute as stored for a channel. */
+export interface WireChannelAttribute {
+  value: string;
+  lastUpdateUserId: string;
+  lastUpdateTs: number;
+}
+
+export interface JoinReq {
+  t: 'join';
+  i: number;
+  c: string;
+}
+export interface LeaveReq {
+  t: 'leave';
+  i: number;
+  c: string;
+}
+export interface ChannelSendReq {
+  t: 'csend';
+  i: number;
+  c: string;
+  m: WireMessage;
+}
+export interface MembersReq {
+  t: 'members';
+  i: number;
+  c: string;
+}
+export interface MemberCountReq {
+  t: 'mcount';
+  i: number;
+  ids: string[];
+}
+/** Local user attributes: set (replace all), add (add or update), del (keys), clear. */
+export interface UserAttrWriteReq {
+  t: 'uattr';
+  i: number;
+  op: 'set' | 'add' | 'del' | 'clear';
+  attrs?: Record<string, string>;
+  keys?: string[];
+}
+export interface UserAttrGetReq {
+  t: 'uattr.get';
+  i: number;
+  u: string;
+  keys?: string[];
+}
+export interface ChannelAttrWriteReq {
+  t: 'cattr';
+  i: number;
+  c: string;
+  op: 'set' | 'add' | 'del' | 'clear';
+  attrs?: Record<string, string>;
+  keys?: string[];
+  /** enableNotificationToChannelMembers */
+  notify: boolean;
+}
+export interface ChannelAttrGetReq {
+  t: 'cattr.get';
+  i: number;
+  c: string;
+  keys?: string[];
+}
+
+export type ChannelRequest =
+  | JoinReq
+  | LeaveReq
+  | ChannelSendReq
+  | MembersReq
+  | MemberCountReq
+  | UserAttrWriteReq
+  | UserAttrGetReq
+  | ChannelAttrWriteReq
+  | ChannelAttrGetReq;
+
+/** A channel message (never sent to its sender). */
+export interface ChannelMessagePush {
+  t: 'cmsg';
+  c: string;
+  cs: number;
+  f: string;
+  m: WireMessage;
+  ts: number;
+}
+export interface MemberJoinedPush {
+  t: 'mjoin';
+  c: string;
+  cs: number;
+  u: string;
+}
+export interface MemberLeftPush {
+  t: 'mleft';
+  c: string;
+  cs: number;
+  u: string;
+}
+/** Every attribute of the channel, after a change made with notification on. */
+export interface ChannelAttributesPush {
+  t: 'cattrs';
+  c: string;
+  cs: number;
+  attrs: Record<string, WireChannelAttribute>;
+}
+/** MemberCountUpdated (not sequenced: only the latest count matters). */
+export interface MemberCountPush {
+  t: 'ccount';
+  c: string;
+  n: number;
+}
+
+export type ChannelEventPush =
+  ChannelMessagePush | MemberJoinedPush | MemberLeftPush | ChannelAttributesPush;
+export type ChannelPush = ChannelEventPush | MemberCountPush;
+
+/** Channel pushes that carry the session sequence `s`: none (channel events use `cs`). */
 export type ChannelReliablePush = never;

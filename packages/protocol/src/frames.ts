@@ -17,7 +17,7 @@ export type PeerState = 'ONLINE' | 'UNREACHABLE' | 'OFFLINE';
 /** Why the server ended a session. */
 export type KickReason = 'REMOTE_LOGIN' | 'BANNED_BY_SERVER' | 'TOKEN_EXPIRED';
 
-import type { ChannelRequest, ChannelReliablePush } from './channel-frames.js';
+import type { ChannelPush, ChannelRequest, ChannelReliablePush } from './channel-frames.js';
 import type { InvitationRequest, InvitationReliablePush } from './invitation-frames.js';
 
 // ---------- client → server ----------
@@ -32,7 +32,7 @@ export interface LoginReq {
   /** Token, if any. */
   k?: string;
   /** Resume: the session id and the last delivery sequence the client saw. */
-  r?: { sid: string; s: number };
+  r?: { sid: string; s: number; c?: Record<string, number> };
 }
 export interface LogoutReq {
   t: 'logout';
@@ -182,6 +182,7 @@ export type ReliablePush =
   PeerMessagePush | PresencePush | ChannelReliablePush | InvitationReliablePush;
 export type ServerFrame =
   | ReliablePush
+  | ChannelPush
   | OkFrame
   | ErrFrame
   | PongFrame

@@ -22,6 +22,35 @@ export const Limits = {
   subscribeRateWindowMs: 5000,
   /** login and renewToken calls per second (enforced by the SDK, as in the web SDK). */
   loginRatePerSecond: 2,
+  /** Channels one client may have joined. */
+  maxJoinedChannels: 20,
+  /** Joins per window, any channel; and of one channel. */
+  joinRateCount: 50,
+  joinRateWindowMs: 3000,
+  sameChannelJoinRateCount: 2,
+  sameChannelJoinRateWindowMs: 5000,
+  /** Above this many members, MemberJoined / MemberLeft are not sent and getMembers samples. */
+  maxMemberEvents: 512,
+  /** `getMembers` calls per window. */
+  getMembersRateCount: 5,
+  getMembersRateWindowMs: 2000,
+  /** Channel ids per `getChannelMemberCount` call, and calls per second. */
+  maxMemberCountChannels: 32,
+  memberCountRatePerSecond: 1,
+  /** Attribute key and value sizes, in UTF-8 bytes. */
+  maxAttributeKeyBytes: 32,
+  maxAttributeValueBytes: 8 * 1024,
+  /** User attributes: count and total bytes (keys + values). */
+  maxUserAttributes: 32,
+  maxUserAttributesBytes: 16 * 1024,
+  /** Channel attributes: count and total bytes (keys + values). */
+  maxChannelAttributes: 32,
+  maxChannelAttributesBytes: 32 * 1024,
+  /** Attribute writes and reads per window (user and channel each). */
+  attributeWriteRateCount: 10,
+  attributeRateWindowMs: 5000,
+  userAttributeReadRateCount: 40,
+  channelAttributeReadRateCount: 10,
   /** Largest inbound WebSocket frame the server accepts, in bytes. */
   maxFrameBytes: 128 * 1024,
   /** App id length (any printable ASCII, as in Agora: 32 hex chars usually). */

@@ -37,7 +37,7 @@ const coreValidators: Record<string, Validator> = {
       );
     if (!isValidId(f.u)) throw new Reject(code, `uid: must be ${ID_RULE}`);
     const k = token(f.k, code, 'token');
-    let r: { sid: string; s: number } | undefined;
+    let r: { sid: string; s: number; c?: Record<string, number> } | undefined;
     if (f.r !== undefined) {
       const rr = f.r as { sid?: unknown; s?: unknown } | null;
       if (
@@ -50,6 +50,17 @@ const coreValidators: Record<string, Validator> = {
       )
         throw new Reject(code, 'resume: must be {sid: string, s: non-negative integer}');
       r = { sid: rr.sid, s: rr.s as number };
+      const c = (rr as { c?: unknown }).c;
+      if (c !== undefined) {
+        if (typeof c !== 'object' || c === null || Array.isArray(c))
+          throw new Reject(code, 'resume.c: must map channel ids to sequences');
+        const seen: Record<string, number> = {};
+        for (const [id, n] of Object.entries(c).slice(0, Limits.maxJoinedChannels)) {
+          if (isValidId(id) && Number.isSafeInteger(n) && (n as number) >= 0)
+            seen[id] = n as number;
+        }
+        r.c = seen;
+      }
     }
     return { t: 'login', i, a: f.a, u: f.u, ...(k ? { k } : {}), ...(r ? { r } : {}) };
   },

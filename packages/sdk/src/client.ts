@@ -3,6 +3,10 @@
  * the socket work is the Connection's.
  */
 import {
+  CreateChannelError,
+  GetChannelMemberCountError,
+  ID_RULE,
+  isValidId,
   Limits,
   LoginError,
   PeerMessageError,
@@ -39,6 +43,17 @@ import { RecentIds } from './recent-ids.js';
 import type { ClientFeature } from './feature.js';
 import type { LocalInvitation, RemoteInvitation } from './invitation.js';
 import { Invitations } from './invitations.js';
+import {
+  readChannelAttributes,
+  readUserAttributes,
+  writeChannelAttributes,
+  writeUserAttributes,
+  type AttributesMap,
+  type ChannelAttributeOptions,
+  type ChannelAttributes,
+} from './attributes.js';
+import type { RtmChannel } from './channel.js';
+import { Channels } from './channels.js';
 
 export interface PeerMessageSendResult {
   hasPeerReceived: boolean;
@@ -103,8 +118,13 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
   private readonly renewCalls: number[] = [];
   /** @internal */
   protected readonly invitations: Invitations;
+  /** @internal */
+  protected readonly channels: Channels;
+  /** The local user's attributes as last set, re-sent when the server lost the session. */
+  private localAttributes: AttributesMap = {};
   private readonly features: ClientFeature[] = [];
   private readonly featureByPush = new Map<string, ClientFeature>();
+  private readonly featureByEvent = new Map<string, ClientFeature>();
 
   constructor(
     readonly appId: string,
@@ -138,18 +158,147 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
         tokenExpired: () => this.emit('TokenExpired'),
         banned: () => this.emit('BannedByServer'),
         sessionRenewed: () => this.restore(),
+        event: (f) => this.featureByEvent.get(f.t)?.onEvent?.(f),
+        resumeCursor: () => {
+          const cursor: Record<string, number> = {};
+          for (const f of this.features) Object.assign(cursor, f.resumeCursor?.());
+          return cursor;
+        },
       },
     );
     this.invitations = new Invitations(this.connection, (inv) =>
       this.emit('RemoteInvitationReceived', inv),
     );
     this.addFeature(this.invitations);
+    this.channels = new Channels(this.connection);
+    this.addFeature(this.channels);
   }
 
   /** @internal Plugs a feature into pushes and lifecycle. */
   protected addFeature(feature: ClientFeature): void {
     this.features.push(feature);
     for (const t of feature.pushes) this.featureByPush.set(t, feature);
+    for (const t of feature.events ?? []) this.featureByEvent.set(t, feature);
+  }
+
+  /** Creates an RtmChannel; `join()` it to take part. */
+  createChannel(channelId: string): RtmChannel {
+    if (!isValidId(channelId))
+      throw createRtmError(
+        'createChannel',
+        CreateChannelError.INVALID_ARGUMENT,
+        `channelId: must be ${ID_RULE}`,
+      );
+    return this.channels.create(channelId);
+  }
+
+  /** Member counts of up to 32 channels, joined or not (0 for an unknown channel). */
+  async getChannelMemberCount(channelIds: string[]): Promise<{ [channelId: string]: number }> {
+    const r = await this.connection.request<{ counts: Record<string, number> }>(
+      'getChannelMemberCount',
+      'RtmClient.getChannelMemberCount',
+      { t: 'mcount', ids: channelIds },
+      GetChannelMemberCountError.TIMEOUT,
+    );
+    return r.counts;
+  }
+
+  async setLocalUserAttributes(attributes: AttributesMap): Promise<void> {
+    await writeUserAttributes(this.connection, 'setLocalUserAttributes', 'set', attributes);
+    this.localAttributes = { ...attributes };
+  }
+
+  async addOrUpdateLocalUserAttributes(attributes: AttributesMap): Promise<void> {
+    await writeUserAttributes(this.connection, 'addOrUpdateLocalUserAttributes', 'add', attributes);
+    this.localAttributes = { ...this.localAttributes, ...attributes };
+  }
+
+  async deleteLocalUserAttributesByKeys(attributeKeys: string[]): Promise<void> {
+    await writeUserAttributes(
+      this.connection,
+      'deleteLocalUserAttributesByKeys',
+      'del',
+      undefined,
+      attributeKeys,
+    );
+    for (const k of attributeKeys) delete this.localAttributes[k];
+  }
+
+  async clearLocalUserAttributes(): Promise<void> {
+    await writeUserAttributes(this.connection, 'clearLocalUserAttributes', 'clear');
+    this.localAttributes = {};
+  }
+
+  getUserAttributes(userId: string): Promise<AttributesMap> {
+    return readUserAttributes(this.connection, 'getUserAttributes', userId);
+  }
+
+  getUserAttributesByKeys(userId: string, attributeKeys: string[]): Promise<AttributesMap> {
+    return readUserAttributes(this.connection, 'getUserAttributesByKeys', userId, attributeKeys);
+  }
+
+  setChannelAttributes(
+    channelId: string,
+    attributes: AttributesMap,
+    options?: ChannelAttributeOptions,
+  ): Promise<void> {
+    return writeChannelAttributes(
+      this.connection,
+      'setChannelAttributes',
+      channelId,
+      'set',
+      options,
+      attributes,
+    );
+  }
+
+  addOrUpdateChannelAttributes(
+    channelId: string,
+    attributes: AttributesMap,
+    options?: ChannelAttributeOptions,
+  ): Promise<void> {
+    return writeChannelAttributes(
+      this.connection,
+      'addOrUpdateChannelAttributes',
+      channelId,
+      'add',
+      options,
+      attributes,
+    );
+  }
+
+  deleteChannelAttributesByKeys(
+    channelId: string,
+    attributeKeys: string[],
+    options?: ChannelAttributeOptions,
+  ): Promise<void> {
+    return writeChannelAttributes(
+      this.connection,
+      'deleteChannelAttributesByKeys',
+      channelId,
+      'del',
+      options,
+      undefined,
+      attributeKeys,
+    );
+  }
+
+  clearChannelAttributes(channelId: string, options?: ChannelAttributeOptions): Promise<void> {
+    return writeChannelAttributes(
+      this.connection,
+      'clearChannelAttributes',
+      channelId,
+      'clear',
+      options,
+    );
+  }
+
+  getChannelAttributes(channelId: string): Promise<ChannelAttributes> {
+    return readChannelAttributes(this.connection, 'getChannelAttributes', channelId);
+  }
+
+  getChannelAttributesByKeys(channelId: string, keys: string[]): Promise<ChannelAttributes> {
+    return readChannelAttributes(this.connection, 'getChannelAttributesByKeys', channelId, keys);
   }
 
   /** Creates a call invitation to `calleeId`; `send()` rings the callee. */
@@ -197,6 +346,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
 
   logout(): Promise<void> {
     this.subscribed.clear();
+    this.localAttributes = {};
     return this.connection.logout();
   }
 
@@ -318,6 +468,13 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
   /** @internal The server lost our session: bring back what the app had set up. */
   protected restore(): void {
     for (const f of this.features) f.sessionRenewed?.();
+    if (Object.keys(this.localAttributes).length > 0)
+      writeUserAttributes(
+        this.connection,
+        'setLocalUserAttributes',
+        'set',
+        this.localAttributes,
+      ).catch(() => undefined);
     if (this.subscribed.size === 0) return;
     const ids = [...this.subscribed];
     this.connection

@@ -39,6 +39,10 @@ export interface ConnectionHooks {
   banned(): void;
   /** The server no longer had our session (restart, window passed): restore what the app set up. */
   sessionRenewed(): void;
+  /** A push without session sequence that the connection does not handle itself (channel events). */
+  event(frame: { t: string } & Record<string, unknown>): void;
+  /** What to send with a resume besides the session sequence: the last `cs` seen per channel. */
+  resumeCursor(): Record<string, number>;
 }
 
 export interface ConnectionOptions {
@@ -212,7 +216,7 @@ export class Connection {
         u: this.uid,
       };
       if (this.token) frame.k = this.token;
-      if (this.sid) frame.r = { sid: this.sid, s: this.lastSeq };
+      if (this.sid) frame.r = { sid: this.sid, s: this.lastSeq, c: this.hooks.resumeCursor() };
       this.lastRxMs = Date.now();
       sock.send(JSON.stringify(frame));
     };
@@ -252,8 +256,11 @@ export class Connection {
       case 'kick':
         this.onKick(f.why as KickReason);
         return;
+      case 'pong':
+      case 'bye':
+        return;
       default:
-        return; // pong, bye and frames of later versions need nothing here
+        this.hooks.event(f as { t: string } & Record<string, unknown>);
     }
   }
 

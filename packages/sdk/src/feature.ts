@@ -9,6 +9,11 @@ export interface ClientFeature {
   /** Reliable push types (`t`) this feature handles. */
   readonly pushes: readonly string[];
   onPush(frame: ReliablePush): void;
+  /** Pushes without session sequence (`t`) this feature handles, e.g. channel events. */
+  readonly events?: readonly string[];
+  onEvent?(frame: { t: string } & Record<string, unknown>): void;
+  /** Sent with a resume: the last channel sequence seen per channel. */
+  resumeCursor?(): Record<string, number>;
   /** Every ConnectionStateChanged, after the app's listeners ran. */
   stateChanged?(state: State, reason: Reason): void;
   /** The server no longer had the session (restart, window passed): restore what the app set up. */

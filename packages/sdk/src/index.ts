@@ -46,6 +46,14 @@ export type {
   SendMessageOptions,
 } from './message.js';
 export { EventEmitter } from './emitter.js';
+export { RtmChannel, type RtmChannelEvents } from './channel.js';
+export type {
+  AttributesMap,
+  ChannelAttributes,
+  ChannelAttributeProperties,
+  ChannelAttributeOptions,
+} from './attributes.js';
+export { LocalInvitation, RemoteInvitation } from './invitation.js';
 export { setDefaultTransport, type Transport, type SocketLike } from './transport.js';
 
 function createInstance(appId: string, config?: RtmConfig, _areaCodes?: AreaCode[]): RtmClient {

@@ -35,6 +35,10 @@ export interface ServerConfig {
   sendRateWindowMs: number;
   /** Undelivered frames kept per session for resume; past it the session ends. */
   maxOutboxFrames: number;
+  /** Channel events kept per channel on a node, replayed to members that resume. */
+  channelReplayBuffer: number;
+  /** Channel attributes are cleared once the channel has been empty this long. */
+  channelAttributesClearMs: number;
   /** Caller: PEER_OFFLINE when the callee is still offline this long after send. */
   invitationPeerOfflineMs: number;
   /** Caller: PEER_NO_RESPONSE when an online callee's SDK has not acknowledged by then. */
@@ -194,6 +198,22 @@ export const OPTIONS: readonly Option[] = [
     kind: 'int',
     default: 10_000,
     doc: 'undelivered frames kept per session for resume',
+  },
+  {
+    key: 'channelReplayBuffer',
+    env: 'PARLEY_CHANNEL_REPLAY_BUFFER',
+    flag: '--channel-replay-buffer',
+    kind: 'int',
+    default: 1000,
+    doc: 'channel events kept per channel, replayed to members that resume',
+  },
+  {
+    key: 'channelAttributesClearMs',
+    env: 'PARLEY_CHANNEL_ATTRIBUTES_CLEAR_MS',
+    flag: '--channel-attributes-clear-ms',
+    kind: 'int',
+    default: 120_000,
+    doc: 'channel attributes are cleared once the channel has been empty this long',
   },
   {
     key: 'invitationPeerOfflineMs',

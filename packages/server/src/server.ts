@@ -14,6 +14,8 @@ import { Auth } from './services/auth.js';
 import { Peers } from './services/peers.js';
 import { Presence } from './services/presence.js';
 import { Invitations } from './services/invitations.js';
+import { Channels } from './services/channels.js';
+import { Attributes } from './services/attributes.js';
 import { RestApi } from './rest.js';
 import { createStaticFiles } from './static-files.js';
 import { Sessions } from './sessions.js';
@@ -28,6 +30,8 @@ export interface RunningServer {
   readonly sessions: Sessions;
   /** The backend this node runs on (for tests: e.g. that no state is left behind). */
   readonly backend: Backend;
+  /** The channel service (for tests: e.g. how many times channel events were encoded). */
+  readonly channels: Channels;
   /** Stops accepting, tells clients to reconnect, flushes the store, releases the port. */
   close(): Promise<void>;
 }
@@ -49,6 +53,10 @@ export async function startServer(
   const presence = new Presence(backend, Limits.maxSubscriptions);
   const peers = new Peers(backend, node);
   const sessions = new Sessions(config, node, backend, auth, presence, peers, logger);
+  const channels = new Channels(backend, config, logger);
+  const attributes = new Attributes(backend, channels, config, logger);
+  sessions.register(channels);
+  sessions.register(attributes);
   sessions.register(new Invitations(backend, config, node));
   await sessions.start();
   const rest = new RestApi(config.restKeys, sessions);
@@ -77,10 +85,13 @@ export async function startServer(
     node,
     sessions,
     backend,
+    channels,
     close() {
       closing ??= (async () => {
         await gateway.drain();
         sessions.stop();
+        channels.close();
+        attributes.close();
         await backend.close();
       })();
       return closing;

@@ -49,6 +49,11 @@ export class Session {
   willExpireSent = false;
   ended = false;
   readonly subscriptions = new Set<string>();
+  /** Channels this session has joined. */
+  readonly channels = new Set<string>();
+  /** On a resume: the last channel sequence the client saw per channel. */
+  resumeCursor: Record<string, number> = {};
+  private readonly rates = new Map<string, RateWindow>();
   readonly sendRate: RateWindow;
   readonly queryRate: RateWindow;
   readonly subscribeRate: RateWindow;
@@ -74,6 +79,16 @@ export class Session {
     this.subscribeRate = new RateWindow(rates.subCount, rates.subWindowMs);
     this.unsubscribeRate = new RateWindow(rates.subCount, rates.subWindowMs);
     this.listRate = new RateWindow(rates.subCount, rates.subWindowMs);
+  }
+
+  /** A rate limiter of this session by name, made on first use (for feature services). */
+  rate(name: string, count: number, windowMs: number): RateWindow {
+    let r = this.rates.get(name);
+    if (!r) {
+      r = new RateWindow(count, windowMs);
+      this.rates.set(name, r);
+    }
+    return r;
   }
 
   get attached(): boolean {

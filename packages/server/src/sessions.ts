@@ -115,6 +115,7 @@ export class Sessions {
     session.lastRxMs = now;
     session.tokenExpMs = expMs;
     session.willExpireSent = false;
+    session.resumeCursor = req.r!.c ?? {};
     const acked = session.ack(req.r!.s);
     void this.peers
       .acknowledged(session, acked.offlineMids, acked.replies)

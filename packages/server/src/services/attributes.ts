@@ -1,0 +1,204 @@
+/**
+ * attributes: user attributes (cleared when the user's session ends) and channel attributes
+ * (usable without joining; members are notified on request; cleared once the channel has been
+ * empty for `channelAttributesClearMs`).
+ */
+import {
+  AttributeOperationError,
+  Limits,
+  utf8Length,
+  type ChannelAttrWriteReq,
+  type Request,
+  type UserAttrWriteReq,
+} from '@parley/protocol';
+import type { Backend } from '../backend/backend.js';
+import type { AttributeMap, StoredAttribute } from '../backend/channel-store.js';
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../log.js';
+import type { SessionService } from '../service.js';
+import type { Session } from '../session.js';
+import type { Channels } from './channels.js';
+
+type WriteReq = UserAttrWriteReq | ChannelAttrWriteReq;
+
+/** Applies a write to a map; answers the new map or the SIZE_OVERFLOW message. */
+function apply(
+  current: AttributeMap,
+  f: WriteReq,
+  uid: string,
+  now: number,
+  maxCount: number,
+  maxBytes: number,
+): AttributeMap | string {
+  let next: AttributeMap;
+  if (f.op === 'clear') return new Map();
+  if (f.op === 'del') {
+    next = new Map(current);
+    for (const k of f.keys ?? []) next.delete(k);
+    return next;
+  }
+  next = f.op === 'set' ? new Map() : new Map(current);
+  for (const [k, value] of Object.entries(f.attrs ?? {}))
+    next.set(k, { value, lastUpdateUserId: uid, lastUpdateTs: now });
+  if (next.size > maxCount)
+    return `attributes: ${next.size} keys after this change; the limit is ${maxCount}`;
+  let bytes = 0;
+  for (const [k, a] of next) bytes += utf8Length(k) + utf8Length(a.value);
+  if (bytes > maxBytes)
+    return `attributes: ${bytes} bytes after this change; the limit is ${maxBytes} in total`;
+  return next;
+}
+
+function pick(attrs: AttributeMap, keys: string[] | undefined): [string, StoredAttribute][] {
+  const entries = [...attrs];
+  return keys ? entries.filter(([k]) => keys.includes(k)) : entries;
+}
+
+export class Attributes implements SessionService {
+  readonly ops = ['uattr', 'uattr.get', 'cattr', 'cattr.get'] as const;
+  /** Channels seen empty, and since when. */
+  private readonly emptySince = new Map<string, { app: string; id: string; since: number }>();
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly channels: Channels,
+    private readonly config: ServerConfig,
+    private readonly log: Logger,
+  ) {
+    channels.onOccupancy((app, id, count, now) => this.occupancy(app, id, count, now));
+    this.sweepTimer = setInterval(
+      () => this.clearEmpty(Date.now()),
+      Math.min(1000, Math.max(50, config.channelAttributesClearMs / 4)),
+    );
+    this.sweepTimer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  async handle(session: Session, f: Request, now: number): Promise<void> {
+    const err = (i: number, c: number, m: string) => session.send({ t: 'err', i, c, m });
+    switch (f.t) {
+      case 'uattr': {
+        if (
+          !session
+            .rate('uattr', Limits.attributeWriteRateCount, Limits.attributeRateWindowMs)
+            .take(now)
+        )
+          return err(
+            f.i,
+            AttributeOperationError.TOO_OFTEN,
+            `user attributes: more than ${Limits.attributeWriteRateCount} changes per 5 s`,
+          );
+        const current = await this.backend.channels.getAttributes('user', session.app, session.uid);
+        const next = apply(
+          current,
+          f,
+          session.uid,
+          now,
+          Limits.maxUserAttributes,
+          Limits.maxUserAttributesBytes,
+        );
+        if (typeof next === 'string') return err(f.i, AttributeOperationError.SIZE_OVERFLOW, next);
+        await this.backend.channels.putAttributes('user', session.app, session.uid, next);
+        return session.send({ t: 'ok', i: f.i });
+      }
+      case 'uattr.get': {
+        if (
+          !session
+            .rate('uattr.get', Limits.userAttributeReadRateCount, Limits.attributeRateWindowMs)
+            .take(now)
+        )
+          return err(
+            f.i,
+            AttributeOperationError.TOO_OFTEN,
+            `getUserAttributes: more than ${Limits.userAttributeReadRateCount} calls per 5 s`,
+          );
+        const [state] = await this.backend.store.getPresence(session.app, [f.u]);
+        if (state === 'OFFLINE')
+          return err(f.i, AttributeOperationError.USER_NOT_FOUND, `userId: "${f.u}" is not online`);
+        const attrs = await this.backend.channels.getAttributes('user', session.app, f.u);
+        const r: Record<string, string> = {};
+        for (const [k, a] of pick(attrs, f.keys)) r[k] = a.value;
+        return session.send({ t: 'ok', i: f.i, r: { attrs: r } });
+      }
+      case 'cattr': {
+        if (
+          !session
+            .rate('cattr', Limits.attributeWriteRateCount, Limits.attributeRateWindowMs)
+            .take(now)
+        )
+          return err(
+            f.i,
+            AttributeOperationError.TOO_OFTEN,
+            `channel attributes: more than ${Limits.attributeWriteRateCount} changes per 5 s`,
+          );
+        const current = await this.backend.channels.getAttributes('channel', session.app, f.c);
+        const next = apply(
+          current,
+          f,
+          session.uid,
+          now,
+          Limits.maxChannelAttributes,
+          Limits.maxChannelAttributesBytes,
+        );
+        if (typeof next === 'string') return err(f.i, AttributeOperationError.SIZE_OVERFLOW, next);
+        await this.backend.channels.putAttributes('channel', session.app, f.c, next);
+        const [count] = await this.backend.channels.counts(session.app, [f.c]);
+        this.occupancy(session.app, f.c, count!, now);
+        session.send({ t: 'ok', i: f.i });
+        if (f.notify)
+          await this.channels.publish(session.app, f.c, {
+            t: 'cattrs',
+            attrs: Object.fromEntries(next),
+          });
+        return;
+      }
+      case 'cattr.get': {
+        if (
+          !session
+            .rate('cattr.get', Limits.channelAttributeReadRateCount, Limits.attributeRateWindowMs)
+            .take(now)
+        )
+          return err(
+            f.i,
+            AttributeOperationError.TOO_OFTEN,
+            `getChannelAttributes: more than ${Limits.channelAttributeReadRateCount} calls per 5 s`,
+          );
+        const attrs = await this.backend.channels.getAttributes('channel', session.app, f.c);
+        return session.send({
+          t: 'ok',
+          i: f.i,
+          r: { attrs: Object.fromEntries(pick(attrs, f.keys)) },
+        });
+      }
+      default:
+        return;
+    }
+  }
+
+  /** User attributes end with the session (logout, window passed, kicked, replaced). */
+  async ended(session: Session): Promise<void> {
+    await this.backend.channels.putAttributes('user', session.app, session.uid, new Map());
+  }
+
+  private occupancy(app: string, id: string, count: number, now: number): void {
+    const key = app + '/' + id;
+    if (count > 0) this.emptySince.delete(key);
+    else if (!this.emptySince.has(key)) this.emptySince.set(key, { app, id, since: now });
+  }
+
+  private clearEmpty(now: number): void {
+    for (const [key, e] of this.emptySince) {
+      if (now - e.since < this.config.channelAttributesClearMs) continue;
+      this.emptySince.delete(key);
+      void (async () => {
+        const [count] = await this.backend.channels.counts(e.app, [e.id]);
+        if (count === 0)
+          await this.backend.channels.putAttributes('channel', e.app, e.id, new Map());
+      })().catch((err: unknown) => this.log.error({ err }, 'clearing channel attributes failed'));
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { client, CutProxy, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
+
+test('a member resumes after a 5 s drop: no MemberLeft/MemberJoined for others, every channel message once', async (t) => {
+  const server = await testServer();
+  t.after(() => server.close());
+  const proxy = await CutProxy.start(server.port);
+  t.after(() => proxy.close());
+  const dropper = client(proxy.url);
+  await dropper.login({ uid: 'cr-drop' });
+  const states = recordStates(dropper);
+  const dropCh = dropper.createChannel('cr-room');
+  const got: string[] = [];
+  const dropperMembers: string[] = [];
+  dropCh.on('ChannelMessage', (m) => got.push((m as { text: string }).text));
+  dropCh.on('MemberJoined', (u) => dropperMembers.push(`Joined:${u}`));
+  await dropCh.join();
+
+  const other = await loggedIn(server, 'cr-other');
+  const otherCh = other.createChannel('cr-room');
+  const otherMembers: string[] = [];
+  otherCh.on('MemberJoined', (u) => otherMembers.push(`Joined:${u}`));
+  otherCh.on('MemberLeft', (u) => otherMembers.push(`Left:${u}`));
+  await otherCh.join();
+  await until(() => dropperMembers.length === 1, 'dropper sees other join');
+
+  const sent: string[] = [];
+  for (let n = 0; n < 5; n++) {
+    sent.push(`before-${n}`);
+    await otherCh.sendMessage({ text: `before-${n}` });
+  }
+  await until(() => got.length === 5, 'messages before the drop');
+  proxy.cut();
+  await until(() => states.includes('RECONNECTING/INTERRUPTED'), 'RECONNECTING');
+  for (let n = 0; n < 40; n++) {
+    sent.push(`during-${n}`);
+    await otherCh.sendMessage({ text: `during-${n}` });
+  }
+  await sleep(5000);
+  proxy.restore();
+  await until(() => states.includes('CONNECTED/LOGIN_SUCCESS'), 'CONNECTED again', 15_000);
+  for (let n = 0; n < 5; n++) {
+    sent.push(`after-${n}`);
+    await otherCh.sendMessage({ text: `after-${n}` });
+  }
+  await until(() => got.length >= sent.length, 'every message', 10_000);
+  await sleep(200);
+  assert.deepEqual(got, sent, 'each channel message once, in order');
+  assert.deepEqual(otherMembers, [], 'no MemberLeft / MemberJoined for a resume');
+  assert.deepEqual((await otherCh.getMembers()).sort(), ['cr-drop', 'cr-other']);
+  await dropCh.sendMessage({ text: 'back' });
+  await Promise.all([dropper.logout(), other.logout()]);
+});
+
+test('after a server restart the SDK rejoins its channels by itself', async (t) => {
+  const dataDir = (await import('./helpers.js')).tempDir();
+  let server = await testServer({ dataDir });
+  t.after(() => server.close());
+  const port = server.port;
+  const a = await loggedIn(server, 'rj-a');
+  const ch = a.createChannel('rj-room');
+  const got: string[] = [];
+  ch.on('ChannelMessage', (m) => got.push((m as { text: string }).text));
+  await ch.join();
+  const states = recordStates(a);
+  await server.close();
+  server = await testServer({ dataDir, port });
+  await until(() => states.includes('CONNECTED/LOGIN_SUCCESS'), 'reconnected', 15_000);
+  const b = await loggedIn(server, 'rj-b');
+  // The rejoin is the SDK's own doing after CONNECTED: wait until the server has it.
+  for (let n = 0; (await b.getChannelMemberCount(['rj-room']))['rj-room'] !== 1; n++) {
+    assert.ok(n < 10, 'rejoined within 10 s');
+    await sleep(1000);
+  }
+  const bch = b.createChannel('rj-room');
+  await bch.join();
+  const members = await bch.getMembers();
+  assert.deepEqual(members.sort(), ['rj-a', 'rj-b']);
+  await bch.sendMessage({ text: 'after restart' });
+  await until(() => got.length === 1, 'message after restart');
+  assert.deepEqual(got, ['after restart']);
+  await Promise.all([a.logout(), b.logout()]);
+});
