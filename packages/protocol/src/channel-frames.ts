@@ -6,6 +6,7 @@
  * that resumes names the last `cs` it saw per channel so the node replays the rest.
  */
 import type { WireMessage } from './frames.js';
+import type { ChannelMetadataPush, MetadataRequest, UserMetadataPush } from './metadata-frames.js';
 
 /** An attribute as stored for a channel. */
 export interface WireChannelAttribute {
@@ -80,7 +81,8 @@ export type ChannelRequest =
   | UserAttrWriteReq
   | UserAttrGetReq
   | ChannelAttrWriteReq
-  | ChannelAttrGetReq;
+  | ChannelAttrGetReq
+  | MetadataRequest;
 
 /** A channel message (never sent to its sender). */
 export interface ChannelMessagePush {
@@ -118,8 +120,12 @@ export interface MemberCountPush {
 }
 
 export type ChannelEventPush =
-  ChannelMessagePush | MemberJoinedPush | MemberLeftPush | ChannelAttributesPush;
+  | ChannelMessagePush
+  | MemberJoinedPush
+  | MemberLeftPush
+  | ChannelAttributesPush
+  | ChannelMetadataPush;
 export type ChannelPush = ChannelEventPush | MemberCountPush;
 
-/** Channel pushes that carry the session sequence `s`: none (channel events use `cs`). */
-export type ChannelReliablePush = never;
+/** Pushes of this family that carry the session sequence `s` (channel events use `cs`). */
+export type ChannelReliablePush = UserMetadataPush;

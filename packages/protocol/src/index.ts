@@ -5,5 +5,6 @@ export * from './ids.js';
 export * from './validate.js';
 export * from './validation.js';
 export * from './channel-frames.js';
+export * from './metadata-frames.js';
 export * from './invitation-frames.js';
 export * from './errors.js';

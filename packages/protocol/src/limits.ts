@@ -51,6 +51,15 @@ export const Limits = {
   attributeRateWindowMs: 5000,
   userAttributeReadRateCount: 40,
   channelAttributeReadRateCount: 10,
+  /** Metadata (user or channel): items, key and value sizes, total bytes. */
+  maxMetadataItems: 32,
+  maxMetadataKeyBytes: 32,
+  maxMetadataValueBytes: 8 * 1024,
+  maxMetadataBytes: 32 * 1024,
+  /** Metadata writes per window, and users whose metadata one client may follow. */
+  metadataWriteRateCount: 10,
+  metadataRateWindowMs: 5000,
+  maxMetadataSubscriptions: 512,
   /** Largest inbound WebSocket frame the server accepts, in bytes. */
   maxFrameBytes: 128 * 1024,
   /** App id length (any printable ASCII, as in Agora: 32 hex chars usually). */

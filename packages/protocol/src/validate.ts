@@ -20,6 +20,7 @@ import { ID_RULE, isValidAppId, isValidId } from './ids.js';
 import { Limits } from './limits.js';
 import { channelValidators } from './validate-channels.js';
 import { invitationValidators } from './validate-invitations.js';
+import { metadataValidators } from './validate-metadata.js';
 import { Reject, idList, token, wireMessage, type Validator } from './validation.js';
 
 export type Parsed =
@@ -113,6 +114,7 @@ const coreValidators: Record<string, Validator> = {
 const validators: Record<string, Validator> = {
   ...coreValidators,
   ...channelValidators,
+  ...metadataValidators,
   ...invitationValidators,
 };
 

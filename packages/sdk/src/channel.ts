@@ -3,6 +3,13 @@ import type { ChannelAttributes } from './attributes.js';
 import type { Channels } from './channels.js';
 import { EventEmitter } from './emitter.js';
 import type { ReceivedMessageProperties, RtmMessage } from './message.js';
+import {
+  readMetadata,
+  writeMetadata,
+  type RtmMetadata,
+  type RtmMetadataItem,
+  type RtmMetadataOptions,
+} from './metadata.js';
 
 export interface RtmChannelEvents {
   ChannelMessage: (
@@ -14,6 +21,8 @@ export interface RtmChannelEvents {
   MemberJoined: (memberId: string) => void;
   AttributesUpdated: (attributes: ChannelAttributes) => void;
   MemberCountUpdated: (memberCount: number) => void;
+  /** Channel metadata changed (also emitted on the client, as in the web SDK). */
+  ChannelMetaDataUpdated: (data: RtmMetadata) => void;
 }
 
 export class RtmChannel extends EventEmitter<RtmChannelEvents> {
@@ -42,6 +51,71 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
   /** Members of the channel (at most 512). */
   getMembers(): Promise<string[]> {
     return this.feature.members(this);
+  }
+
+  /** Adds or updates items of the channel's metadata (joined channels only). */
+  setChannelMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(
+      this.feature.connection,
+      'RtmChannel.setChannelMetadata',
+      'set',
+      items,
+      options,
+      this.channelId,
+    );
+  }
+
+  addChannelMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(
+      this.feature.connection,
+      'RtmChannel.addChannelMetadata',
+      'add',
+      items,
+      options,
+      this.channelId,
+    );
+  }
+
+  updateChannelMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(
+      this.feature.connection,
+      'RtmChannel.updateChannelMetadata',
+      'update',
+      items,
+      options,
+      this.channelId,
+    );
+  }
+
+  deleteChannelMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(
+      this.feature.connection,
+      'RtmChannel.deleteChannelMetadata',
+      'delete',
+      items,
+      options,
+      this.channelId,
+    );
+  }
+
+  clearChannelMetadata(options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(
+      this.feature.connection,
+      'RtmChannel.clearChannelMetadata',
+      'clear',
+      [],
+      options,
+      this.channelId,
+    );
+  }
+
+  getChannelMetadata(): Promise<RtmMetadata> {
+    return readMetadata(
+      this.feature.connection,
+      'RtmChannel.getChannelMetadata',
+      'c',
+      this.channelId,
+    );
   }
 
   /** @internal */

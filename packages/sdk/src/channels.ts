@@ -8,6 +8,7 @@ import {
   JoinChannelError,
   LeaveChannelError,
   type ChannelAttributesPush,
+  type ChannelMetadataPush,
   type ChannelMessagePush,
   type MemberCountPush,
   type MemberJoinedPush,
@@ -19,6 +20,7 @@ import type { Connection, Reason, State } from './connection.js';
 import { createRtmError } from './errors.js';
 import type { ClientFeature } from './feature.js';
 import { fromWire, toWire, type RtmMessage } from './message.js';
+import { metadataFromWire, type RtmMetadata } from './metadata.js';
 
 interface Joined {
   channel: RtmChannel;
@@ -30,16 +32,22 @@ type ChannelFrame =
   | ChannelMessagePush
   | MemberJoinedPush
   | ChannelAttributesPush
+  | ChannelMetadataPush
   | MemberCountPush
   | { t: 'mleft'; c: string; cs: number; u: string };
 
 export class Channels implements ClientFeature {
   readonly pushes: readonly string[] = [];
-  readonly events = ['cmsg', 'mjoin', 'mleft', 'cattrs', 'ccount'] as const;
+  readonly events = ['cmsg', 'mjoin', 'mleft', 'cattrs', 'cmeta', 'ccount'] as const;
   private readonly joined = new Map<string, Joined>();
   private readonly pending = new Map<string, RtmChannel>();
 
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    /** @internal */
+    readonly connection: Connection,
+    /** ChannelMetaDataUpdated on the client, as the web SDK emits it. */
+    private readonly metadataUpdated: (data: RtmMetadata) => void,
+  ) {}
 
   create(channelId: string): RtmChannel {
     return new RtmChannel(channelId, this);
@@ -161,6 +169,11 @@ export class Channels implements ClientFeature {
         return entry.channel.dispatch('AttributesUpdated', {
           ...(f.attrs as Record<string, WireChannelAttribute>),
         });
+      case 'cmeta': {
+        const data = Object.assign(metadataFromWire(f.d), { channelId: f.c });
+        entry.channel.dispatch('ChannelMetaDataUpdated', data);
+        return this.metadataUpdated(data);
+      }
     }
   }
 

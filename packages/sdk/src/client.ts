@@ -54,6 +54,15 @@ import {
 } from './attributes.js';
 import type { RtmChannel } from './channel.js';
 import { Channels } from './channels.js';
+import {
+  metadataFromWire,
+  readMetadata,
+  RtmMetadataItem,
+  subscribeMetadata,
+  writeMetadata,
+  type RtmMetadata,
+  type RtmMetadataOptions,
+} from './metadata.js';
 
 export interface PeerMessageSendResult {
   hasPeerReceived: boolean;
@@ -92,6 +101,8 @@ export interface RtmClientEvents {
   ) => void;
   ConnectionStateChanged: (newState: ConnectionState, reason: ConnectionChangeReason) => void;
   RemoteInvitationReceived: (remoteInvitation: RemoteInvitation) => void;
+  ChannelMetaDataUpdated: (data: RtmMetadata) => void;
+  UserMetaDataUpdated: (uid: string, data: RtmMetadata) => void;
   TokenExpired: () => void;
   TokenPrivilegeWillExpire: () => void;
   BannedByServer: () => void;
@@ -170,7 +181,9 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
       this.emit('RemoteInvitationReceived', inv),
     );
     this.addFeature(this.invitations);
-    this.channels = new Channels(this.connection);
+    this.channels = new Channels(this.connection, (data) =>
+      this.emit('ChannelMetaDataUpdated', data),
+    );
     this.addFeature(this.channels);
   }
 
@@ -299,6 +312,58 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
 
   getChannelAttributesByKeys(channelId: string, keys: string[]): Promise<ChannelAttributes> {
     return readChannelAttributes(this.connection, 'getChannelAttributesByKeys', channelId, keys);
+  }
+
+  createMetadataItem(): RtmMetadataItem {
+    return new RtmMetadataItem();
+  }
+
+  getUserMetadata(uid: string): Promise<RtmMetadata> {
+    return readMetadata(this.connection, 'RtmClient.getUserMetadata', 'u', uid);
+  }
+
+  /** Adds or updates items (a revision other than -1 must match the stored one). */
+  setLocalUserMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(this.connection, 'RtmClient.setLocalUserMetadata', 'set', items, options);
+  }
+
+  /** Adds items; fails with DUPLICATE_KEY if a key exists. */
+  addLocalUserMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(this.connection, 'RtmClient.addLocalUserMetadata', 'add', items, options);
+  }
+
+  /** Updates existing items; fails with INVALID_ARGUMENT if a key does not exist. */
+  updateLocalUserMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(
+      this.connection,
+      'RtmClient.updateLocalUserMetadata',
+      'update',
+      items,
+      options,
+    );
+  }
+
+  deleteLocalUserMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(
+      this.connection,
+      'RtmClient.deleteLocalUserMetadata',
+      'delete',
+      items,
+      options,
+    );
+  }
+
+  clearLocalUserMetadata(options?: RtmMetadataOptions): Promise<void> {
+    return writeMetadata(this.connection, 'RtmClient.clearLocalUserMetadata', 'clear', [], options);
+  }
+
+  /** UserMetaDataUpdated then reports every change of `uid`'s metadata. */
+  subscribeUserMetadata(uid: string): Promise<void> {
+    return subscribeMetadata(this.connection, 'RtmClient.subscribeUserMetadata', true, uid);
+  }
+
+  unsubscribeUserMetadata(uid: string): Promise<void> {
+    return subscribeMetadata(this.connection, 'RtmClient.unsubscribeUserMetadata', false, uid);
   }
 
   /** Creates a call invitation to `calleeId`; `send()` rings the callee. */
@@ -490,6 +555,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
   /** @internal */
   protected onPush(f: ReliablePush): void {
     if (f.t === 'msg') this.onPeerMessage(f);
+    else if (f.t === 'umeta') this.emit('UserMetaDataUpdated', f.u, metadataFromWire(f.d));
     else if (f.t === 'pst')
       this.emit(
         'PeersOnlineStatusChanged',

@@ -54,6 +54,7 @@ export type {
   ChannelAttributeOptions,
 } from './attributes.js';
 export { LocalInvitation, RemoteInvitation } from './invitation.js';
+export { RtmMetadataItem, type RtmMetadata, type RtmMetadataOptions } from './metadata.js';
 export { setDefaultTransport, type Transport, type SocketLike } from './transport.js';
 
 function createInstance(appId: string, config?: RtmConfig, _areaCodes?: AreaCode[]): RtmClient {

@@ -16,6 +16,7 @@ import { Presence } from './services/presence.js';
 import { Invitations } from './services/invitations.js';
 import { Channels } from './services/channels.js';
 import { Attributes } from './services/attributes.js';
+import { Metadata } from './services/metadata.js';
 import { RestApi } from './rest.js';
 import { createStaticFiles } from './static-files.js';
 import { Sessions } from './sessions.js';
@@ -57,6 +58,7 @@ export async function startServer(
   const attributes = new Attributes(backend, channels, config, logger);
   sessions.register(channels);
   sessions.register(attributes);
+  sessions.register(new Metadata(backend, channels));
   sessions.register(new Invitations(backend, config, node));
   await sessions.start();
   const rest = new RestApi(config.restKeys, sessions);

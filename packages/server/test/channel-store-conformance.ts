@@ -56,6 +56,26 @@ export function runChannelStoreConformance(name: string, factory: ChannelStoreFa
       assert.deepEqual(await s.getAttributes('user', 'app', 'u1'), new Map());
     });
 
+    test('metadata is kept per owner kind, app and id; no items deletes it; reads are copies', async () => {
+      const s = await factory();
+      assert.deepEqual(await s.getMetadata('user', 'app', 'u1'), {
+        majorRevision: 0,
+        items: new Map(),
+      });
+      const item = { value: 'v', revision: 3, updateTs: 5, authorUserId: 'u1' };
+      await s.putMetadata('user', 'app', 'u1', { majorRevision: 3, items: new Map([['k', item]]) });
+      const read = await s.getMetadata('user', 'app', 'u1');
+      assert.deepEqual(read, { majorRevision: 3, items: new Map([['k', item]]) });
+      read.items.get('k')!.value = 'changed';
+      assert.equal((await s.getMetadata('user', 'app', 'u1')).items.get('k')!.value, 'v');
+      assert.deepEqual((await s.getMetadata('channel', 'app', 'u1')).items, new Map());
+      await s.putMetadata('user', 'app', 'u1', { majorRevision: 4, items: new Map() });
+      assert.deepEqual(await s.getMetadata('user', 'app', 'u1'), {
+        majorRevision: 0,
+        items: new Map(),
+      });
+    });
+
     test('a map read is a copy: changing it changes nothing stored', async () => {
       const s = await factory();
       await s.putAttributes('channel', 'app', 'c', new Map([['a', attr('1')]]));

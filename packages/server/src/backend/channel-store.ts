@@ -15,6 +15,21 @@ export type AttributeMap = Map<string, StoredAttribute>;
 
 export type AttributeOwner = 'user' | 'channel';
 
+/** A metadata item as stored. */
+export interface StoredMetadataItem {
+  value: string;
+  revision: number;
+  /** ms; 0 when not recorded. */
+  updateTs: number;
+  /** '' when not recorded. */
+  authorUserId: string;
+}
+
+export interface StoredMetadata {
+  majorRevision: number;
+  items: Map<string, StoredMetadataItem>;
+}
+
 export interface ChannelStore {
   /** Adds a member; answers whether it was new and the member count after. */
   join(app: string, channel: string, uid: string): Promise<{ added: boolean; count: number }>;
@@ -29,4 +44,9 @@ export interface ChannelStore {
   getAttributes(owner: AttributeOwner, app: string, id: string): Promise<AttributeMap>;
   /** Replaces the attributes of a user or a channel; an empty map deletes them. */
   putAttributes(owner: AttributeOwner, app: string, id: string, attrs: AttributeMap): Promise<void>;
+
+  /** The metadata of a user or a channel (no items and majorRevision 0 when none). */
+  getMetadata(owner: AttributeOwner, app: string, id: string): Promise<StoredMetadata>;
+  /** Replaces the metadata of a user or a channel; no items deletes it. */
+  putMetadata(owner: AttributeOwner, app: string, id: string, meta: StoredMetadata): Promise<void>;
 }

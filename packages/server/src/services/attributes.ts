@@ -196,8 +196,12 @@ export class Attributes implements SessionService {
       this.emptySince.delete(key);
       void (async () => {
         const [count] = await this.backend.channels.counts(e.app, [e.id]);
-        if (count === 0)
-          await this.backend.channels.putAttributes('channel', e.app, e.id, new Map());
+        if (count !== 0) return;
+        await this.backend.channels.putAttributes('channel', e.app, e.id, new Map());
+        await this.backend.channels.putMetadata('channel', e.app, e.id, {
+          majorRevision: 0,
+          items: new Map(),
+        });
       })().catch((err: unknown) => this.log.error({ err }, 'clearing channel attributes failed'));
     }
   }

@@ -17,6 +17,7 @@ import {
   type ChannelSendReq,
   type JoinReq,
   type Request,
+  type WireMetadata,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
 import type { ServerConfig } from '../config.js';
@@ -29,7 +30,8 @@ import { channelTopic } from '../topics.js';
 type ChannelEvent =
   | { t: 'mjoin' | 'mleft'; u: string; quiet: boolean }
   | { t: 'cmsg'; f: string; m: ChannelSendReq['m']; ts: number }
-  | { t: 'cattrs'; attrs: Record<string, unknown> };
+  | { t: 'cattrs'; attrs: Record<string, unknown> }
+  | { t: 'cmeta'; d: WireMetadata };
 
 interface LocalChannel {
   readonly app: string;
@@ -261,6 +263,8 @@ export class Channels implements SessionService {
       skip = e.f;
     } else if (e.t === 'cattrs') {
       frame = { t: 'cattrs', c: lc.id, cs, attrs: e.attrs as never };
+    } else if (e.t === 'cmeta') {
+      frame = { t: 'cmeta', c: lc.id, cs, d: e.d };
     } else {
       frame = { t: e.t, c: lc.id, cs, u: e.u };
       skip = e.u;

@@ -1,9 +1,15 @@
-import type { AttributeMap, AttributeOwner, ChannelStore } from '../channel-store.js';
+import type {
+  AttributeMap,
+  AttributeOwner,
+  ChannelStore,
+  StoredMetadata,
+} from '../channel-store.js';
 
 /** Channel membership and attributes in memory, for the one-node embedded default. */
 export class MemoryChannelStore implements ChannelStore {
   private readonly membership = new Map<string, Set<string>>();
   private readonly attributes = new Map<string, AttributeMap>();
+  private readonly metadata = new Map<string, StoredMetadata>();
 
   join(app: string, channel: string, uid: string): Promise<{ added: boolean; count: number }> {
     const key = app + '/' + channel;
@@ -51,6 +57,23 @@ export class MemoryChannelStore implements ChannelStore {
     const key = `${owner}/${app}/${id}`;
     if (attrs.size === 0) this.attributes.delete(key);
     else this.attributes.set(key, new Map(attrs));
+    return Promise.resolve();
+  }
+
+  getMetadata(owner: AttributeOwner, app: string, id: string): Promise<StoredMetadata> {
+    const m = this.metadata.get(`${owner}/${app}/${id}`);
+    const items = new Map([...(m?.items ?? [])].map(([k, v]) => [k, { ...v }]));
+    return Promise.resolve({ majorRevision: m?.majorRevision ?? 0, items });
+  }
+
+  putMetadata(owner: AttributeOwner, app: string, id: string, meta: StoredMetadata): Promise<void> {
+    const key = `${owner}/${app}/${id}`;
+    if (meta.items.size === 0) this.metadata.delete(key);
+    else
+      this.metadata.set(key, {
+        majorRevision: meta.majorRevision,
+        items: new Map([...meta.items].map(([k, v]) => [k, { ...v }])),
+      });
     return Promise.resolve();
   }
 }

@@ -1,0 +1,228 @@
+/**
+ * metadata: user and channel metadata (RTM 1.5+). Items carry revisions; a write that names a
+ * revision (or the majorRevision) other than the stored one fails with OUTDATE_REVISION and
+ * changes nothing. User metadata reaches subscribers (UserMetaDataUpdated); channel metadata
+ * reaches the channel's members (ChannelMetaDataUpdated). Both end like attributes: with the
+ * user's session, and once the channel has stayed empty.
+ */
+import {
+  Limits,
+  MetadataOperationError,
+  MetadataSubscriptionError,
+  utf8Length,
+  type MetadataWriteReq,
+  type Request,
+  type WireMetadata,
+} from '@parley/protocol';
+import type { Backend } from '../backend/backend.js';
+import type { StoredMetadata } from '../backend/channel-store.js';
+import type { SessionService } from '../service.js';
+import type { Session } from '../session.js';
+import { userMetadataTopic } from '../topics.js';
+import type { Channels } from './channels.js';
+
+export function toWire(meta: StoredMetadata): WireMetadata {
+  return {
+    mr: meta.majorRevision,
+    items: [...meta.items].map(([k, it]) => ({
+      k,
+      v: it.value,
+      r: it.revision,
+      ts: it.updateTs,
+      a: it.authorUserId,
+    })),
+  };
+}
+
+/** Applies a write; answers the new metadata or [code, message]. */
+export function applyWrite(
+  cur: StoredMetadata,
+  f: MetadataWriteReq,
+  uid: string,
+  now: number,
+): StoredMetadata | [number, string] {
+  const E = MetadataOperationError;
+  if (f.mr >= 0 && f.mr !== cur.majorRevision)
+    return [
+      E.OUTDATE_REVISION,
+      `options.majorRevision: ${f.mr} is outdated; the metadata is at ${cur.majorRevision}`,
+    ];
+  const major = cur.majorRevision + 1;
+  const items = new Map(cur.items);
+  if (f.op === 'clear') items.clear();
+  for (const [n, it] of f.items.entries()) {
+    const existing = items.get(it.k);
+    if (it.r >= 0 && existing?.revision !== it.r)
+      return [
+        E.OUTDATE_REVISION,
+        `items[${n}].revision: ${it.r} is outdated; "${it.k}" is at ${existing?.revision ?? 'none'}`,
+      ];
+    if (f.op === 'delete') {
+      items.delete(it.k);
+      continue;
+    }
+    if (f.op === 'clear') continue;
+    if (f.op === 'add' && existing)
+      return [E.DUPLICATE_KEY, `items[${n}].key: "${it.k}" exists already`];
+    if (f.op === 'update' && !existing)
+      return [E.INVALID_ARGUMENT, `items[${n}].key: "${it.k}" does not exist`];
+    items.set(it.k, {
+      value: it.v,
+      revision: major,
+      updateTs: f.rts ? now : 0,
+      authorUserId: f.ruid ? uid : '',
+    });
+  }
+  let bytes = 0;
+  for (const [k, it] of items) bytes += utf8Length(k) + utf8Length(it.value);
+  if (items.size > Limits.maxMetadataItems)
+    return [
+      E.SIZE_OVERFLOW,
+      `items: ${items.size} after this change; the limit is ${Limits.maxMetadataItems}`,
+    ];
+  if (bytes > Limits.maxMetadataBytes)
+    return [
+      E.SIZE_OVERFLOW,
+      `items: ${bytes} bytes after this change; the limit is ${Limits.maxMetadataBytes}`,
+    ];
+  return { majorRevision: major, items };
+}
+
+export class Metadata implements SessionService {
+  readonly ops = ['meta', 'meta.get', 'meta.sub', 'meta.unsub'] as const;
+  /** Local subscribers by user-metadata topic. */
+  private readonly watchers = new Map<string, Set<Session>>();
+  private readonly subscriptions = new WeakMap<Session, Set<string>>();
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly channels: Channels,
+  ) {}
+
+  async handle(session: Session, f: Request, now: number): Promise<void> {
+    const err = (i: number, c: number, m: string) => session.send({ t: 'err', i, c, m });
+    switch (f.t) {
+      case 'meta': {
+        if (
+          !session
+            .rate('meta', Limits.metadataWriteRateCount, Limits.metadataRateWindowMs)
+            .take(now)
+        )
+          return err(
+            f.i,
+            MetadataOperationError.TOO_OFTEN,
+            `metadata: more than ${Limits.metadataWriteRateCount} changes per 5 s`,
+          );
+        const owner = f.o === 'u' ? 'user' : 'channel';
+        const id = f.o === 'u' ? session.uid : f.id!;
+        if (owner === 'channel' && !session.channels.has(id))
+          return err(
+            f.i,
+            MetadataOperationError.NOT_IN_CHANNEL,
+            `channel metadata: not in channel "${id}"; join it first`,
+          );
+        const cur = await this.backend.channels.getMetadata(owner, session.app, id);
+        const next = applyWrite(cur, f, session.uid, now);
+        if (Array.isArray(next)) return err(f.i, next[0], next[1]);
+        await this.backend.channels.putMetadata(owner, session.app, id, next);
+        session.send({ t: 'ok', i: f.i, r: { mr: next.majorRevision } });
+        if (owner === 'user')
+          await this.backend.broker.publish(userMetadataTopic(session.app, id), {
+            u: id,
+            d: toWire(next),
+          });
+        else await this.channels.publish(session.app, id, { t: 'cmeta', d: toWire(next) });
+        return;
+      }
+      case 'meta.get': {
+        const meta = await this.backend.channels.getMetadata(
+          f.o === 'u' ? 'user' : 'channel',
+          session.app,
+          f.id,
+        );
+        return session.send({ t: 'ok', i: f.i, r: toWire(meta) });
+      }
+      case 'meta.sub': {
+        if (
+          !session
+            .rate('meta.sub', Limits.subscribeRateCount, Limits.subscribeRateWindowMs)
+            .take(now)
+        )
+          return err(
+            f.i,
+            MetadataSubscriptionError.TOO_OFTEN,
+            'subscribeUserMetadata: more than 10 calls per 5 s',
+          );
+        const subs = this.subscriptions.get(session) ?? new Set<string>();
+        if (!subs.has(f.u) && subs.size >= Limits.maxMetadataSubscriptions)
+          return err(
+            f.i,
+            MetadataSubscriptionError.OVERFLOW,
+            `userId: the limit is ${Limits.maxMetadataSubscriptions} subscriptions`,
+          );
+        this.subscriptions.set(session, subs);
+        if (!subs.has(f.u)) {
+          subs.add(f.u);
+          await this.watch(session, f.u);
+        }
+        return session.send({ t: 'ok', i: f.i });
+      }
+      case 'meta.unsub': {
+        if (
+          !session
+            .rate('meta.unsub', Limits.subscribeRateCount, Limits.subscribeRateWindowMs)
+            .take(now)
+        )
+          return err(
+            f.i,
+            MetadataSubscriptionError.TOO_OFTEN,
+            'unsubscribeUserMetadata: more than 10 calls per 5 s',
+          );
+        if (this.subscriptions.get(session)?.delete(f.u)) await this.unwatch(session, f.u);
+        return session.send({ t: 'ok', i: f.i });
+      }
+      default:
+        return;
+    }
+  }
+
+  /** User metadata ends with the session; subscribers hear it emptied. */
+  async ended(session: Session): Promise<void> {
+    for (const u of this.subscriptions.get(session) ?? []) await this.unwatch(session, u);
+    this.subscriptions.delete(session);
+    const cur = await this.backend.channels.getMetadata('user', session.app, session.uid);
+    if (cur.items.size === 0) return;
+    const empty = { majorRevision: cur.majorRevision + 1, items: new Map() };
+    await this.backend.channels.putMetadata('user', session.app, session.uid, empty);
+    await this.backend.broker.publish(userMetadataTopic(session.app, session.uid), {
+      u: session.uid,
+      d: toWire(empty),
+    });
+  }
+
+  private async watch(session: Session, uid: string): Promise<void> {
+    const topic = userMetadataTopic(session.app, uid);
+    let set = this.watchers.get(topic);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(topic, set);
+      const watchers = set;
+      await this.backend.broker.subscribe(topic, (p) => {
+        const e = p as { u: string; d: WireMetadata };
+        for (const s of watchers) s.push({ t: 'umeta', u: e.u, d: e.d });
+      });
+    }
+    set.add(session);
+  }
+
+  private async unwatch(session: Session, uid: string): Promise<void> {
+    const topic = userMetadataTopic(session.app, uid);
+    const set = this.watchers.get(topic);
+    if (!set) return;
+    set.delete(session);
+    if (set.size === 0) {
+      this.watchers.delete(topic);
+      await this.backend.broker.unsubscribe(topic);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
+import type { RunningServer } from '../src/index.js';
+import { loggedIn, sleep, testServer, until } from './helpers.js';
+
+function item(c: RtmClient, key: string, value: string | null, revision?: number) {
+  const it = c.createMetadataItem();
+  it.setKey(key);
+  it.setValue(value);
+  if (revision !== undefined) it.setRevision(revision);
+  return it;
+}
+
+const plain = (m: RtmMetadata) => ({
+  majorRevision: m.majorRevision,
+  items: m.items.map((i) => ({
+    key: i.getKey(),
+    value: i.getValue(),
+    revision: i.getRevision(),
+    ts: i.getUpdateTs(),
+    author: i.getAuthorUserId(),
+  })),
+});
+
+describe('user metadata', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await testServer();
+  });
+  after(() => server.close());
+
+  test('set, add, update, delete, clear; revisions and majorRevision advance; ts and author recorded on request', async () => {
+    const a = await loggedIn(server, 'um-a');
+    const b = await loggedIn(server, 'um-b');
+    await a.setLocalUserMetadata([item(a, 'color', 'red'), item(a, 'size', 'L')]);
+    let m = plain(await b.getUserMetadata('um-a'));
+    assert.equal(m.majorRevision, 1);
+    assert.deepEqual(m.items, [
+      { key: 'color', value: 'red', revision: 1, ts: 0, author: '' },
+      { key: 'size', value: 'L', revision: 1, ts: 0, author: '' },
+    ]);
+    const before = Date.now();
+    await a.updateLocalUserMetadata([item(a, 'color', 'blue')], {
+      enableRecordTs: true,
+      enableRecordUserId: true,
+    });
+    m = plain(await b.getUserMetadata('um-a'));
+    assert.equal(m.majorRevision, 2);
+    const color = m.items.find((i) => i.key === 'color')!;
+    assert.equal(color.value, 'blue');
+    assert.equal(color.revision, 2);
+    assert.equal(color.author, 'um-a');
+    assert.ok(color.ts >= before);
+    await assert.rejects(
+      a.addLocalUserMetadata([item(a, 'size', 'XL')]),
+      (e: RtmError) => e.code === 5,
+    );
+    await assert.rejects(
+      a.updateLocalUserMetadata([item(a, 'missing', 'x')]),
+      (e: RtmError) => e.code === 3 && /missing/.test(e.message),
+    );
+    await a.addLocalUserMetadata([item(a, 'shape', 'round')]);
+    await a.deleteLocalUserMetadata([item(a, 'size', null)]);
+    assert.deepEqual(
+      plain(await b.getUserMetadata('um-a')).items.map((i) => i.key),
+      ['color', 'shape'],
+    );
+    await a.clearLocalUserMetadata();
+    assert.deepEqual(plain(await b.getUserMetadata('um-a')).items, []);
+    await Promise.all([a.logout(), b.logout()]);
+  });
+
+  test('a stale item revision or majorRevision fails with OUTDATE_REVISION and changes nothing', async () => {
+    const a = await loggedIn(server, 'ur-a');
+    await a.setLocalUserMetadata([item(a, 'k', 'v1')]);
+    const current = await a.getUserMetadata('ur-a');
+    const rev = current.items[0]!.getRevision();
+    await a.setLocalUserMetadata([item(a, 'k', 'v2', rev)]);
+    await assert.rejects(
+      a.setLocalUserMetadata([item(a, 'k', 'v3', rev)]),
+      (e: RtmError) => e.code === 8,
+    );
+    await assert.rejects(
+      a.setLocalUserMetadata([item(a, 'k', 'v3')], { majorRevision: current.majorRevision }),
+      (e: RtmError) => e.code === 8,
+    );
+    const after = await a.getUserMetadata('ur-a');
+    assert.equal(after.items[0]!.getValue(), 'v2');
+    await a.setLocalUserMetadata([item(a, 'k', 'v4')], { majorRevision: after.majorRevision });
+    assert.equal((await a.getUserMetadata('ur-a')).items[0]!.getValue(), 'v4');
+    await a.logout();
+  });
+
+  test('subscribers get UserMetaDataUpdated on each change, and an empty one when the user logs out', async () => {
+    const a = await loggedIn(server, 'us-a');
+    const w = await loggedIn(server, 'us-w');
+    const seen: { uid: string; keys: string[] }[] = [];
+    w.on('UserMetaDataUpdated', (uid, data) =>
+      seen.push({ uid, keys: data.items.map((i) => i.getKey()) }),
+    );
+    await w.subscribeUserMetadata('us-a');
+    await a.setLocalUserMetadata([item(a, 'x', '1')]);
+    await a.addLocalUserMetadata([item(a, 'y', '2')]);
+    await a.logout();
+    await until(() => seen.length === 3, 'three updates');
+    assert.deepEqual(seen, [
+      { uid: 'us-a', keys: ['x'] },
+      { uid: 'us-a', keys: ['x', 'y'] },
+      { uid: 'us-a', keys: [] },
+    ]);
+    await w.unsubscribeUserMetadata('us-a');
+    await a.login({ uid: 'us-a' });
+    await a.setLocalUserMetadata([item(a, 'z', '3')]);
+    await sleep(200);
+    assert.equal(seen.length, 3, 'no updates after unsubscribing');
+    await Promise.all([a.logout(), w.logout()]);
+  });
+
+  test('oversized values, too many items, bad keys are refused', async () => {
+    const a = await loggedIn(server, 'uo-a');
+    await assert.rejects(
+      a.setLocalUserMetadata([item(a, 'k', 'x'.repeat(8193))]),
+      (e: RtmError) => e.code === 4 && /8192/.test(e.message),
+    );
+    const many = Array.from({ length: 33 }, (_, k) => item(a, `k${k}`, 'v'));
+    await assert.rejects(a.setLocalUserMetadata(many), (e: RtmError) => e.code === 4);
+    await assert.rejects(
+      a.setLocalUserMetadata([item(a, '', 'v')]),
+      (e: RtmError) => e.code === 3 && /key/.test(e.message),
+    );
+    await assert.rejects(a.getUserMetadata('null'), (e: RtmError) => e.code === 2);
+    assert.deepEqual((await a.getUserMetadata('uo-a')).items, []);
+    await a.logout();
+  });
+});
+
+describe('channel metadata', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await testServer({ channelAttributesClearMs: 300 });
+  });
+  after(() => server.close());
+
+  test('members write and read it; ChannelMetaDataUpdated on the channel and the client; not-in-channel refused', async () => {
+    const a = await loggedIn(server, 'cm-a');
+    const b = await loggedIn(server, 'cm-b');
+    const ca = a.createChannel('cm-room');
+    const cb = b.createChannel('cm-room');
+    await ca.join();
+    await cb.join();
+    const onChannel: number[] = [];
+    const onClient: number[] = [];
+    cb.on('ChannelMetaDataUpdated', (d) => onChannel.push(d.items.length));
+    b.on('ChannelMetaDataUpdated', (d) => onClient.push(d.items.length));
+    await ca.setChannelMetadata([item(a, 'topic', 'metadata'), item(a, 'pin', 'msg-1')], {
+      enableRecordUserId: true,
+    });
+    await until(() => onChannel.length === 1 && onClient.length === 1, 'ChannelMetaDataUpdated');
+    const m = await cb.getChannelMetadata();
+    assert.equal(m.majorRevision, 1);
+    assert.equal(m.items.find((i) => i.getKey() === 'topic')!.getAuthorUserId(), 'cm-a');
+    await assert.rejects(
+      cb.updateChannelMetadata([item(b, 'topic', 'x', 99)]),
+      (e: RtmError) => e.code === 8,
+    );
+    const outsider = await loggedIn(server, 'cm-out');
+    await assert.rejects(
+      outsider.createChannel('cm-room').setChannelMetadata([item(outsider, 'k', 'v')]),
+      (e: RtmError) => e.code === 9,
+    );
+    await cb.clearChannelMetadata();
+    await until(() => onChannel.length === 2, 'second update');
+    assert.deepEqual(onChannel, [2, 0]);
+    await Promise.all([a.logout(), b.logout(), outsider.logout()]);
+  });
+
+  test('cleared once the channel has been empty for the configured time', async () => {
+    const a = await loggedIn(server, 'ce-a');
+    const ch = a.createChannel('ce-room');
+    await ch.join();
+    await ch.setChannelMetadata([item(a, 'k', 'v')]);
+    await ch.leave();
+    await sleep(1000);
+    assert.deepEqual((await ch.getChannelMetadata()).items, []);
+    await a.logout();
+  });
+});
