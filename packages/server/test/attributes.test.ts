@@ -146,6 +146,14 @@ describe('channel attributes', () => {
     await a.logout();
   });
 
+  test('the 11th channel attribute change within 5 s is refused with TOO_OFTEN', async () => {
+    const a = await loggedIn(server, 'cr-a');
+    for (let k = 0; k < 10; k++) await a.addOrUpdateChannelAttributes('cr-room', { n: String(k) });
+    await rejectsWith(a.addOrUpdateChannelAttributes('cr-room', { n: 'x' }), 5, /5 s/);
+    assert.equal((await a.getChannelAttributes('cr-room')).n?.value, '9');
+    await a.logout();
+  });
+
   test('cleared once the channel has been empty for the configured time', async () => {
     const a = await loggedIn(server, 'cc-a');
     const ch = a.createChannel('cc-room');

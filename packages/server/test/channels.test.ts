@@ -105,6 +105,55 @@ describe('channels', () => {
     await c.logout();
   });
 
+  test('join rates: the same channel a 3rd time within 5 s, and getMembers a 6th time within 2 s, are refused', async () => {
+    const c = await loggedIn(server, 'cr-rate');
+    const ch = c.createChannel('rate-room');
+    await ch.join();
+    await ch.leave();
+    await ch.join();
+    await ch.leave();
+    await assert.rejects(
+      ch.join(),
+      (e: RtmError) => e.code === 8 && /2 times per 5 s/.test(e.message),
+    );
+    assert.deepEqual(
+      await c.getChannelMemberCount(['rate-room']),
+      { 'rate-room': 0 },
+      'the refused join changed nothing',
+    );
+    const other = c.createChannel('rate-room-2');
+    await other.join();
+    for (let k = 0; k < 5; k++) await other.getMembers();
+    await assert.rejects(other.getMembers(), (e: RtmError) => e.code === 4);
+    await c.logout();
+  });
+
+  test('joins past 50 within 3 s are refused with TOO_OFTEN', async () => {
+    const c = await loggedIn(server, 'cr-many');
+    let refused: RtmError | undefined;
+    for (let k = 0; k < 26 && !refused; k++) {
+      const ch = c.createChannel(`many-${k}`);
+      try {
+        await ch.join();
+        await ch.leave();
+      } catch (e) {
+        refused = e as RtmError;
+      }
+    }
+    // 20 channels at most are joined at once, so join+leave pairs reach the 51st join.
+    for (let k = 26; k < 60 && !refused; k++) {
+      const ch = c.createChannel(`many-${k}`);
+      try {
+        await ch.join();
+        await ch.leave();
+      } catch (e) {
+        refused = e as RtmError;
+      }
+    }
+    assert.equal(refused?.code, 7);
+    await c.logout();
+  });
+
   test('member count from a non-member, and MemberCountUpdated right after joining', async () => {
     const a = await loggedIn(server, 'cc-a');
     const outsider = await loggedIn(server, 'cc-out');
