@@ -20,57 +20,52 @@ export class EventEmitter<TEventRecord = object> {
   static defaultMaxListeners = 10;
   private readonly events = new Map<keyof TEventRecord, Entry[]>();
 
-  on<P extends keyof TEventRecord, T>(
-    this: T,
+  on<P extends keyof TEventRecord>(
     event: P,
     listener: (...args: ListenerType<TEventRecord[P]>) => void,
-  ): T {
-    (this as EventEmitter<TEventRecord>).add(event, { fn: listener, raw: listener });
+  ): this {
+    this.add(event, { fn: listener, raw: listener });
     return this;
   }
 
-  once<P extends keyof TEventRecord, T>(
-    this: T,
+  once<P extends keyof TEventRecord>(
     event: P,
     listener: (...args: ListenerType<TEventRecord[P]>) => void,
-  ): T {
-    const self = this as EventEmitter<TEventRecord>;
+  ): this {
     const entry: Entry = {
       fn: (...args: any[]) => {
-        self.remove(event, entry);
+        this.remove(event, entry);
         (listener as (...a: any[]) => void)(...args);
       },
       raw: listener,
     };
-    self.add(event, entry);
+    this.add(event, entry);
     return this;
   }
 
-  off<P extends keyof TEventRecord, T>(this: T, event: P, listener: (...args: any[]) => any): T {
-    const self = this as EventEmitter<TEventRecord>;
-    const list = self.events.get(event);
+  off<P extends keyof TEventRecord>(event: P, listener: (...args: any[]) => any): this {
+    const list = this.events.get(event);
     const entry = list?.find((e) => e.raw === listener || e.fn === listener);
-    if (entry) self.remove(event, entry);
+    if (entry) this.remove(event, entry);
     return this;
   }
 
-  removeAllListeners<P extends keyof TEventRecord, T>(this: T, event?: P): T {
-    const self = this as EventEmitter<TEventRecord>;
-    if (event === undefined) self.events.clear();
-    else self.events.delete(event);
+  removeAllListeners<P extends keyof TEventRecord>(event?: P): this {
+    if (event === undefined) this.events.clear();
+    else this.events.delete(event);
     return this;
   }
 
-  listeners<P extends keyof TEventRecord, T>(this: T, event: P): Function[] {
-    return ((this as EventEmitter<TEventRecord>).events.get(event) ?? []).map((e) => e.raw);
+  listeners<P extends keyof TEventRecord>(event: P): Function[] {
+    return (this.events.get(event) ?? []).map((e) => e.raw);
   }
 
-  rawListeners<P extends keyof TEventRecord, T>(this: T, event: P): Function[] {
-    return ((this as EventEmitter<TEventRecord>).events.get(event) ?? []).map((e) => e.fn);
+  rawListeners<P extends keyof TEventRecord>(event: P): Function[] {
+    return (this.events.get(event) ?? []).map((e) => e.fn);
   }
 
-  listenerCount<P extends keyof TEventRecord, T>(this: T, event: P): number {
-    return (this as EventEmitter<TEventRecord>).events.get(event)?.length ?? 0;
+  listenerCount<P extends keyof TEventRecord>(event: P): number {
+    return this.events.get(event)?.length ?? 0;
   }
 
   /** @internal Calls the listeners of `event` in order. */
