@@ -15,6 +15,8 @@ export interface ServerConfig {
   /** Empty = open mode: any appId, no token needed. */
   apps: AppConfig[];
   redisUrl?: string;
+  /** Prefix of every Redis key and channel, so deployments (or tests) can share one Redis. */
+  redisPrefix: string;
   restKeys: { key: string; secret: string }[];
   /** A dropped session can be resumed this long after its last packet. */
   resumeWindowMs: number;
@@ -102,6 +104,14 @@ export const OPTIONS: readonly Option[] = [
     kind: 'string',
     default: undefined,
     doc: 'Redis URL; set = Redis backend (many nodes)',
+  },
+  {
+    key: 'redisPrefix',
+    env: 'PARLEY_REDIS_PREFIX',
+    flag: '--redis-prefix',
+    kind: 'string',
+    default: 'parley:',
+    doc: 'prefix of every Redis key and pub/sub channel',
   },
   {
     key: 'restKeys',

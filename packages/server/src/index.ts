@@ -4,3 +4,4 @@ export type { Store, StoredMessage, OfflineLimits } from './backend/store.js';
 export type { Broker, BrokerHandler } from './backend/broker.js';
 export type { Backend } from './backend/backend.js';
 export { createMemoryBackend } from './backend/memory/index.js';
+export { createRedisBackend, type RedisBackendOptions } from './backend/redis/index.js';

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Limits } from '@parley/protocol';
 import type { Backend } from './backend/backend.js';
 import { createMemoryBackend } from './backend/memory/index.js';
+import { createRedisBackend } from './backend/redis/index.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { Gateway } from './gateway.js';
@@ -43,12 +44,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
   const logger = log ?? createLogger(config.logLevel);
-  if (config.redisUrl)
-    throw new Error('PARLEY_REDIS_URL: the Redis backend is not available in this build yet');
-  const backend: Backend = createMemoryBackend(config.dataDir, {
-    maxPerReceiver: config.offlineMaxPerReceiver,
-    maxAgeMs: config.offlineMaxAgeMs,
-  });
+  const limits = { maxPerReceiver: config.offlineMaxPerReceiver, maxAgeMs: config.offlineMaxAgeMs };
+  const backend: Backend = config.redisUrl
+    ? await createRedisBackend({ url: config.redisUrl, prefix: config.redisPrefix, limits })
+    : createMemoryBackend(config.dataDir, limits);
   const node = randomBytes(4).toString('hex');
   const auth = new Auth(config.apps);
   const presence = new Presence(backend, Limits.maxSubscriptions);

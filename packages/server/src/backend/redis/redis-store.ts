@@ -1,0 +1,99 @@
+/**
+ * Store on Redis: who holds each user (hash per user), bans (keys that expire), offline
+ * messages (a capped list per receiver). Offline messages are as durable as the Redis server's
+ * persistence settings make them (AOF with `appendfsync always` for fsync-per-write).
+ */
+import type { PeerState } from '@parley/protocol';
+import type { Redis } from 'ioredis';
+import type { OfflineLimits, Store, StoredMessage } from '../store.js';
+
+// KEYS[1] user hash; ARGV[1] new session id. Answers the replaced session id, or false.
+const CLAIM = `local old = redis.call('HGET', KEYS[1], 'sid')
+redis.call('HSET', KEYS[1], 'sid', ARGV[1], 'state', 'ONLINE')
+if old == ARGV[1] then return false end
+return old`;
+// KEYS[1] user hash; ARGV[1] session id. Deletes only if that session still holds the user.
+const RELEASE = `if redis.call('HGET', KEYS[1], 'sid') == ARGV[1] then
+  redis.call('DEL', KEYS[1]) return 1 end
+return 0`;
+// KEYS[1] user hash; ARGV[1] state. Only for a held user.
+const SET_STATE = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'state', ARGV[1]) end
+return 1`;
+// KEYS[1] offline list; ARGV = mids to drop.
+const DELETE_OFFLINE = `local drop = {}
+for i = 1, #ARGV do drop[ARGV[i]] = true end
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+for _, raw in ipairs(items) do
+  local ok, m = pcall(cjson.decode, raw)
+  if ok and drop[m.mid] then redis.call('LREM', KEYS[1], 1, raw) end
+end
+return 1`;
+
+export class RedisStore implements Store {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly limits: OfflineLimits,
+  ) {}
+
+  private user(app: string, uid: string): string {
+    return `${this.prefix}user:${app}:${uid}`;
+  }
+
+  async claimUser(app: string, uid: string, sessionId: string): Promise<string | undefined> {
+    const old = (await this.redis.eval(CLAIM, 1, this.user(app, uid), sessionId)) as string | null;
+    return old ?? undefined;
+  }
+
+  async releaseUser(app: string, uid: string, sessionId: string): Promise<boolean> {
+    return (await this.redis.eval(RELEASE, 1, this.user(app, uid), sessionId)) === 1;
+  }
+
+  async setPresence(app: string, uid: string, state: Exclude<PeerState, 'OFFLINE'>): Promise<void> {
+    await this.redis.eval(SET_STATE, 1, this.user(app, uid), state);
+  }
+
+  async getPresence(app: string, uids: readonly string[]): Promise<PeerState[]> {
+    const pipe = this.redis.pipeline();
+    for (const u of uids) pipe.hget(this.user(app, u), 'state');
+    const results = (await pipe.exec()) ?? [];
+    return results.map(([, v]) => (v === 'ONLINE' || v === 'UNREACHABLE' ? v : 'OFFLINE'));
+  }
+
+  async setBan(app: string, uid: string, untilMs: number): Promise<void> {
+    const key = `${this.prefix}ban:${app}:${uid}`;
+    if (untilMs <= 0) await this.redis.del(key);
+    else await this.redis.set(key, String(untilMs), 'PXAT', untilMs);
+  }
+
+  async getBan(app: string, uid: string, nowMs: number): Promise<number> {
+    const v = await this.redis.get(`${this.prefix}ban:${app}:${uid}`);
+    const until = v ? Number(v) : 0;
+    return until > nowMs ? until : 0;
+  }
+
+  async putOffline(app: string, to: string, msg: StoredMessage): Promise<void> {
+    const key = `${this.prefix}offline:${app}:${to}`;
+    await this.redis
+      .multi()
+      .rpush(key, JSON.stringify(msg))
+      .ltrim(key, -this.limits.maxPerReceiver, -1)
+      .pexpire(key, this.limits.maxAgeMs)
+      .exec();
+  }
+
+  async listOffline(app: string, to: string): Promise<StoredMessage[]> {
+    const raw = await this.redis.lrange(`${this.prefix}offline:${app}:${to}`, 0, -1);
+    const oldest = Date.now() - this.limits.maxAgeMs;
+    return raw.map((r) => JSON.parse(r) as StoredMessage).filter((m) => m.ts >= oldest);
+  }
+
+  async deleteOffline(app: string, to: string, mids: readonly string[]): Promise<void> {
+    if (mids.length === 0) return;
+    await this.redis.eval(DELETE_OFFLINE, 1, `${this.prefix}offline:${app}:${to}`, ...mids);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
