@@ -19,6 +19,8 @@ export interface JoinReq {
   t: 'join';
   i: number;
   c: string;
+  /** Also answer the member list (latest first, at most 200): the legacy Signaling join. */
+  list?: boolean;
 }
 export interface LeaveReq {
   t: 'leave';
@@ -30,6 +32,15 @@ export interface ChannelSendReq {
   i: number;
   c: string;
   m: WireMessage;
+  /** Send without having joined (legacy Signaling `messageChannelSendForce`). */
+  force?: boolean;
+}
+/** Per-session options (legacy Signaling semantics). */
+export interface SessionOptionsReq {
+  t: 'opts';
+  i: number;
+  /** Channel messages are also delivered to their sender. */
+  echo: boolean;
 }
 export interface MembersReq {
   t: 'members';
@@ -77,6 +88,7 @@ export type ChannelRequest =
   | LeaveReq
   | ChannelSendReq
   | MembersReq
+  | SessionOptionsReq
   | MemberCountReq
   | UserAttrWriteReq
   | UserAttrGetReq

@@ -31,6 +31,8 @@ export const Limits = {
   sameChannelJoinRateWindowMs: 5000,
   /** Above this many members, MemberJoined / MemberLeft are not sent and getMembers samples. */
   maxMemberEvents: 512,
+  /** Members listed with a legacy Signaling join (`onChannelUserList`). */
+  maxJoinMemberList: 200,
   /** `getMembers` calls per window. */
   getMembersRateCount: 5,
   getMembersRateWindowMs: 2000,

@@ -104,14 +104,25 @@ function writeOp(
 }
 
 export const channelValidators: Record<string, Validator> = {
-  join: (f, i) => ({ t: 'join', i, c: channelId(f.c, JoinChannelError.INVALID_ARGUMENT) }),
+  join(f, i) {
+    const c = channelId(f.c, JoinChannelError.INVALID_ARGUMENT);
+    if (f.list !== undefined && typeof f.list !== 'boolean')
+      throw new Reject(JoinChannelError.INVALID_ARGUMENT, 'list: must be a boolean');
+    return f.list ? { t: 'join', i, c, list: true } : { t: 'join', i, c };
+  },
+  opts(f, i) {
+    if (typeof f.echo !== 'boolean')
+      throw new Reject(JoinChannelError.INVALID_ARGUMENT, 'echo: must be a boolean');
+    return { t: 'opts', i, echo: f.echo };
+  },
   leave: (f, i) => ({ t: 'leave', i, c: channelId(f.c, LeaveChannelError.FAILURE) }),
-  csend: (f, i) => ({
-    t: 'csend',
-    i,
-    c: channelId(f.c, ChannelMessageError.FAILURE),
-    m: wireMessage(f.m, ChannelMessageError.INVALID_MESSAGE),
-  }),
+  csend(f, i) {
+    const c = channelId(f.c, ChannelMessageError.FAILURE);
+    const m = wireMessage(f.m, ChannelMessageError.INVALID_MESSAGE);
+    if (f.force !== undefined && typeof f.force !== 'boolean')
+      throw new Reject(ChannelMessageError.FAILURE, 'force: must be a boolean');
+    return f.force ? { t: 'csend', i, c, m, force: true } : { t: 'csend', i, c, m };
+  },
   members: (f, i) => ({ t: 'members', i, c: channelId(f.c, GetMembersError.FAILURE) }),
   mcount(f, i) {
     const code = GetChannelMemberCountError.INVALID_ARGUMENT;

@@ -36,7 +36,7 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
 
   /** Joins the channel. Rejects with JOIN_CHANNEL_ERR_* codes (e.g. 5 past 20 channels). */
   join(): Promise<void> {
-    return this.feature.join(this);
+    return this.feature.join(this).then(() => undefined);
   }
 
   leave(): Promise<void> {

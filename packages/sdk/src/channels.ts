@@ -53,7 +53,8 @@ export class Channels implements ClientFeature {
     return new RtmChannel(channelId, this);
   }
 
-  async join(channel: RtmChannel): Promise<void> {
+  /** Joins; with `withMembers`, answers the member list the server sent with the join. */
+  async join(channel: RtmChannel, withMembers = false): Promise<string[] | undefined> {
     const id = channel.channelId;
     const other = this.joined.get(id)?.channel ?? this.pending.get(id);
     if (other && other !== channel)
@@ -70,15 +71,18 @@ export class Channels implements ClientFeature {
       );
     this.pending.set(id, channel);
     try {
-      const r = await this.connection.request<{ cs: number }>(
+      const frame: Record<string, unknown> = { t: 'join', c: id };
+      if (withMembers) frame.list = true;
+      const r = await this.connection.request<{ cs: number; members?: string[] }>(
         'join',
         'RtmChannel.join',
-        { t: 'join', c: id },
+        frame,
         JoinChannelError.TIMEOUT,
       );
       if (this.pending.get(id) !== channel)
         throw createRtmError('join', JoinChannelError.ABORTED_BY_LEAVE, 'join: aborted by leave()');
       this.joined.set(id, { channel, cs: r.cs });
+      return r.members;
     } finally {
       if (this.pending.get(id) === channel) this.pending.delete(id);
     }

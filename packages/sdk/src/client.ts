@@ -54,6 +54,7 @@ import {
 } from './attributes.js';
 import type { RtmChannel } from './channel.js';
 import { Channels } from './channels.js';
+import { registerInternals } from './extensions.js';
 import {
   metadataFromWire,
   readMetadata,
@@ -185,6 +186,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
       this.emit('ChannelMetaDataUpdated', data),
     );
     this.addFeature(this.channels);
+    registerInternals(this, { connection: this.connection, channels: this.channels });
   }
 
   /** @internal Plugs a feature into pushes and lifecycle. */

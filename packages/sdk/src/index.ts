@@ -46,6 +46,7 @@ export type {
   SendMessageOptions,
 } from './message.js';
 export { EventEmitter } from './emitter.js';
+export { parleyExtensions, type ParleyExtensions } from './extensions.js';
 export { RtmChannel, type RtmChannelEvents } from './channel.js';
 export type {
   AttributesMap,

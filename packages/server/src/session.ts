@@ -51,6 +51,8 @@ export class Session {
   readonly subscriptions = new Set<string>();
   /** Channels this session has joined. */
   readonly channels = new Set<string>();
+  /** Channel messages are also delivered to their sender (legacy Signaling). */
+  echoChannelMessages = false;
   /** On a resume: the last channel sequence the client saw per channel. */
   resumeCursor: Record<string, number> = {};
   private readonly rates = new Map<string, RateWindow>();

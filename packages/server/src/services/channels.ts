@@ -49,7 +49,7 @@ interface LocalChannel {
 type Occupancy = (app: string, channel: string, count: number, now: number) => void;
 
 export class Channels implements SessionService {
-  readonly ops = ['join', 'leave', 'csend', 'members', 'mcount'] as const;
+  readonly ops = ['join', 'leave', 'csend', 'members', 'mcount', 'opts'] as const;
   /** Channel events encoded (one per event, whatever the member count): for tests and metrics. */
   encodedEvents = 0;
   private readonly local = new Map<string, LocalChannel>();
@@ -89,8 +89,11 @@ export class Channels implements SessionService {
         await this.leaveChannel(session, f.c);
         return session.send({ t: 'ok', i: f.i });
       }
+      case 'opts':
+        session.echoChannelMessages = f.echo;
+        return session.send({ t: 'ok', i: f.i });
       case 'csend': {
-        if (!session.channels.has(f.c))
+        if (!f.force && !session.channels.has(f.c))
           return session.send({
             t: 'err',
             i: f.i,
@@ -176,7 +179,10 @@ export class Channels implements SessionService {
     const { added, count } = await this.backend.channels.join(session.app, f.c, session.uid);
     lc.count = count;
     for (const l of this.occupancyListeners) l(session.app, f.c, count, now);
-    session.send({ t: 'ok', i: f.i, r: { cs: lc.cs, n: count } });
+    const r: { cs: number; n: number; members?: string[] } = { cs: lc.cs, n: count };
+    if (f.list)
+      r.members = await this.backend.channels.members(session.app, f.c, Limits.maxJoinMemberList);
+    session.send({ t: 'ok', i: f.i, r });
     // MemberCountUpdated fires right after joining.
     session.send({ t: 'ccount', c: f.c, n: count });
     if (added)
@@ -258,9 +264,11 @@ export class Channels implements SessionService {
     const cs = ++lc.cs;
     let frame: ChannelEventPush;
     let skip: string | undefined;
+    let echo = false;
     if (e.t === 'cmsg') {
       frame = { t: 'cmsg', c: lc.id, cs, f: e.f, m: e.m, ts: e.ts };
       skip = e.f;
+      echo = true;
     } else if (e.t === 'cattrs') {
       frame = { t: 'cattrs', c: lc.id, cs, attrs: e.attrs as never };
     } else if (e.t === 'cmeta') {
@@ -275,7 +283,8 @@ export class Channels implements SessionService {
     if (lc.ring.length > this.config.channelReplayBuffer)
       lc.ring.splice(0, lc.ring.length - this.config.channelReplayBuffer);
     for (const s of lc.members) {
-      if (s.uid !== skip && s.ws && s.ws.readyState === 1) s.ws.send(data, { binary: false });
+      if (s.ws && s.ws.readyState === 1 && (s.uid !== skip || (echo && s.echoChannelMessages)))
+        s.ws.send(data, { binary: false });
     }
   }
 
