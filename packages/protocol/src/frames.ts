@@ -19,6 +19,7 @@ export type KickReason = 'REMOTE_LOGIN' | 'BANNED_BY_SERVER' | 'TOKEN_EXPIRED';
 
 import type { ChannelPush, ChannelRequest, ChannelReliablePush } from './channel-frames.js';
 import type { InvitationRequest, InvitationReliablePush } from './invitation-frames.js';
+import type { TelephonyRequest } from './telephony-frames.js';
 
 // ---------- client → server ----------
 
@@ -83,6 +84,7 @@ export interface AckFrame {
 
 export type Request =
   | ChannelRequest
+  | TelephonyRequest
   | InvitationRequest
   | LoginReq
   | LogoutReq

@@ -6,5 +6,6 @@ export * from './validate.js';
 export * from './validation.js';
 export * from './channel-frames.js';
 export * from './metadata-frames.js';
+export * from './telephony-frames.js';
 export * from './invitation-frames.js';
 export * from './errors.js';

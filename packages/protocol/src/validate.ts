@@ -21,6 +21,7 @@ import { Limits } from './limits.js';
 import { channelValidators } from './validate-channels.js';
 import { invitationValidators } from './validate-invitations.js';
 import { metadataValidators } from './validate-metadata.js';
+import { telephonyValidators } from './validate-telephony.js';
 import { Reject, idList, token, wireMessage, type Validator } from './validation.js';
 
 export type Parsed =
@@ -115,6 +116,7 @@ const validators: Record<string, Validator> = {
   ...coreValidators,
   ...channelValidators,
   ...metadataValidators,
+  ...telephonyValidators,
   ...invitationValidators,
 };
 

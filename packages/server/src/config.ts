@@ -41,6 +41,8 @@ export interface ServerConfig {
   channelReplayBuffer: number;
   /** Channel attributes are cleared once the channel has been empty this long. */
   channelAttributesClearMs: number;
+  /** Telephony gateway for phone invitations and DTMF (HTTP POST); unset = those fail. */
+  telephonyWebhook?: string;
   /** Caller: PEER_OFFLINE when the callee is still offline this long after send. */
   invitationPeerOfflineMs: number;
   /** Caller: PEER_NO_RESPONSE when an online callee's SDK has not acknowledged by then. */
@@ -208,6 +210,14 @@ export const OPTIONS: readonly Option[] = [
     kind: 'int',
     default: 10_000,
     doc: 'undelivered frames kept per session for resume',
+  },
+  {
+    key: 'telephonyWebhook',
+    env: 'PARLEY_TELEPHONY_WEBHOOK',
+    flag: '--telephony-webhook',
+    kind: 'string',
+    default: undefined,
+    doc: 'URL the server POSTs phone invitations and DTMF to; unset = they fail with a clear reason',
   },
   {
     key: 'channelReplayBuffer',

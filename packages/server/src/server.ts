@@ -18,6 +18,7 @@ import { Invitations } from './services/invitations.js';
 import { Channels } from './services/channels.js';
 import { Attributes } from './services/attributes.js';
 import { Metadata } from './services/metadata.js';
+import { Telephony } from './services/telephony.js';
 import { RestApi } from './rest.js';
 import { createStaticFiles } from './static-files.js';
 import { Sessions } from './sessions.js';
@@ -59,6 +60,7 @@ export async function startServer(
   sessions.register(attributes);
   sessions.register(new Metadata(backend, channels));
   sessions.register(new Invitations(backend, config, node));
+  sessions.register(new Telephony(config));
   await sessions.start();
   const rest = new RestApi(config.restKeys, sessions);
   const dispatcher = new Dispatcher(sessions, auth, presence, peers, logger);
