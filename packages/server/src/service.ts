@@ -29,6 +29,11 @@ export interface SessionService {
   started?(session: Session): Promise<void>;
   /** A dropped session resumed on a new socket (after the replay). */
   resumed?(session: Session): void;
+  /**
+   * The node that held (app, uid)'s session died and did not come back within the resume
+   * window; this node ends what that session left behind (memberships, attributes).
+   */
+  endedElsewhere?(app: string, uid: string): Promise<void>;
   /** A session ended; `replaced` = the same user logged in again elsewhere. */
   ended?(session: Session, why: EndReason): Promise<void>;
 }

@@ -42,6 +42,9 @@ export class Sessions {
   private readonly byOp = new Map<string, SessionService>();
   private readonly byUserEvent = new Map<string, SessionService>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private reaperTimer: NodeJS.Timeout | undefined;
+  /** Lapsed nodes and when this node first saw them lapsed. */
+  private readonly lapsedSince = new Map<string, number>();
 
   constructor(
     private readonly config: ServerConfig,
@@ -66,6 +69,11 @@ export class Sessions {
   }
 
   async start(): Promise<void> {
+    this.reaperTimer = setInterval(() => {
+      this.reap(Date.now()).catch((e) => this.fail(e));
+    }, this.config.heartbeatMs);
+    this.reaperTimer.unref();
+    await this.backend.store.nodeAlive(this.node, this.liveTtlMs);
     await this.backend.broker.subscribe(nodeTopic(this.node), (p) =>
       this.onNodeEvent(p as ReceiptEvent | KickEvent),
     );
@@ -74,6 +82,7 @@ export class Sessions {
   }
 
   stop(): void {
+    clearInterval(this.reaperTimer);
     clearInterval(this.sweepTimer);
   }
 
@@ -140,6 +149,7 @@ export class Sessions {
     const local = this.hub.byUserId(req.a, req.u);
     this.hub.add(session);
     const previous = await this.backend.store.claimUser(req.a, req.u, sid);
+    await this.backend.store.registerSession(this.node, req.a, req.u, sid);
     await this.backend.broker.subscribe(userTopic(req.a, req.u), (p) =>
       this.onUserEvent(session, p as PeerDelivery | UserKick),
     );
@@ -206,6 +216,7 @@ export class Sessions {
     for (const r of session.takeReplies()) await this.peers.settle(r, false);
     await this.presence.dropAll(session);
     for (const s of this.services) await s.ended?.(session, why);
+    await this.backend.store.unregisterSession(this.node, session.app, session.uid, session.sid);
     const released =
       why !== 'replaced' &&
       (await this.backend.store.releaseUser(session.app, session.uid, session.sid));
@@ -287,6 +298,34 @@ export class Sessions {
           s.willExpireSent = true;
           s.send({ t: 'exp', exp: s.tokenExpMs });
         }
+      }
+    }
+  }
+
+  /** How long this node counts as alive after each heartbeat. */
+  private get liveTtlMs(): number {
+    return 3 * this.config.heartbeatMs;
+  }
+
+  /**
+   * Keeps this node alive in the Store, and ends the sessions of nodes that died: once a node
+   * has been silent for the resume window, its users go offline and leave their channels.
+   */
+  private async reap(now: number): Promise<void> {
+    await this.backend.store.nodeAlive(this.node, this.liveTtlMs);
+    const lapsed = new Set(await this.backend.store.lapsedNodes());
+    for (const n of this.lapsedSince.keys()) if (!lapsed.has(n)) this.lapsedSince.delete(n);
+    for (const n of lapsed) {
+      if (n === this.node) continue;
+      const since = this.lapsedSince.get(n) ?? now;
+      this.lapsedSince.set(n, since);
+      if (now - since < this.config.resumeWindowMs) continue;
+      this.lapsedSince.delete(n);
+      for (const s of await this.backend.store.takeSessions(n)) {
+        if (!(await this.backend.store.releaseUser(s.app, s.uid, s.sid))) continue;
+        for (const svc of this.services) await svc.endedElsewhere?.(s.app, s.uid);
+        await this.presence.announce(s.app, s.uid, 'OFFLINE');
+        this.log.info({ node: n, app: s.app, uid: s.uid }, 'ended a session of a dead node');
       }
     }
   }

@@ -24,12 +24,13 @@ export async function testServer(overrides: Partial<ServerConfig> = {}): Promise
 
 export const APP = 'test_app';
 
+/** An SDK client of `server`: a running server, a URL, or a list of URLs tried in order. */
 export function client(
-  server: { url: string } | string,
+  server: { url: string } | string | string[],
   config: RtmConfig = {},
   appId = APP,
 ): RtmClient {
-  const serverUrl = typeof server === 'string' ? server : server.url;
+  const serverUrl = typeof server === 'string' || Array.isArray(server) ? server : server.url;
   return AgoraRTM.createInstance(appId, {
     serverUrl,
     reconnectBaseDelayMs: 50,

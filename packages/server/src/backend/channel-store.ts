@@ -37,6 +37,8 @@ export interface ChannelStore {
   leave(app: string, channel: string, uid: string): Promise<{ removed: boolean; count: number }>;
   /** Up to `limit` members (a sample when there are more). */
   members(app: string, channel: string, limit: number): Promise<string[]>;
+  /** The channels a user is a member of. */
+  channelsOf(app: string, uid: string): Promise<string[]>;
   /** Member counts, 0 for unknown channels. */
   counts(app: string, channels: readonly string[]): Promise<number[]>;
 

@@ -50,6 +50,19 @@ export interface Store {
   /** When (app, uid)'s ban ends, ms since the epoch; 0 when not banned. */
   getBan(app: string, uid: string, nowMs: number): Promise<number>;
 
+  /** Records that `node` holds session `sid` of (app, uid), so others can end it if the node dies. */
+  registerSession(node: string, app: string, uid: string, sid: string): Promise<void>;
+  unregisterSession(node: string, app: string, uid: string, sid: string): Promise<void>;
+  /** Marks `node` alive for the next `ttlMs`. */
+  nodeAlive(node: string, ttlMs: number): Promise<void>;
+  /** Nodes holding sessions whose liveness has lapsed. */
+  lapsedNodes(): Promise<string[]>;
+  /**
+   * Takes the sessions of a lapsed node, once: the first caller gets them and the node is
+   * forgotten; a node that is alive again keeps them (answers []).
+   */
+  takeSessions(node: string): Promise<{ app: string; uid: string; sid: string }[]>;
+
   /** Flushes what is pending and releases resources. */
   close(): Promise<void>;
 }

@@ -184,6 +184,10 @@ export class Attributes implements SessionService {
     await this.backend.channels.putAttributes('user', session.app, session.uid, new Map());
   }
 
+  async endedElsewhere(app: string, uid: string): Promise<void> {
+    await this.backend.channels.putAttributes('user', app, uid, new Map());
+  }
+
   private occupancy(app: string, id: string, count: number, now: number): void {
     const key = app + '/' + id;
     if (count > 0) this.emptySince.delete(key);

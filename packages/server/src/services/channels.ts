@@ -214,6 +214,20 @@ export class Channels implements SessionService {
       });
   }
 
+  /** A dead node's user: leave its channels (members see MemberLeft). */
+  async endedElsewhere(app: string, uid: string): Promise<void> {
+    for (const channel of await this.backend.channels.channelsOf(app, uid)) {
+      const { removed, count } = await this.backend.channels.leave(app, channel, uid);
+      for (const l of this.occupancyListeners) l(app, channel, count, Date.now());
+      if (removed)
+        await this.publish(app, channel, {
+          t: 'mleft',
+          u: uid,
+          quiet: count + 1 > Limits.maxMemberEvents,
+        });
+    }
+  }
+
   async ended(session: Session, _why: EndReason): Promise<void> {
     for (const c of [...session.channels]) await this.leaveChannel(session, c);
   }

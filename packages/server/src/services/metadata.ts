@@ -190,14 +190,16 @@ export class Metadata implements SessionService {
   async ended(session: Session): Promise<void> {
     for (const u of this.subscriptions.get(session) ?? []) await this.unwatch(session, u);
     this.subscriptions.delete(session);
-    const cur = await this.backend.channels.getMetadata('user', session.app, session.uid);
+    await this.endedElsewhere(session.app, session.uid);
+  }
+
+  /** Clears the user's metadata; subscribers hear it emptied. */
+  async endedElsewhere(app: string, uid: string): Promise<void> {
+    const cur = await this.backend.channels.getMetadata('user', app, uid);
     if (cur.items.size === 0) return;
     const empty = { majorRevision: cur.majorRevision + 1, items: new Map() };
-    await this.backend.channels.putMetadata('user', session.app, session.uid, empty);
-    await this.backend.broker.publish(userMetadataTopic(session.app, session.uid), {
-      u: session.uid,
-      d: toWire(empty),
-    });
+    await this.backend.channels.putMetadata('user', app, uid, empty);
+    await this.backend.broker.publish(userMetadataTopic(app, uid), { u: uid, d: toWire(empty) });
   }
 
   private async watch(session: Session, uid: string): Promise<void> {

@@ -40,6 +40,14 @@ export class MemoryChannelStore implements ChannelStore {
     return Promise.resolve(out);
   }
 
+  channelsOf(app: string, uid: string): Promise<string[]> {
+    const out: string[] = [];
+    const prefix = app + '/';
+    for (const [key, set] of this.membership)
+      if (key.startsWith(prefix) && set.has(uid)) out.push(key.slice(prefix.length));
+    return Promise.resolve(out);
+  }
+
   counts(app: string, channels: readonly string[]): Promise<number[]> {
     return Promise.resolve(channels.map((c) => this.membership.get(app + '/' + c)?.size ?? 0));
   }

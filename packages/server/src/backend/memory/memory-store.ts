@@ -73,6 +73,27 @@ export class MemoryStore implements Store {
     return Promise.resolve(until);
   }
 
+  // One process: no other node can die under us, so there is nothing to record.
+  registerSession(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  unregisterSession(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  nodeAlive(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  lapsedNodes(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
+  takeSessions(): Promise<{ app: string; uid: string; sid: string }[]> {
+    return Promise.resolve([]);
+  }
+
   close(): Promise<void> {
     clearInterval(this.sweep);
     this.offline.close();

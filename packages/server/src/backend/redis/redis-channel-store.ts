@@ -28,6 +28,7 @@ export class RedisChannelStore implements ChannelStore {
       .multi()
       .sadd(this.membersKey(app, channel), uid)
       .scard(this.membersKey(app, channel))
+      .sadd(`${this.prefix}uchans:${app}:${uid}`, channel)
       .exec();
     return { added: r?.[0]?.[1] === 1, count: Number(r?.[1]?.[1] ?? 0) };
   }
@@ -41,6 +42,7 @@ export class RedisChannelStore implements ChannelStore {
       .multi()
       .srem(this.membersKey(app, channel), uid)
       .scard(this.membersKey(app, channel))
+      .srem(`${this.prefix}uchans:${app}:${uid}`, channel)
       .exec();
     return { removed: r?.[0]?.[1] === 1, count: Number(r?.[1]?.[1] ?? 0) };
   }
@@ -50,6 +52,10 @@ export class RedisChannelStore implements ChannelStore {
     return (await this.redis.scard(key)) <= limit
       ? this.redis.smembers(key)
       : this.redis.srandmember(key, limit);
+  }
+
+  channelsOf(app: string, uid: string): Promise<string[]> {
+    return this.redis.smembers(`${this.prefix}uchans:${app}:${uid}`);
   }
 
   async counts(app: string, channels: readonly string[]): Promise<number[]> {

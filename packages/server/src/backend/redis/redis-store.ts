@@ -29,6 +29,13 @@ for _, raw in ipairs(items) do
 end
 return 1`;
 
+// KEYS: alive key, sessions set, nodes set; ARGV[1] node. Only one caller takes a dead node's sessions.
+const TAKE_SESSIONS = `if redis.call('EXISTS', KEYS[1]) == 1 then return {} end
+local sessions = redis.call('SMEMBERS', KEYS[2])
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[1])
+return sessions`;
+
 export class RedisStore implements Store {
   constructor(
     private readonly redis: Redis,
@@ -91,6 +98,50 @@ export class RedisStore implements Store {
   async deleteOffline(app: string, to: string, mids: readonly string[]): Promise<void> {
     if (mids.length === 0) return;
     await this.redis.eval(DELETE_OFFLINE, 1, `${this.prefix}offline:${app}:${to}`, ...mids);
+  }
+
+  async registerSession(node: string, app: string, uid: string, sid: string): Promise<void> {
+    await this.redis
+      .multi()
+      .sadd(`${this.prefix}nodes`, node)
+      .sadd(`${this.prefix}node:${node}:sessions`, JSON.stringify([app, uid, sid]))
+      .exec();
+  }
+
+  async unregisterSession(node: string, app: string, uid: string, sid: string): Promise<void> {
+    await this.redis.srem(`${this.prefix}node:${node}:sessions`, JSON.stringify([app, uid, sid]));
+  }
+
+  async nodeAlive(node: string, ttlMs: number): Promise<void> {
+    await this.redis
+      .multi()
+      .sadd(`${this.prefix}nodes`, node)
+      .set(`${this.prefix}node:${node}:alive`, '1', 'PX', ttlMs)
+      .exec();
+  }
+
+  async lapsedNodes(): Promise<string[]> {
+    const nodes = await this.redis.smembers(`${this.prefix}nodes`);
+    if (nodes.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const n of nodes) pipe.exists(`${this.prefix}node:${n}:alive`);
+    const alive = (await pipe.exec()) ?? [];
+    return nodes.filter((_, k) => alive[k]?.[1] === 0);
+  }
+
+  async takeSessions(node: string): Promise<{ app: string; uid: string; sid: string }[]> {
+    const raw = (await this.redis.eval(
+      TAKE_SESSIONS,
+      3,
+      `${this.prefix}node:${node}:alive`,
+      `${this.prefix}node:${node}:sessions`,
+      `${this.prefix}nodes`,
+      node,
+    )) as string[];
+    return raw.map((r) => {
+      const [app, uid, sid] = JSON.parse(r) as [string, string, string];
+      return { app, uid, sid };
+    });
   }
 
   close(): Promise<void> {

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  APP,
+  client,
+  loggedIn,
+  RawSocket,
+  recordStates,
+  tempDir,
+  testServer,
+  until,
+} from './helpers.js';
+import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+
+const TIMERS = { heartbeatMs: 200, resumeWindowMs: 1500, unreachableAfterMs: 600 };
+
+/** Starts a node as its own process (so the test can kill -9 it); answers its URL. */
+async function nodeProcess(prefix: string) {
+  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+  const args = [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    cli,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    tempDir(),
+  ];
+  args.push('--redis', REDIS_URL, '--redis-prefix', prefix, '--log-level', 'warn');
+  args.push(
+    '--heartbeat-ms',
+    String(TIMERS.heartbeatMs),
+    '--resume-window-ms',
+    String(TIMERS.resumeWindowMs),
+  );
+  args.push('--unreachable-after-ms', String(TIMERS.unreachableAfterMs));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await until(() => /listening on ws:\/\/127\.0\.0\.1:\d+/.test(out), 'node listening', 20_000);
+  return { child, url: /ws:\/\/127\.0\.0\.1:\d+/.exec(out)![0] };
+}
+
+test('kill -9 a node: its SDK clients fail over and carry on; users that do not come back go offline and leave their channels', async (t) => {
+  const prefix = uniquePrefix();
+  const survivor = await testServer({ redisUrl: REDIS_URL, redisPrefix: prefix, ...TIMERS });
+  t.after(() => survivor.close());
+  const doomed = await nodeProcess(prefix);
+  t.after(() => doomed.child.kill('SIGKILL'));
+
+  const watcher = await loggedIn(survivor, 'nd-watcher');
+  const presence: string[] = [];
+  watcher.on('PeersOnlineStatusChanged', (st) =>
+    presence.push(...Object.entries(st).map(([k, v]) => `${k}:${v}`)),
+  );
+  await watcher.subscribePeersOnlineStatus(['nd-gone']);
+  const room = watcher.createChannel('nd-room');
+  const left: string[] = [];
+  room.on('MemberLeft', (u) => left.push(u));
+  await room.join();
+
+  // A raw client never reconnects: its user must go offline when its node dies.
+  const gone = await RawSocket.open(doomed.url);
+  assert.equal((await gone.request({ t: 'login', i: 1, a: APP, u: 'nd-gone' })).t, 'ok');
+  assert.equal((await gone.request({ t: 'join', i: 2, c: 'nd-room' })).t, 'ok');
+  await until(() => presence.includes('nd-gone:ONLINE'), 'nd-gone online');
+
+  // An SDK client with both nodes in serverUrl fails over to the survivor.
+  const mover = client([doomed.url, survivor.url]);
+  const moverGot: string[] = [];
+  mover.on('MessageFromPeer', (m) => moverGot.push((m as { text: string }).text));
+  await mover.login({ uid: 'nd-mover' });
+  const states = recordStates(mover);
+
+  doomed.child.kill('SIGKILL');
+  await until(
+    () => states.includes('CONNECTED/LOGIN_SUCCESS'),
+    'the mover reconnects elsewhere',
+    15_000,
+  );
+  assert.deepEqual(states, ['RECONNECTING/INTERRUPTED', 'CONNECTED/LOGIN_SUCCESS']);
+  assert.deepEqual(await watcher.sendMessageToPeer({ text: 'still there?' }, 'nd-mover'), {
+    hasPeerReceived: true,
+  });
+  await until(() => moverGot.length === 1, 'message on the new node');
+
+  await until(
+    () => presence.includes('nd-gone:OFFLINE'),
+    'nd-gone offline after the window',
+    15_000,
+  );
+  await until(() => left.includes('nd-gone'), 'MemberLeft for nd-gone', 5_000);
+  assert.deepEqual(await watcher.queryPeersOnlineStatus(['nd-gone', 'nd-mover']), {
+    'nd-gone': false,
+    'nd-mover': true,
+  });
+  assert.deepEqual(await room.getMembers(), ['nd-watcher']);
+  await Promise.all([watcher.logout(), mover.logout()]);
+});
