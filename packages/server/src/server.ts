@@ -54,7 +54,7 @@ export async function startServer(
   const presence = new Presence(backend, Limits.maxSubscriptions);
   const peers = new Peers(backend, node);
   const sessions = new Sessions(config, node, backend, auth, presence, peers, logger);
-  const channels = new Channels(backend, config, logger);
+  const channels = new Channels(backend, config, logger, node);
   const attributes = new Attributes(backend, channels, config, logger);
   sessions.register(channels);
   sessions.register(attributes);

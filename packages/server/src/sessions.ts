@@ -69,6 +69,10 @@ export class Sessions {
   }
 
   async start(): Promise<void> {
+    this.peers.setLocalRoutes({
+      user: (app, uid) => this.hub.byUserId(app, uid),
+      receipt: (e) => this.onNodeEvent(e),
+    });
     this.reaperTimer = setInterval(() => {
       this.reap(Date.now()).catch((e) => this.fail(e));
     }, this.config.heartbeatMs);

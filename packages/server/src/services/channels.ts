@@ -60,6 +60,7 @@ export class Channels implements SessionService {
     private readonly backend: Backend,
     private readonly config: ServerConfig,
     private readonly log: Logger,
+    private readonly node: string,
   ) {
     this.sweepTimer = setInterval(() => this.sendCounts(Date.now()), 250);
     this.sweepTimer.unref();
@@ -242,9 +243,14 @@ export class Channels implements SessionService {
     }
   }
 
-  /** Publishes an event to every node with members of the channel. */
+  /**
+   * Publishes an event to every node with members of the channel. Local members get it at
+   * once; other nodes through the broker (this node skips its own publications).
+   */
   async publish(app: string, channel: string, event: ChannelEvent): Promise<void> {
-    await this.backend.broker.publish(channelTopic(app, channel), event);
+    const lc = this.local.get(app + '/' + channel);
+    if (lc) this.onEvent(lc, event);
+    await this.backend.broker.publish(channelTopic(app, channel), { ...event, o: this.node });
   }
 
   private async localChannel(app: string, id: string): Promise<LocalChannel> {
@@ -263,9 +269,10 @@ export class Channels implements SessionService {
       };
       this.local.set(key, lc);
       const created = lc;
-      await this.backend.broker.subscribe(channelTopic(app, id), (p) =>
-        this.onEvent(created, p as ChannelEvent),
-      );
+      await this.backend.broker.subscribe(channelTopic(app, id), (p) => {
+        const e = p as ChannelEvent & { o?: string };
+        if (e.o !== this.node) this.onEvent(created, e);
+      });
     }
     return lc;
   }

@@ -25,13 +25,27 @@ export interface ReceiptEvent {
   recv: boolean;
 }
 
+/** What this node knows locally, so same-node traffic needs no broker round trip. */
+export interface LocalRoutes {
+  /** The live session of (app, uid) on this node, if any. */
+  user(app: string, uid: string): Session | undefined;
+  /** Settles a sender's request held on this node. */
+  receipt(e: ReceiptEvent): void;
+}
+
 export class Peers {
   private counter = 0;
+  private local: LocalRoutes | undefined;
 
   constructor(
     private readonly backend: Backend,
     private readonly node: string,
   ) {}
+
+  /** Enables the same-node fast path (called once the session index exists). */
+  setLocalRoutes(local: LocalRoutes): void {
+    this.local = local;
+  }
 
   private nextMid(): string {
     return `${this.node}.${(++this.counter).toString(36)}`;
@@ -56,6 +70,12 @@ export class Peers {
       ts: now,
     };
     const delivery: PeerDelivery = { t: 'msg', msg, off: req.off === true, reply };
+    const holder = this.local?.user(session.app, req.to);
+    if (holder && !holder.ended) {
+      // Same node: no broker hop (and it keeps working while the broker is away).
+      this.deliver(holder, delivery);
+      return;
+    }
     const receivers = await this.backend.broker.publish(userTopic(session.app, req.to), delivery);
     if (receivers === 0) await this.offline(session.app, req.to, delivery);
   }
@@ -101,10 +121,8 @@ export class Peers {
   }
 
   async settle(reply: ReplyTarget, recv: boolean): Promise<void> {
-    await this.backend.broker.publish(nodeTopic(reply.node), {
-      t: 'recv',
-      reply,
-      recv,
-    } satisfies ReceiptEvent);
+    const e: ReceiptEvent = { t: 'recv', reply, recv };
+    if (reply.node === this.node && this.local) this.local.receipt(e);
+    else await this.backend.broker.publish(nodeTopic(reply.node), e);
   }
 }
