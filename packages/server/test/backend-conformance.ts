@@ -131,5 +131,18 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
       assert.deepEqual(got, [{ n: 1 }, { n: 2 }]);
       await b.close();
     });
+
+    test('broker: channel topics (sharded on Redis) behave the same', async () => {
+      const b = await factory(tempDir(), limits);
+      const got: unknown[] = [];
+      await b.broker.subscribe('channel/app/room', (p) => got.push(p));
+      assert.equal(await b.broker.publish('channel/app/room', { n: 1 }), 1);
+      assert.equal(await b.broker.publish('channel/app/other', { n: 2 }), 0);
+      await b.broker.unsubscribe('channel/app/room');
+      assert.equal(await b.broker.publish('channel/app/room', { n: 3 }), 0);
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(got, [{ n: 1 }]);
+      await b.close();
+    });
   });
 }

@@ -1,10 +1,14 @@
 /**
  * Broker on Redis pub/sub: one connection publishes, one subscribes for this node. PUBLISH
  * answers how many subscribed connections (nodes) got the message, as the interface asks.
- * ioredis resubscribes after a reconnect by itself.
+ * Channel topics use sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis >= 7), so in a Redis Cluster a
+ * channel message goes to the one shard of its channel and on to the nodes with members only.
+ * ioredis reconnects and resubscribes (plain and sharded) by itself.
  */
 import type { Redis } from 'ioredis';
 import type { Broker, BrokerHandler } from '../broker.js';
+
+const SHARDED_PREFIX = 'channel/';
 
 export class RedisBroker implements Broker {
   private readonly handlers = new Map<string, BrokerHandler>();
@@ -14,25 +18,33 @@ export class RedisBroker implements Broker {
     private readonly sub: Redis,
     private readonly prefix: string,
   ) {
-    sub.on('message', (channel: string, message: string) => {
+    const onMessage = (channel: string, message: string) => {
       const handler = this.handlers.get(channel.slice(this.prefix.length));
       if (handler) handler(JSON.parse(message) as unknown);
-    });
+    };
+    sub.on('message', onMessage);
+    sub.on('smessage', onMessage);
   }
 
   publish(topic: string, payload: unknown): Promise<number> {
-    return this.pub.publish(this.prefix + topic, JSON.stringify(payload));
+    const data = JSON.stringify(payload);
+    return topic.startsWith(SHARDED_PREFIX)
+      ? (this.pub.spublish(this.prefix + topic, data) as Promise<number>)
+      : this.pub.publish(this.prefix + topic, data);
   }
 
   async subscribe(topic: string, handler: BrokerHandler): Promise<void> {
     const fresh = !this.handlers.has(topic);
     this.handlers.set(topic, handler);
-    if (fresh) await this.sub.subscribe(this.prefix + topic);
+    if (!fresh) return;
+    if (topic.startsWith(SHARDED_PREFIX)) await this.sub.ssubscribe(this.prefix + topic);
+    else await this.sub.subscribe(this.prefix + topic);
   }
 
   async unsubscribe(topic: string): Promise<void> {
     if (!this.handlers.delete(topic)) return;
-    await this.sub.unsubscribe(this.prefix + topic);
+    if (topic.startsWith(SHARDED_PREFIX)) await this.sub.sunsubscribe(this.prefix + topic);
+    else await this.sub.unsubscribe(this.prefix + topic);
   }
 
   close(): Promise<void> {
