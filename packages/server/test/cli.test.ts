@@ -61,3 +61,19 @@ test('parley-server prints its URL, answers /healthz, and exits 0 on SIGTERM aft
   assert.deepEqual(states, ['RECONNECTING/INTERRUPTED']);
   await c.logout();
 });
+
+test('the README configuration table lists every option with its env var, flag and default', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { OPTIONS } = await import('../src/config.js');
+  const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+  for (const o of OPTIONS) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`${o.env}\``));
+    assert.ok(row, `README lacks a row for ${o.env}`);
+    assert.ok(row.includes(`\`${o.flag}\``), `README row of ${o.env} lacks ${o.flag}`);
+    if (typeof o.default === 'number')
+      assert.ok(
+        row.includes(`\`${o.default}\``),
+        `README row of ${o.env} lacks its default ${o.default}`,
+      );
+  }
+});
