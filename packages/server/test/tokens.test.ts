@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, recordStates, sleep, testServer, until } from './helpers.js';
+import { client, CutProxy, recordStates, sleep, testServer, until } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const tokenPkgDir = new URL('../../token/', import.meta.url);
@@ -111,6 +111,38 @@ describe('tokens on a certified app', () => {
       'TokenExpired',
     ]);
     await c.logout();
+  });
+
+  test('a token that expires while reconnecting: TokenExpired when the network is back, renewToken recovers', async () => {
+    const proxy = await CutProxy.start(server.port);
+    const c = client(proxy.url, {}, APP_ID);
+    const events: string[] = [];
+    await c.login({ uid: 'tok-r', token: token007('tok-r', 2) });
+    c.on('ConnectionStateChanged', (st, r) => events.push(`${st}/${r}`));
+    c.on('TokenExpired', () => events.push('TokenExpired'));
+    proxy.cut();
+    await until(() => events.includes('RECONNECTING/INTERRUPTED'), 'RECONNECTING');
+    await sleep(2500);
+    proxy.restore();
+    await until(
+      () => events.includes('TokenExpired'),
+      'TokenExpired after the network is back',
+      8000,
+    );
+    assert.deepEqual(events, ['RECONNECTING/INTERRUPTED', 'TokenExpired']);
+    await c.renewToken(token007('tok-r', 3600));
+    await until(
+      () => events.includes('CONNECTED/LOGIN_SUCCESS'),
+      'CONNECTED with the new token',
+      8000,
+    );
+    assert.deepEqual(events, [
+      'RECONNECTING/INTERRUPTED',
+      'TokenExpired',
+      'CONNECTED/LOGIN_SUCCESS',
+    ]);
+    await c.logout();
+    await proxy.close();
   });
 
   test('renewToken in time prevents the expiry', async () => {
