@@ -8,6 +8,7 @@ import {
   loggedIn,
   RawSocket,
   recordStates,
+  sleep,
   tempDir,
   testServer,
   until,
@@ -48,12 +49,18 @@ async function nodeProcess(prefix: string) {
 
 test('kill -9 a node: its SDK clients fail over and carry on; users that do not come back go offline and leave their channels', async (t) => {
   const prefix = uniquePrefix();
-  const survivor = await testServer({ redisUrl: REDIS_URL, redisPrefix: prefix, ...TIMERS });
+  const survivor = await testServer({
+    redisUrl: REDIS_URL,
+    redisPrefix: prefix,
+    sendRateCount: 1_000_000,
+    ...TIMERS,
+  });
   t.after(() => survivor.close());
   const doomed = await nodeProcess(prefix);
   t.after(() => doomed.child.kill('SIGKILL'));
 
-  const watcher = await loggedIn(survivor, 'nd-watcher');
+  // A message in flight to the dying node never gets its receipt: it fails after the request timeout.
+  const watcher = await loggedIn(survivor, 'nd-watcher', { requestTimeoutMs: 2000 });
   const presence: string[] = [];
   watcher.on('PeersOnlineStatusChanged', (st) =>
     presence.push(...Object.entries(st).map(([k, v]) => `${k}:${v}`)),
@@ -77,17 +84,43 @@ test('kill -9 a node: its SDK clients fail over and carry on; users that do not 
   await mover.login({ uid: 'nd-mover' });
   const states = recordStates(mover);
 
+  // Traffic flows while the node dies: each message carries its sequence number.
+  const acknowledged: number[] = [];
+  let sending = true;
+  const traffic = (async () => {
+    for (let seq = 0; sending; seq++) {
+      const r = await watcher
+        .sendMessageToPeer({ text: String(seq) }, 'nd-mover')
+        .catch(() => ({ hasPeerReceived: false }));
+      if (r.hasPeerReceived) acknowledged.push(seq);
+      await sleep(5);
+    }
+  })();
+  await until(() => acknowledged.length >= 20, 'traffic before the kill');
   doomed.child.kill('SIGKILL');
   await until(
     () => states.includes('CONNECTED/LOGIN_SUCCESS'),
     'the mover reconnects elsewhere',
     15_000,
   );
+  const after = acknowledged.length;
+  await until(() => acknowledged.length >= after + 20, 'traffic after the failover', 10_000);
+  sending = false;
+  await traffic;
   assert.deepEqual(states, ['RECONNECTING/INTERRUPTED', 'CONNECTED/LOGIN_SUCCESS']);
-  assert.deepEqual(await watcher.sendMessageToPeer({ text: 'still there?' }, 'nd-mover'), {
-    hasPeerReceived: true,
-  });
-  await until(() => moverGot.length === 1, 'message on the new node');
+  await sleep(200);
+  const received = moverGot.map(Number);
+  assert.equal(new Set(received).size, received.length, 'no duplicates');
+  assert.deepEqual(
+    [...received].sort((x, y) => x - y),
+    received,
+    'in order',
+  );
+  assert.deepEqual(
+    acknowledged.filter((seq) => !received.includes(seq)),
+    [],
+    'every acknowledged message arrived',
+  );
 
   await until(
     () => presence.includes('nd-gone:OFFLINE'),
