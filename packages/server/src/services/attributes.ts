@@ -12,7 +12,7 @@ import {
   type UserAttrWriteReq,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { AttributeMap, StoredAttribute } from '../backend/channel-store.js';
+import type { AttributeMap, AttributeOwner, StoredAttribute } from '../backend/channel-store.js';
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { SessionService } from '../service.js';
@@ -79,73 +79,15 @@ export class Attributes implements SessionService {
   }
 
   async handle(session: Session, f: Request, now: number): Promise<void> {
-    const err = (i: number, c: number, m: string) => session.send({ t: 'err', i, c, m });
     switch (f.t) {
       case 'uattr': {
-        if (
-          !session
-            .rate('uattr', Limits.attributeWriteRateCount, Limits.attributeRateWindowMs)
-            .take(now)
-        )
-          return err(
-            f.i,
-            AttributeOperationError.TOO_OFTEN,
-            `user attributes: more than ${Limits.attributeWriteRateCount} changes per 5 s`,
-          );
-        const current = await this.backend.channels.getAttributes('user', session.app, session.uid);
-        const next = apply(
-          current,
-          f,
-          session.uid,
-          now,
-          Limits.maxUserAttributes,
-          Limits.maxUserAttributesBytes,
-        );
-        if (typeof next === 'string') return err(f.i, AttributeOperationError.SIZE_OVERFLOW, next);
-        await this.backend.channels.putAttributes('user', session.app, session.uid, next);
-        return session.send({ t: 'ok', i: f.i });
-      }
-      case 'uattr.get': {
-        if (
-          !session
-            .rate('uattr.get', Limits.userAttributeReadRateCount, Limits.attributeRateWindowMs)
-            .take(now)
-        )
-          return err(
-            f.i,
-            AttributeOperationError.TOO_OFTEN,
-            `getUserAttributes: more than ${Limits.userAttributeReadRateCount} calls per 5 s`,
-          );
-        const [state] = await this.backend.store.getPresence(session.app, [f.u]);
-        if (state === 'OFFLINE')
-          return err(f.i, AttributeOperationError.USER_NOT_FOUND, `userId: "${f.u}" is not online`);
-        const attrs = await this.backend.channels.getAttributes('user', session.app, f.u);
-        const r: Record<string, string> = {};
-        for (const [k, a] of pick(attrs, f.keys)) r[k] = a.value;
-        return session.send({ t: 'ok', i: f.i, r: { attrs: r } });
+        const next = await this.write(session, f, 'user', session.uid, now);
+        if (next) session.send({ t: 'ok', i: f.i });
+        return;
       }
       case 'cattr': {
-        if (
-          !session
-            .rate('cattr', Limits.attributeWriteRateCount, Limits.attributeRateWindowMs)
-            .take(now)
-        )
-          return err(
-            f.i,
-            AttributeOperationError.TOO_OFTEN,
-            `channel attributes: more than ${Limits.attributeWriteRateCount} changes per 5 s`,
-          );
-        const current = await this.backend.channels.getAttributes('channel', session.app, f.c);
-        const next = apply(
-          current,
-          f,
-          session.uid,
-          now,
-          Limits.maxChannelAttributes,
-          Limits.maxChannelAttributesBytes,
-        );
-        if (typeof next === 'string') return err(f.i, AttributeOperationError.SIZE_OVERFLOW, next);
-        await this.backend.channels.putAttributes('channel', session.app, f.c, next);
+        const next = await this.write(session, f, 'channel', f.c, now);
+        if (!next) return;
         const [count] = await this.backend.channels.counts(session.app, [f.c]);
         this.occupancy(session.app, f.c, count!, now);
         session.send({ t: 'ok', i: f.i });
@@ -156,17 +98,23 @@ export class Attributes implements SessionService {
           });
         return;
       }
+      case 'uattr.get': {
+        if (!this.allowRead(session, f.i, 'user', now)) return;
+        const [state] = await this.backend.store.getPresence(session.app, [f.u]);
+        if (state === 'OFFLINE')
+          return session.send({
+            t: 'err',
+            i: f.i,
+            c: AttributeOperationError.USER_NOT_FOUND,
+            m: `userId: "${f.u}" is not online`,
+          });
+        const attrs = await this.backend.channels.getAttributes('user', session.app, f.u);
+        const r: Record<string, string> = {};
+        for (const [k, a] of pick(attrs, f.keys)) r[k] = a.value;
+        return session.send({ t: 'ok', i: f.i, r: { attrs: r } });
+      }
       case 'cattr.get': {
-        if (
-          !session
-            .rate('cattr.get', Limits.channelAttributeReadRateCount, Limits.attributeRateWindowMs)
-            .take(now)
-        )
-          return err(
-            f.i,
-            AttributeOperationError.TOO_OFTEN,
-            `getChannelAttributes: more than ${Limits.channelAttributeReadRateCount} calls per 5 s`,
-          );
+        if (!this.allowRead(session, f.i, 'channel', now)) return;
         const attrs = await this.backend.channels.getAttributes('channel', session.app, f.c);
         return session.send({
           t: 'ok',
@@ -177,6 +125,56 @@ export class Attributes implements SessionService {
       default:
         return;
     }
+  }
+
+  /** Applies a write to a user's or a channel's attributes; answers the new map, or undefined after an err reply. */
+  private async write(
+    session: Session,
+    f: WriteReq,
+    owner: AttributeOwner,
+    id: string,
+    now: number,
+  ): Promise<AttributeMap | undefined> {
+    const err = (c: number, m: string) => session.send({ t: 'err', i: f.i, c, m });
+    if (
+      !session
+        .rate(`${owner}-attr`, Limits.attributeWriteRateCount, Limits.attributeRateWindowMs)
+        .take(now)
+    ) {
+      err(
+        AttributeOperationError.TOO_OFTEN,
+        `${owner} attributes: more than ${Limits.attributeWriteRateCount} changes per 5 s`,
+      );
+      return undefined;
+    }
+    const [maxCount, maxBytes] =
+      owner === 'user'
+        ? [Limits.maxUserAttributes, Limits.maxUserAttributesBytes]
+        : [Limits.maxChannelAttributes, Limits.maxChannelAttributesBytes];
+    const current = await this.backend.channels.getAttributes(owner, session.app, id);
+    const next = apply(current, f, session.uid, now, maxCount, maxBytes);
+    if (typeof next === 'string') {
+      err(AttributeOperationError.SIZE_OVERFLOW, next);
+      return undefined;
+    }
+    await this.backend.channels.putAttributes(owner, session.app, id, next);
+    return next;
+  }
+
+  /** The read rate limit (user: 40 per 5 s, channel: 10 per 5 s); answers false after an err reply. */
+  private allowRead(session: Session, i: number, owner: AttributeOwner, now: number): boolean {
+    const count =
+      owner === 'user' ? Limits.userAttributeReadRateCount : Limits.channelAttributeReadRateCount;
+    if (session.rate(`${owner}-attr-get`, count, Limits.attributeRateWindowMs).take(now))
+      return true;
+    const api = owner === 'user' ? 'getUserAttributes' : 'getChannelAttributes';
+    session.send({
+      t: 'err',
+      i,
+      c: AttributeOperationError.TOO_OFTEN,
+      m: `${api}: more than ${count} calls per 5 s`,
+    });
+    return false;
   }
 
   /** User attributes end with the session (logout, window passed, kicked, replaced). */
