@@ -5,6 +5,7 @@
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
+  Limits,
   QueryPeersBySubscriptionOptionError,
   QueryPeersOnlineStatusError,
   PeerSubscriptionStatusError,
@@ -81,7 +82,7 @@ export class Dispatcher {
       case 'psend':
         return this.peers.send(session, f, now);
       case 'pquery': {
-        if (!session.queryRate.take(now))
+        if (!session.rate('pquery', Limits.queryRateCount, Limits.queryRateWindowMs).take(now))
           return tooOften(
             session,
             f.i,
@@ -92,7 +93,9 @@ export class Dispatcher {
         return session.send({ t: 'ok', i: f.i, r: { st } });
       }
       case 'psub': {
-        if (!session.subscribeRate.take(now))
+        if (
+          !session.rate('psub', Limits.subscribeRateCount, Limits.subscribeRateWindowMs).take(now)
+        )
           return tooOften(
             session,
             f.i,
@@ -107,7 +110,9 @@ export class Dispatcher {
         return;
       }
       case 'punsub':
-        if (!session.unsubscribeRate.take(now))
+        if (
+          !session.rate('punsub', Limits.subscribeRateCount, Limits.subscribeRateWindowMs).take(now)
+        )
           return tooOften(
             session,
             f.i,
@@ -117,7 +122,9 @@ export class Dispatcher {
         await this.presence.unsubscribe(session, f.ids);
         return session.send({ t: 'ok', i: f.i });
       case 'plist':
-        if (!session.listRate.take(now))
+        if (
+          !session.rate('plist', Limits.subscribeRateCount, Limits.subscribeRateWindowMs).take(now)
+        )
           return tooOften(
             session,
             f.i,

@@ -55,12 +55,8 @@ export class Session {
   echoChannelMessages = false;
   /** On a resume: the last channel sequence the client saw per channel. */
   resumeCursor: Record<string, number> = {};
-  private readonly rates = new Map<string, RateWindow>();
-  readonly sendRate: RateWindow;
-  readonly queryRate: RateWindow;
-  readonly subscribeRate: RateWindow;
-  readonly unsubscribeRate: RateWindow;
-  readonly listRate: RateWindow;
+  /** Rate limiters by name, made on first use: an idle session carries none. */
+  private rates: Map<string, RateWindow> | undefined;
   private seq = 0;
   private outbox: OutboxEntry[] = [];
   private outboxHead = 0;
@@ -72,19 +68,19 @@ export class Session {
     tokenExpMs: number,
     private readonly limits: SessionLimits,
     now: number,
-    rates: { queryCount: number; queryWindowMs: number; subCount: number; subWindowMs: number },
   ) {
     this.tokenExpMs = tokenExpMs;
     this.lastRxMs = now;
-    this.sendRate = new RateWindow(limits.sendRateCount, limits.sendRateWindowMs);
-    this.queryRate = new RateWindow(rates.queryCount, rates.queryWindowMs);
-    this.subscribeRate = new RateWindow(rates.subCount, rates.subWindowMs);
-    this.unsubscribeRate = new RateWindow(rates.subCount, rates.subWindowMs);
-    this.listRate = new RateWindow(rates.subCount, rates.subWindowMs);
+  }
+
+  /** Peer + channel messages: one window for both, as in RTM. */
+  get sendRate(): RateWindow {
+    return this.rate('send', this.limits.sendRateCount, this.limits.sendRateWindowMs);
   }
 
   /** A rate limiter of this session by name, made on first use (for feature services). */
   rate(name: string, count: number, windowMs: number): RateWindow {
+    this.rates ??= new Map();
     let r = this.rates.get(name);
     if (!r) {
       r = new RateWindow(count, windowMs);

@@ -21,7 +21,6 @@ import type { PeerDelivery, Peers, ReceiptEvent } from './services/peers.js';
 import type { Presence } from './services/presence.js';
 import { Session } from './session.js';
 import type { EndReason, SessionService, UserEvent } from './service.js';
-import { Limits } from '@parley/protocol';
 import { nodeTopic, userTopic } from './topics.js';
 
 /** Ends a user's session wherever it is (sent on the user topic). */
@@ -143,12 +142,7 @@ export class Sessions {
 
   private async fresh(ws: WebSocket, req: LoginReq, expMs: number, now: number): Promise<Session> {
     const sid = `${this.node}.${randomBytes(9).toString('base64url')}`;
-    const session = new Session(sid, req.a, req.u, expMs, this.config, now, {
-      queryCount: Limits.queryRateCount,
-      queryWindowMs: Limits.queryRateWindowMs,
-      subCount: Limits.subscribeRateCount,
-      subWindowMs: Limits.subscribeRateWindowMs,
-    });
+    const session = new Session(sid, req.a, req.u, expMs, this.config, now);
     session.ws = ws;
     const local = this.hub.byUserId(req.a, req.u);
     this.hub.add(session);
