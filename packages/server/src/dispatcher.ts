@@ -35,8 +35,8 @@ export class Dispatcher {
     private readonly log: Logger,
   ) {}
 
-  login(ws: WebSocket, req: LoginReq): Promise<Session | undefined> {
-    return this.sessions.login(ws, req);
+  login(ws: WebSocket, req: LoginReq, attach: (s: Session) => void): Promise<Session | undefined> {
+    return this.sessions.login(ws, req, attach);
   }
 
   touch(session: Session, now: number): void {
@@ -102,11 +102,12 @@ export class Dispatcher {
             PeerSubscriptionStatusError.TOO_OFTEN,
             'subscribePeersOnlineStatus: more than 10 calls per 5 s',
           );
-        // Reply first, so the snapshot push arrives after the promise resolved.
         const err = this.presence.subscribeCheck(session, f.ids);
         if (err) return session.send({ t: 'err', i: f.i, c: err.code, m: err.message });
+        // The snapshot is the state when the call is answered; it arrives after the reply.
+        const st = await this.presence.subscribe(session, f.ids);
         session.send({ t: 'ok', i: f.i });
-        await this.presence.subscribe(session, f.ids);
+        session.push({ t: 'pst', st });
         return;
       }
       case 'punsub':

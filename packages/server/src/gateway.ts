@@ -133,12 +133,13 @@ export class Gateway {
       }
       conn.loggingIn = true;
       this.dispatcher
-        .login(ws, frame)
+        .login(ws, frame, (session) => {
+          conn.session = session;
+          conn.loggingIn = false;
+        })
         .then((session) => {
           conn.loggingIn = false;
-          if (!session) return;
-          if (ws.readyState !== 1) this.dispatcher.detach(session, ws);
-          else conn.session = session;
+          if (session && ws.readyState !== 1) this.dispatcher.detach(session, ws);
         })
         .catch((err) => {
           conn.loggingIn = false;

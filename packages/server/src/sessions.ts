@@ -90,7 +90,15 @@ export class Sessions {
   }
 
   /** Logs a socket in: resumes its session if it names one that still lives, else starts one. */
-  async login(ws: WebSocket, req: LoginReq): Promise<Session | undefined> {
+  /**
+   * Logs a socket in. `attach` is called with the session right before the login reply goes
+   * out, so requests the client sends on receiving it already find their session.
+   */
+  async login(
+    ws: WebSocket,
+    req: LoginReq,
+    attach: (s: Session) => void,
+  ): Promise<Session | undefined> {
     const now = Date.now();
     const auth = this.auth.check(req.a, req.u, req.k, now);
     if (!auth.ok) {
@@ -110,9 +118,9 @@ export class Sessions {
     if (req.r) {
       const old = this.hub.bySessionId(req.r.sid);
       if (old && !old.ended && old.app === req.a && old.uid === req.u)
-        return this.resume(old, ws, req, auth.expMs, now);
+        return this.resume(old, ws, req, auth.expMs, now, attach);
     }
-    return this.fresh(ws, req, auth.expMs, now);
+    return this.fresh(ws, req, auth.expMs, now, attach);
   }
 
   private resume(
@@ -121,6 +129,7 @@ export class Sessions {
     req: LoginReq,
     expMs: number,
     now: number,
+    attach: (s: Session) => void,
   ): Session {
     if (session.ws && session.ws !== ws) session.ws.terminate();
     session.ws = ws;
@@ -132,6 +141,7 @@ export class Sessions {
     void this.peers
       .acknowledged(session, acked.offlineMids, acked.replies)
       .catch((e) => this.fail(e));
+    attach(session);
     this.reply(session, req.i, true, now);
     session.replay();
     if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
@@ -140,7 +150,13 @@ export class Sessions {
     return session;
   }
 
-  private async fresh(ws: WebSocket, req: LoginReq, expMs: number, now: number): Promise<Session> {
+  private async fresh(
+    ws: WebSocket,
+    req: LoginReq,
+    expMs: number,
+    now: number,
+    attach: (s: Session) => void,
+  ): Promise<Session> {
     const sid = `${this.node}.${randomBytes(9).toString('base64url')}`;
     const session = new Session(sid, req.a, req.u, expMs, this.config, now);
     session.ws = ws;
@@ -168,6 +184,7 @@ export class Sessions {
       } satisfies KickEvent);
     }
     if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
+    attach(session);
     this.reply(session, req.i, false, now);
     await this.peers.deliverStored(session);
     for (const s of this.services) await s.started?.(session);

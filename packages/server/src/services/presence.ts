@@ -53,7 +53,11 @@ export class Presence {
   }
 
   /** Subscribes (after `subscribeCheck`) and pushes the peers' current states. */
-  async subscribe(session: Session, ids: readonly string[]): Promise<void> {
+  /**
+   * Subscribes (after `subscribeCheck`): changes are watched from now on, and the answer is the
+   * peers' states now, the snapshot to push once the caller has replied.
+   */
+  async subscribe(session: Session, ids: readonly string[]): Promise<Record<string, PeerState>> {
     for (const id of ids) {
       if (session.subscriptions.has(id)) continue;
       session.subscriptions.add(id);
@@ -62,7 +66,7 @@ export class Presence {
     const states = await this.backend.store.getPresence(session.app, ids);
     const st: Record<string, PeerState> = {};
     ids.forEach((id, k) => (st[id] = states[k]!));
-    session.push({ t: 'pst', st });
+    return st;
   }
 
   async unsubscribe(session: Session, ids: readonly string[]): Promise<void> {
