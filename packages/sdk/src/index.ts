@@ -54,7 +54,12 @@ export type {
   ChannelAttributeProperties,
   ChannelAttributeOptions,
 } from './attributes.js';
-export { LocalInvitation, RemoteInvitation } from './invitation.js';
+export {
+  LocalInvitation,
+  RemoteInvitation,
+  type LocalInvitationEvents,
+  type RemoteInvitationEvents,
+} from './invitation.js';
 export { RtmMetadataItem, type RtmMetadata, type RtmMetadataOptions } from './metadata.js';
 export { setDefaultTransport, type Transport, type SocketLike } from './transport.js';
 

@@ -59,7 +59,8 @@ export async function startServer(
   sessions.register(channels);
   sessions.register(attributes);
   sessions.register(new Metadata(backend, channels));
-  sessions.register(new Invitations(backend, config, node));
+  const invitations = new Invitations(backend, config, node);
+  sessions.register(invitations);
   sessions.register(new Telephony(config));
   await sessions.start();
   const rest = new RestApi(config.restKeys, sessions);
@@ -95,6 +96,7 @@ export async function startServer(
         sessions.stop();
         channels.close();
         attributes.close();
+        invitations.close();
         await backend.close();
       })();
       return closing;
