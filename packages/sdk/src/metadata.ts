@@ -16,7 +16,22 @@ export interface RtmMetadataOptions {
 }
 
 /** One metadata item. A revision of -1 (the default) writes without a revision check. */
-export class RtmMetadataItem {
+export interface RtmMetadataItem {
+  setKey(key: string): void;
+  getKey(): string;
+  setValue(value: string | null): void;
+  getValue(): string | null;
+  setRevision(revision: number): void;
+  getRevision(): number;
+  getUpdateTs(): number;
+  getAuthorUserId(): string;
+}
+
+/**
+ * The implementation behind `createMetadataItem()`. Methods take the RtmMetadataItem interface,
+ * so items typed against agora-rtm-sdk's declaration are accepted too.
+ */
+class MetadataItem implements RtmMetadataItem {
   private key = '';
   private value: string | null = null;
   private revision = -1;
@@ -49,8 +64,8 @@ export class RtmMetadataItem {
   }
 
   /** @internal */
-  static fromWire(w: WireMetadata['items'][number]): RtmMetadataItem {
-    const item = new RtmMetadataItem();
+  static fromWire(w: WireMetadata['items'][number]): MetadataItem {
+    const item = new MetadataItem();
     item.key = w.k;
     item.value = w.v;
     item.revision = w.r;
@@ -60,13 +75,16 @@ export class RtmMetadataItem {
   }
 }
 
+/** The RtmMetadataItem class (as a value: `new RtmMetadataItem()`). */
+export const RtmMetadataItem: new () => RtmMetadataItem = MetadataItem;
+
 export interface RtmMetadata {
   items: RtmMetadataItem[];
   majorRevision: number;
 }
 
 export function metadataFromWire(d: WireMetadata): RtmMetadata {
-  return { items: d.items.map((w) => RtmMetadataItem.fromWire(w)), majorRevision: d.mr };
+  return { items: d.items.map((w) => MetadataItem.fromWire(w)), majorRevision: d.mr };
 }
 
 /** Writes the local user's (channelId undefined) or a channel's metadata. */
