@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import type { Backend } from '../backend.js';
-import { MemoryInvitationStore } from '../memory/memory-invitation-store.js';
 import type { OfflineLimits } from '../store.js';
 import { RedisBroker } from './redis-broker.js';
 import { RedisChannelStore } from './redis-channel-store.js';
+import { RedisInvitationStore } from './redis-invitation-store.js';
 import { RedisStore } from './redis-store.js';
 
 export interface RedisBackendOptions {
@@ -13,10 +13,7 @@ export interface RedisBackendOptions {
   limits: OfflineLimits;
 }
 
-/**
- * The multi-node backend: state in Redis, delivery over Redis pub/sub. Invitations are still
- * node-local in this build (see the README's Redis section).
- */
+/** The multi-node backend: state in Redis, delivery over Redis pub/sub. */
 export async function createRedisBackend(options: RedisBackendOptions): Promise<Backend> {
   const prefix = options.prefix ?? 'parley:';
   const redisOptions = { maxRetriesPerRequest: 2, enableReadyCheck: true, lazyConnect: true };
@@ -27,7 +24,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   return {
     store: new RedisStore(pub, prefix, options.limits),
     channels: new RedisChannelStore(pub, prefix),
-    invitations: new MemoryInvitationStore(),
+    invitations: new RedisInvitationStore(pub, prefix),
     broker,
     async close() {
       await broker.close();
