@@ -88,6 +88,32 @@ describe('two nodes on one Redis', () => {
     await Promise.all([a.logout(), b.logout()]);
   });
 
+  test('a call invitation between nodes: received, accepted, both sides end in their states', async () => {
+    const caller = await loggedIn(n1, 'mi-caller');
+    const callee = await loggedIn(n2, 'mi-callee');
+    const seen: string[] = [];
+    callee.on('RemoteInvitationReceived', (inv) => {
+      seen.push(`callee:received:${inv.content}`);
+      inv.on('RemoteInvitationAccepted', () => seen.push('callee:accepted'));
+      inv.response = 'yes';
+      inv.accept();
+    });
+    const inv = caller.createLocalInvitation('mi-callee');
+    inv.content = 'ring';
+    inv.on('LocalInvitationReceivedByPeer', () => seen.push('caller:receivedByPeer'));
+    inv.on('LocalInvitationAccepted', (r) => seen.push(`caller:accepted:${r}`));
+    inv.send();
+    await until(() => seen.length === 4, 'the call is accepted');
+    assert.deepEqual(seen, [
+      'callee:received:ring',
+      'caller:receivedByPeer',
+      'caller:accepted:yes',
+      'callee:accepted',
+    ]);
+    assert.equal(inv.state, 'ACCEPTED_BY_REMOTE');
+    await Promise.all([caller.logout(), callee.logout()]);
+  });
+
   test('logging in on one node aborts the same user on the other with REMOTE_LOGIN', async () => {
     const first = await loggedIn(n1, 'mr-user');
     const states = recordStates(first);
