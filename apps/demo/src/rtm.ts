@@ -19,9 +19,8 @@ export type ConnectionState = `${RtmStatusCode.ConnectionState}`;
 export type PeerOnlineState = `${RtmStatusCode.PeerOnlineState}`;
 
 export function createClient(appId: string): RtmClient {
-  // Parley's RtmClient has agora-rtm-sdk's shape (the SDK's compatibility tests check it);
-  // the cast bridges the two declarations until every 1.6.0 member is in @parley/sdk's types.
-  return AgoraRTM.createInstance(appId) as unknown as RtmClient;
+  // Parley's RtmClient is assignable to agora-rtm-sdk's (packages/sdk/test/compat checks it).
+  return AgoraRTM.createInstance(appId);
 }
 
 /** A readable line for a rejected SDK call: the SDK's message and its RTM error code. */
