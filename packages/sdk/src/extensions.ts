@@ -3,7 +3,12 @@
  * them): send to a channel without joining, join with the member list, echo of one's own
  * channel messages. Not part of the agora-rtm-sdk surface, so they live outside RtmClient.
  */
-import { ChannelMessageError, JoinChannelError } from '@parley/protocol';
+import {
+  ChannelMessageError,
+  JoinChannelError,
+  TelephonyError,
+  type TelephonyRequestBody,
+} from '@parley/protocol';
 import type { RtmChannel } from './channel.js';
 import type { Channels } from './channels.js';
 import type { Connection } from './connection.js';
@@ -29,6 +34,11 @@ export interface ParleyExtensions {
   joinWithMemberList(channel: RtmChannel): Promise<string[]>;
   /** When on, this client's channel messages come back to it as ChannelMessage events. */
   setChannelMessageEcho(on: boolean): Promise<void>;
+  /**
+   * Sends a telephony request (legacy Signaling phone invitations, DTMF, hang-up) to the
+   * server's telephony gateway; rejects with a `TelephonyError` code.
+   */
+  telephony(frame: TelephonyRequestBody): Promise<void>;
 }
 
 export function parleyExtensions(client: object): ParleyExtensions {
@@ -61,6 +71,14 @@ export function parleyExtensions(client: object): ParleyExtensions {
         'RtmClient.setChannelMessageEcho',
         { t: 'opts', echo: on },
         JoinChannelError.TIMEOUT,
+      );
+    },
+    telephony(frame) {
+      return i.connection.request(
+        'invitation',
+        `Signaling.${frame.t}`,
+        { ...frame },
+        TelephonyError.NET,
       );
     },
   };

@@ -1,18 +1,82 @@
 /**
  * telephony: invitations to phone numbers and DTMF go to the operator's telephony gateway
  * (`PARLEY_TELEPHONY_WEBHOOK`, an HTTP POST); without one they fail with a clear reason.
+ *
+ * The body is one JSON object:
+ * `{type: 'invite' | 'dtmf' | 'end', appId, from, channel, phone, sourceNumber?, extra?, dtmf?, ts}`.
+ * A 2xx answer within `gatewayTimeoutMs` means the gateway took it (the reply is `ok`); any other
+ * status is `err` TelephonyError.OTHER, no answer or no connection is `err` TelephonyError.NET.
  */
-import type { Request } from '@parley/protocol';
+import { TelephonyError, type Request, type TelephonyRequest } from '@parley/protocol';
 import type { ServerConfig } from '../config.js';
 import type { SessionService } from '../service.js';
 import type { Session } from '../session.js';
 
+/** How long the gateway has to answer one POST (below the SDK's 10 s request timeout). */
+const gatewayTimeoutMs = 5_000;
+/** Telephony requests per session per window: a client cannot flood the gateway. */
+const telephonyRateCount = 20;
+const telephonyRateWindowMs = 5_000;
+
+const TYPE = { 'tel.invite': 'invite', 'tel.dtmf': 'dtmf', 'tel.end': 'end' } as const;
+
 export class Telephony implements SessionService {
-  readonly ops: readonly string[] = [];
+  readonly ops = ['tel.invite', 'tel.dtmf', 'tel.end'] as const;
 
   constructor(protected readonly config: ServerConfig) {}
 
-  handle(_session: Session, _frame: Request, _now: number): Promise<void> {
-    return Promise.resolve();
+  async handle(session: Session, frame: Request, now: number): Promise<void> {
+    const f = frame as TelephonyRequest;
+    const err = (c: number, m: string) => session.send({ t: 'err', i: f.i, c, m });
+    const url = this.config.telephonyWebhook;
+    if (!url)
+      return err(
+        TelephonyError.OTHER,
+        'telephony: no gateway is configured; the operator sets PARLEY_TELEPHONY_WEBHOOK (--telephony-webhook) to its URL',
+      );
+    if (!session.rate('telephony', telephonyRateCount, telephonyRateWindowMs).take(now))
+      return err(
+        TelephonyError.OTHER,
+        `telephony: more than ${telephonyRateCount} requests per ${telephonyRateWindowMs / 1000} s`,
+      );
+    const body: Record<string, unknown> = {
+      type: TYPE[f.t],
+      appId: session.app,
+      from: session.uid,
+      channel: f.c,
+      phone: f.phone,
+    };
+    if (f.t === 'tel.invite' && f.src !== undefined) body.sourceNumber = f.src;
+    if (f.t !== 'tel.dtmf' && f.extra !== undefined) body.extra = f.extra;
+    if (f.t === 'tel.dtmf') body.dtmf = f.dtmf;
+    body.ts = now;
+    let status: number;
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(gatewayTimeoutMs),
+      });
+      status = res.status;
+      await res.body?.cancel();
+    } catch (e) {
+      const timedOut = e instanceof Error && e.name === 'TimeoutError';
+      return err(
+        TelephonyError.NET,
+        timedOut
+          ? `telephony: the gateway did not answer within ${gatewayTimeoutMs / 1000} s`
+          : `telephony: the gateway could not be reached (${describe(e)})`,
+      );
+    }
+    if (status < 200 || status > 299)
+      return err(TelephonyError.OTHER, `telephony: the gateway refused with HTTP ${status}`);
+    session.send({ t: 'ok', i: f.i });
   }
+}
+
+function describe(e: unknown): string {
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  return e instanceof Error ? e.message : String(e);
 }
