@@ -59,6 +59,8 @@ export class Attributes implements SessionService {
   /** Channels seen empty, and since when. */
   private readonly emptySince = new Map<string, { app: string; id: string; since: number }>();
   private readonly sweepTimer: NodeJS.Timeout;
+  /** The last attribute write queued per user or channel (see `serialized`). */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly backend: Backend,
@@ -151,14 +153,33 @@ export class Attributes implements SessionService {
       owner === 'user'
         ? [Limits.maxUserAttributes, Limits.maxUserAttributesBytes]
         : [Limits.maxChannelAttributes, Limits.maxChannelAttributesBytes];
-    const current = await this.backend.channels.getAttributes(owner, session.app, id);
-    const next = apply(current, f, session.uid, now, maxCount, maxBytes);
+    // One read-modify-write at a time per user or channel: concurrent writes would lose updates.
+    const next = await this.serialized(`${owner}/${session.app}/${id}`, async () => {
+      const current = await this.backend.channels.getAttributes(owner, session.app, id);
+      const applied = apply(current, f, session.uid, now, maxCount, maxBytes);
+      if (typeof applied !== 'string')
+        await this.backend.channels.putAttributes(owner, session.app, id, applied);
+      return applied;
+    });
     if (typeof next === 'string') {
       err(AttributeOperationError.SIZE_OVERFLOW, next);
       return undefined;
     }
-    await this.backend.channels.putAttributes(owner, session.app, id, next);
     return next;
+  }
+
+  /** Runs `run` after every earlier call with the same key has settled. */
+  private serialized<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const result = (this.writing.get(key) ?? Promise.resolve()).then(run);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.set(key, tail);
+    void tail.then(() => {
+      if (this.writing.get(key) === tail) this.writing.delete(key);
+    });
+    return result;
   }
 
   /** The read rate limit (user: 40 per 5 s, channel: 10 per 5 s); answers false after an err reply. */

@@ -31,13 +31,10 @@ export class MemoryChannelStore implements ChannelStore {
     return Promise.resolve({ removed, count: set?.size ?? 0 });
   }
 
+  /** The latest `limit` members to join, latest first (a Set keeps insertion order). */
   members(app: string, channel: string, limit: number): Promise<string[]> {
-    const out: string[] = [];
-    for (const uid of this.membership.get(app + '/' + channel) ?? []) {
-      if (out.length >= limit) break;
-      out.push(uid);
-    }
-    return Promise.resolve(out);
+    const all = [...(this.membership.get(app + '/' + channel) ?? [])];
+    return Promise.resolve(all.slice(Math.max(0, all.length - limit)).reverse());
   }
 
   channelsOf(app: string, uid: string): Promise<string[]> {
