@@ -1,0 +1,88 @@
+/**
+ * Messages between the runner and its child processes: the server under test (pinned to one
+ * core) and the load generator (pinned to the other). Both talk to the runner over Node's IPC
+ * channel; the generator reaches the server only through the runner.
+ */
+import type { Params } from './params.js';
+
+/**
+ * The servers the bench knows. `bare` is a `ws` server that accepts sockets and does nothing;
+ * `alt` is Parley from another checkout (`--compare DIR`), for before/after comparisons.
+ */
+export type ServerKind = 'parley' | 'alt' | 'b0' | 'b1' | 'b2' | 'bare';
+
+/** What each server speaks, i.e. which load-generator client talks to it. */
+export type Protocol = 'parley' | 'json' | 'socketio' | 'bare';
+
+export const PROTOCOL: Record<ServerKind, Protocol> = {
+  parley: 'parley',
+  alt: 'parley',
+  b0: 'json',
+  b1: 'json',
+  b2: 'socketio',
+  bare: 'bare',
+};
+
+export const LABEL: Record<ServerKind, string> = {
+  parley: 'Parley',
+  alt: 'Parley (--compare)',
+  b0: 'B0 naive ws',
+  b1: 'B1 tuned ws',
+  b2: 'B2 Socket.IO',
+  bare: 'bare ws',
+};
+
+/** `process.memoryUsage()` after two full GCs. */
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** Runner → server. Each carries an id; the server answers `{type:'reply', id, data}`. */
+export type ServerCommand =
+  | { cmd: 'mem' }
+  | { cmd: 'profile-start' }
+  | { cmd: 'profile-stop'; file: string }
+  | { cmd: 'heap-snapshot'; file: string }
+  /** Event-loop delay p99 and max since the last such command, ms. */
+  | { cmd: 'loop-delay' };
+
+export type FromServer =
+  { type: 'ready'; port: number } | { type: 'reply'; id: number; data: unknown };
+
+/** A certified app for the login scenario (S6). */
+export const BENCH_APP = {
+  appId: '0123456789abcdef0123456789abcdef',
+  appCertificate: 'fedcba9876543210fedcba9876543210',
+} as const;
+
+export interface Job {
+  scenario: ScenarioId;
+  server: ServerKind;
+  url: string;
+  serverPid: number;
+  params: Params;
+  /** Take a CPU profile of the server during an extra window after the measurement. */
+  profileFile?: string;
+  heapSnapshotFile?: string;
+}
+
+export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6';
+
+/** A scenario's result for one server: named numbers (NaN = not measured) and notes. */
+export interface ScenarioResult {
+  metrics: Record<string, number>;
+  notes: string[];
+}
+
+export type ToGenerator =
+  { type: 'job'; job: Job } | { type: 'server-reply'; id: number; data: unknown };
+
+export type FromGenerator =
+  | { type: 'progress'; text: string }
+  | { type: 'server'; id: number; command: ServerCommand }
+  | { type: 'result'; result: ScenarioResult }
+  | { type: 'error'; message: string };

@@ -1,0 +1,89 @@
+/**
+ * Scenario sizes, rates and windows. `full` is what `npm run bench` runs; `quick` is a smoke run
+ * (`npm run bench -- --quick`) with the same code paths at a fraction of the size.
+ */
+export interface Params {
+  /** Bytes of every bench payload (message text). */
+  payloadBytes: number;
+  /** S1 channel fan-out. */
+  s1: {
+    /** Channel members, the publisher included (deliveries per publish = members - 1). */
+    members: number;
+    /** Open-loop publish rate, publishes/s. */
+    rate: number;
+    warmupMs: number;
+    idleMs: number;
+    /** The measurement: `slices` windows of `sliceMs`; each metric is the median over slices. */
+    slices: number;
+    sliceMs: number;
+    /** Closed-loop phase: publishes kept in flight, and its length. */
+    maxInFlight: number;
+    maxMs: number;
+  };
+  /** S2 peer relay. */
+  s2: {
+    pairs: number;
+    rate: number;
+    warmupMs: number;
+    idleMs: number;
+    slices: number;
+    sliceMs: number;
+  };
+  /** S3 presence churn: `churners` members leave while as many others join, alternately. */
+  s3: {
+    members: number;
+    churners: number;
+    rate: number;
+    warmupMs: number;
+    idleMs: number;
+    measureMs: number;
+  };
+  /** S4 invitation round trips under S1 load. */
+  s4: { members: number; rate: number; warmupMs: number; roundTrips: number; intervalMs: number };
+  /** S5 idle connections. */
+  s5: { connections: number };
+  /** S6 logins. */
+  s6: { logins: number; concurrency: number; warmupLogins: number };
+  /** Connections opened at once while setting up. */
+  connectConcurrency: number;
+}
+
+export const FULL: Params = {
+  payloadBytes: 128,
+  s1: {
+    members: 1000,
+    rate: 50,
+    warmupMs: 3000,
+    idleMs: 2000,
+    slices: 3,
+    sliceMs: 2000,
+    maxInFlight: 8,
+    maxMs: 4000,
+  },
+  s2: { pairs: 1000, rate: 10_000, warmupMs: 2000, idleMs: 2000, slices: 3, sliceMs: 2000 },
+  s3: { members: 1000, churners: 100, rate: 40, warmupMs: 2000, idleMs: 2000, measureMs: 6000 },
+  s4: { members: 1000, rate: 50, warmupMs: 2000, roundTrips: 40, intervalMs: 100 },
+  s5: { connections: 10_000 },
+  s6: { logins: 3000, concurrency: 64, warmupLogins: 300 },
+  connectConcurrency: 100,
+};
+
+export const QUICK: Params = {
+  payloadBytes: 128,
+  s1: {
+    members: 200,
+    rate: 50,
+    warmupMs: 1000,
+    idleMs: 1000,
+    slices: 1,
+    sliceMs: 2000,
+    maxInFlight: 8,
+    maxMs: 1500,
+  },
+  s2: { pairs: 200, rate: 2000, warmupMs: 1000, idleMs: 1000, slices: 1, sliceMs: 2000 },
+  s3: { members: 200, churners: 20, rate: 20, warmupMs: 1000, idleMs: 1000, measureMs: 2000 },
+  s4: { members: 200, rate: 50, warmupMs: 1000, roundTrips: 10, intervalMs: 100 },
+  s5: { connections: 1000 },
+  s6: { logins: 500, concurrency: 32, warmupLogins: 50 },
+  connectConcurrency: 100,
+};

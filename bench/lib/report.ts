@@ -1,0 +1,308 @@
+/** The ratio table (issue targets), the per-scenario tables, and their Markdown / console text. */
+import type { Environment } from './env.js';
+import { LABEL, type ScenarioId, type ScenarioResult, type ServerKind } from './ipc.js';
+import type { Params } from './params.js';
+
+export type Results = Partial<Record<ScenarioId, Partial<Record<ServerKind, ScenarioResult>>>>;
+
+export interface TargetRow {
+  scenario: ScenarioId;
+  what: string;
+  baseline: ServerKind;
+  parley: number;
+  base: number;
+  ratio: number;
+  op: '<=' | '>=';
+  goal: number;
+  met: boolean | undefined;
+}
+
+/** The targets of the issue: Parley's value ÷ a baseline's, same run. */
+const TARGETS: {
+  scenario: ScenarioId;
+  metric: string;
+  what: string;
+  baseline: ServerKind;
+  op: '<=' | '>=';
+  goal: number;
+}[] = [
+  {
+    scenario: 'S1',
+    metric: 'cpuUsPerDelivery',
+    what: 'S1 server CPU per delivery',
+    baseline: 'b0',
+    op: '<=',
+    goal: 0.6,
+  },
+  {
+    scenario: 'S1',
+    metric: 'cpuUsPerDelivery',
+    what: 'S1 server CPU per delivery',
+    baseline: 'b2',
+    op: '<=',
+    goal: 0.5,
+  },
+  {
+    scenario: 'S1',
+    metric: 'cpuUsPerDelivery',
+    what: 'S1 server CPU per delivery',
+    baseline: 'b1',
+    op: '<=',
+    goal: 1.1,
+  },
+  {
+    scenario: 'S2',
+    metric: 'p99Ms',
+    what: 'S2 peer relay p99',
+    baseline: 'b1',
+    op: '<=',
+    goal: 1.1,
+  },
+  {
+    scenario: 'S5',
+    metric: 'jsPerConnB',
+    what: 'S5 heap+external per idle connection',
+    baseline: 'bare',
+    op: '<=',
+    goal: 1.3,
+  },
+  {
+    scenario: 'S6',
+    metric: 'perSec',
+    what: 'S6 logins (upgrades) per second',
+    baseline: 'bare',
+    op: '>=',
+    goal: 0.8,
+  },
+];
+
+export function targets(results: Results, who: 'parley' | 'alt' = 'parley'): TargetRow[] {
+  const rows: TargetRow[] = [];
+  for (const t of TARGETS) {
+    const r = results[t.scenario];
+    if (!r || !r[who]) continue;
+    const parley = r[who]?.metrics[t.metric] ?? NaN;
+    const base = r[t.baseline]?.metrics[t.metric] ?? NaN;
+    const ratio = parley / base;
+    const met = Number.isFinite(ratio)
+      ? t.op === '<='
+        ? ratio <= t.goal
+        : ratio >= t.goal
+      : undefined;
+    rows.push({
+      scenario: t.scenario,
+      what: who === 'alt' ? `${t.what} (--compare)` : t.what,
+      baseline: t.baseline,
+      parley,
+      base,
+      ratio,
+      op: t.op,
+      goal: t.goal,
+      met,
+    });
+  }
+  return rows;
+}
+
+interface Column {
+  key: string;
+  header: string;
+  digits?: number;
+}
+
+const COLUMNS: Record<ScenarioId, { title: string; columns: Column[] }> = {
+  S1: {
+    title: 'S1 channel fan-out',
+    columns: [
+      { key: 'cpuUsPerDelivery', header: 'CPU µs/delivery (net)', digits: 2 },
+      { key: 'cpuUsPerDeliveryMin', header: 'min', digits: 2 },
+      { key: 'cpuUsPerDeliveryMax', header: 'max', digits: 2 },
+      { key: 'userUsPerDelivery', header: 'user µs', digits: 2 },
+      { key: 'sysUsPerDelivery', header: 'sys µs', digits: 2 },
+      { key: 'idleCpuPct', header: 'idle CPU %', digits: 1 },
+      { key: 'deliveriesPerSec', header: 'deliveries/s' },
+      { key: 'lastP50Ms', header: 'last-recipient p50 ms', digits: 2 },
+      { key: 'lastP99Ms', header: 'last-recipient p99 ms', digits: 2 },
+      { key: 'eachP99Ms', header: 'each-recipient p99 ms', digits: 2 },
+      { key: 'maxDeliveriesPerSec', header: 'closed-loop deliveries/s' },
+      { key: 'maxServerCpuPct', header: 'server CPU % (closed loop)', digits: 0 },
+      { key: 'serverLoopP99Ms', header: 'server loop delay p99 ms', digits: 1 },
+      { key: 'loadLoopP99Ms', header: 'generator loop delay p99 ms', digits: 1 },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
+  S2: {
+    title: 'S2 peer relay',
+    columns: [
+      { key: 'p50Ms', header: 'p50 ms', digits: 2 },
+      { key: 'p99Ms', header: 'p99 ms', digits: 2 },
+      { key: 'cpuUsPerMessage', header: 'CPU µs/message (net)', digits: 1 },
+      { key: 'grossCpuUsPerMessage', header: 'CPU µs/message (gross)', digits: 1 },
+      { key: 'messagesPerSec', header: 'messages/s' },
+      { key: 'receiptP50Ms', header: 'receipt p50 ms', digits: 2 },
+      { key: 'receiptP99Ms', header: 'receipt p99 ms', digits: 2 },
+      { key: 'lost', header: 'lost' },
+      { key: 'serverLoopP99Ms', header: 'server loop delay p99 ms', digits: 1 },
+      { key: 'loadLoopP99Ms', header: 'generator loop delay p99 ms', digits: 1 },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
+  S3: {
+    title: 'S3 presence churn',
+    columns: [
+      { key: 'cpuUsPerEvent', header: 'CPU µs per join/leave (net)', digits: 0 },
+      { key: 'deliveriesPerEvent', header: 'frames delivered per join/leave', digits: 1 },
+      { key: 'joinP50Ms', header: 'join p50 ms', digits: 2 },
+      { key: 'joinP99Ms', header: 'join p99 ms', digits: 2 },
+      { key: 'leaveP99Ms', header: 'leave p99 ms', digits: 2 },
+      { key: 'eventsPerSec', header: 'events/s', digits: 0 },
+      { key: 'errors', header: 'errors' },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
+  S4: {
+    title: 'S4 invitation round trip under S1 load',
+    columns: [
+      { key: 'invitationP50Ms', header: 'invite→accepted p50 ms', digits: 2 },
+      { key: 'invitationP99Ms', header: 'invite→accepted p99 ms', digits: 2 },
+      { key: 'ringP99Ms', header: 'invite→ring p99 ms', digits: 2 },
+      { key: 'peerRttP50Ms', header: 'peer round trip p50 ms', digits: 2 },
+      { key: 'peerRttP99Ms', header: 'peer round trip p99 ms', digits: 2 },
+      { key: 'backgroundLastP99Ms', header: 'S1 last-recipient p99 ms', digits: 2 },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
+  S5: {
+    title: 'S5 memory per idle connection',
+    columns: [
+      { key: 'connections', header: 'connections' },
+      { key: 'jsPerConnB', header: 'heap+external B/conn' },
+      { key: 'heapPerConnB', header: 'heap B/conn' },
+      { key: 'externalPerConnB', header: 'external B/conn' },
+      { key: 'rssPerConnB', header: 'RSS B/conn' },
+      { key: 'heapUsedMiB', header: 'heap used MiB', digits: 1 },
+      { key: 'rssMiB', header: 'RSS MiB', digits: 1 },
+    ],
+  },
+  S6: {
+    title: 'S6 logins per second',
+    columns: [
+      { key: 'perSec', header: 'logins (upgrades)/s' },
+      { key: 'cpuUsPerLogin', header: 'server CPU µs/login', digits: 0 },
+      { key: 'serverCpuPct', header: 'server CPU %', digits: 0 },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
+};
+
+export function fmt(v: number | undefined, digits = 0): string {
+  if (v === undefined || !Number.isFinite(v)) return 'n/a';
+  return v.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+/** A Markdown table whose columns are padded, so it reads the same in a terminal. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, k) => c.padEnd(widths[k]!)).join(' | ')} |`;
+  return [
+    line(header),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function verdict(r: TargetRow): string {
+  return r.met === undefined ? 'n/a' : r.met ? 'met' : '**missed**';
+}
+
+export function targetTable(rows: TargetRow[]): string {
+  return table(
+    ['target', 'Parley', 'baseline', 'ratio', 'goal', 'result'],
+    rows.map((r) => [
+      r.what,
+      fmt(r.parley, r.parley < 100 ? 2 : 0),
+      `${LABEL[r.baseline]} ${fmt(r.base, r.base < 100 ? 2 : 0)}`,
+      `${fmt(r.ratio, 2)}×`,
+      `${r.op === '<=' ? '≤' : '≥'} ${r.goal}×`,
+      verdict(r),
+    ]),
+  );
+}
+
+export function scenarioTable(id: ScenarioId, results: Results): string {
+  const r = results[id];
+  if (!r) return '';
+  const { title, columns } = COLUMNS[id];
+  const servers = Object.keys(r) as ServerKind[];
+  const body = servers.map((s) => [
+    LABEL[s],
+    ...columns.map((c) => fmt(r[s]!.metrics[c.key], c.digits)),
+  ]);
+  const notes = servers.flatMap((s) => r[s]!.notes.map((n) => `- ${LABEL[s]}: ${n}`));
+  return [
+    `### ${title}`,
+    '',
+    table(['server', ...columns.map((c) => c.header)], body),
+    ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
+}
+
+export function renderConsole(rows: TargetRow[], results: Results): string {
+  const parts = ['## Targets (Parley ÷ baseline, same run)', '', targetTable(rows)];
+  for (const id of Object.keys(results) as ScenarioId[]) parts.push('', scenarioTable(id, results));
+  return parts.join('\n') + '\n';
+}
+
+export function renderMarkdown(o: {
+  rows: TargetRow[];
+  results: Results;
+  env: Environment;
+  params: Params;
+  quick: boolean;
+  elapsedS: number;
+}): string {
+  const e = o.env;
+  const out = [
+    '# Parley benchmark results',
+    '',
+    `${e.date}${o.quick ? ' — **quick run** (smaller sizes; not comparable with a full run)' : ''}; the whole run took ${o.elapsedS.toFixed(0)} s.`,
+    '',
+    '## Targets (Parley ÷ baseline, same run)',
+    '',
+    targetTable(o.rows),
+    '',
+    '![ratios and key numbers](chart.svg)',
+    '',
+    '## Scenarios',
+  ];
+  for (const id of Object.keys(o.results) as ScenarioId[])
+    out.push('', scenarioTable(id, o.results));
+  out.push(
+    '',
+    '## Environment',
+    '',
+    `- CPU: ${e.cpu}, ${e.cores} cores, ${e.memoryGiB} GiB; ${e.kernel}`,
+    `- Node ${e.node} (V8 ${e.v8}); ${e.pinned ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'NOT pinned (no taskset)'}`,
+    `- Parley commit ${e.git}`,
+    `- load average at start ${e.loadAvgStart.join(' / ')}, at end ${(e.loadAvgEnd ?? []).join(' / ')} (other work on the machine shows here)`,
+    `- packages: ${Object.entries(e.packages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
+    '',
+    '## Parameters',
+    '',
+    '```json',
+    JSON.stringify(o.params, null, 2),
+    '```',
+    '',
+  );
+  return out.join('\n');
+}
