@@ -32,6 +32,11 @@ export class OfflineDb {
   private readonly remove: Database.Statement;
   private readonly expire: Database.Statement;
   private pending: PendingPut[] = [];
+  /**
+   * Receivers that may have stored messages (never misses one): most logins have none, and
+   * they skip the query.
+   */
+  private readonly receivers = new Set<string>();
   private flushScheduled = false;
 
   constructor(
@@ -62,6 +67,9 @@ export class OfflineDb {
       'DELETE FROM offline_messages WHERE app = ? AND receiver = ? AND mid = ?',
     );
     this.expire = this.db.prepare('DELETE FROM offline_messages WHERE ts < ?');
+    const stored = this.db.prepare('SELECT DISTINCT app, receiver FROM offline_messages');
+    for (const r of stored.iterate() as IterableIterator<{ app: string; receiver: string }>)
+      this.receivers.add(r.app + '\u0000' + r.receiver);
   }
 
   put(app: string, to: string, msg: StoredMessage): Promise<void> {
@@ -75,7 +83,10 @@ export class OfflineDb {
   }
 
   list(app: string, to: string): StoredMessage[] {
+    const key = app + '\u0000' + to;
+    if (!this.receivers.has(key)) return [];
     const rows = this.select.all(app, to, Date.now() - this.limits.maxAgeMs) as Row[];
+    if (rows.length === 0) this.receivers.delete(key);
     return rows.map((r) => ({ mid: r.mid, from: r.sender, m: JSON.parse(r.body), ts: r.ts }));
   }
 
@@ -106,7 +117,10 @@ export class OfflineDb {
       for (const p of batch) p.fail(e);
       return;
     }
-    for (const p of batch) p.done();
+    for (const p of batch) {
+      this.receivers.add(p.app + '\u0000' + p.to);
+      p.done();
+    }
   }
 
   close(): void {
