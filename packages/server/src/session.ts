@@ -135,7 +135,11 @@ export class Session {
       if (e.reply) replies.push(e.reply);
       this.outboxHead++;
     }
-    if (this.outboxHead > 1024 && this.outboxHead * 2 > this.outbox.length) {
+    if (this.outboxHead === this.outbox.length) {
+      // Everything acknowledged (the usual case): let go of the entries at once.
+      this.outbox.length = 0;
+      this.outboxHead = 0;
+    } else if (this.outboxHead > 1024 && this.outboxHead * 2 > this.outbox.length) {
       this.outbox = this.outbox.slice(this.outboxHead);
       this.outboxHead = 0;
     }
