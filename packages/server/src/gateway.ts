@@ -13,6 +13,7 @@ import {
   type ClientFrame,
   LoginError,
 } from '@parley/protocol';
+import { registerSocket } from './cork.js';
 import type { Logger } from './log.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Session } from './session.js';
@@ -56,7 +57,10 @@ export class Gateway {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        registerSocket(ws, socket);
+        this.onSocket(ws);
+      });
     });
     this.loginSweep = setInterval(() => this.closeSlowLogins(Date.now()), 1000);
     this.loginSweep.unref();

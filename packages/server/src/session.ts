@@ -6,6 +6,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { PeerState, ReliablePush, ServerFrame } from '@parley/protocol';
+import { corkTurn } from './cork.js';
 import { RateWindow } from './rate-window.js';
 
 /** Where to send the reply to a peer message once its receiver acknowledged it. */
@@ -99,11 +100,14 @@ export class Session {
 
   /** Sends a frame that needs no resume (replies, pongs, notices). */
   send(frame: ServerFrame): void {
-    if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(frame));
+    if (this.ws && this.ws.readyState === 1) this.sendRaw(JSON.stringify(frame));
   }
 
   sendRaw(data: string): void {
-    if (this.ws && this.ws.readyState === 1) this.ws.send(data);
+    const ws = this.ws;
+    if (!ws || ws.readyState !== 1) return;
+    corkTurn(ws);
+    ws.send(data);
   }
 
   /**

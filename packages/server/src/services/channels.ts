@@ -25,6 +25,7 @@ import type { Logger } from '../log.js';
 import type { EndReason, SessionService } from '../service.js';
 import type { Session } from '../session.js';
 import { channelTopic } from '../topics.js';
+import { corkTurn } from '../cork.js';
 
 /** An event on a channel topic: a member event, a message, or an attribute notification. */
 type ChannelEvent =
@@ -304,8 +305,10 @@ export class Channels implements SessionService {
     if (lc.ring.length > this.config.channelReplayBuffer)
       lc.ring.splice(0, lc.ring.length - this.config.channelReplayBuffer);
     for (const s of lc.members) {
-      if (s.ws && s.ws.readyState === 1 && (s.uid !== skip || (echo && s.echoChannelMessages)))
+      if (s.ws && s.ws.readyState === 1 && (s.uid !== skip || (echo && s.echoChannelMessages))) {
+        corkTurn(s.ws);
         s.ws.send(data, { binary: false });
+      }
     }
   }
 
@@ -318,10 +321,13 @@ export class Channels implements SessionService {
       lc.countSentAt = now;
       this.backend.channels.counts(lc.app, [lc.id]).then(
         ([n]) => {
+          lc.count = n!;
           const data = Buffer.from(JSON.stringify({ t: 'ccount', c: lc.id, n }));
           for (const s of lc.members)
-            if (s.ws && s.ws.readyState === 1) s.ws.send(data, { binary: false });
-          for (const l of this.occupancyListeners) l(lc.app, lc.id, n!, now);
+            if (s.ws && s.ws.readyState === 1) {
+              corkTurn(s.ws);
+              s.ws.send(data, { binary: false });
+            }
         },
         (err: unknown) => this.log.error({ err }, 'member count failed'),
       );
