@@ -2,7 +2,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { createRequire } from 'node:module';
 import { HAS_TASKSET } from './proc.js';
 
 export interface Environment {
@@ -32,29 +31,17 @@ function run(cmd: string, args: string[]): string {
   }
 }
 
-/** The version of a package as installed, resolved from `from` (a directory of the repo). */
-function versionOf(name: string, from = '.'): string {
-  try {
-    const req = createRequire(new URL(`${from}/package.json`, root));
-    const path = req.resolve(`${name}/package.json`);
-    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'n/a';
+/** The version in `<dir>/package.json` for the first of `dirs` (relative to the repo) that has one. */
+function versionAt(...dirs: string[]): string {
+  for (const dir of dirs) {
+    try {
+      const text = readFileSync(new URL(`${dir}/package.json`, root), 'utf8');
+      return (JSON.parse(text) as { version: string }).version;
+    } catch {
+      // not installed there
+    }
   }
-}
-
-function engineIoWs(): string {
-  try {
-    const req = createRequire(new URL('./package.json', root));
-    const engine = req.resolve('engine.io/package.json');
-    return (
-      JSON.parse(readFileSync(createRequire(engine).resolve('ws/package.json'), 'utf8')) as {
-        version: string;
-      }
-    ).version;
-  } catch {
-    return 'n/a';
-  }
+  return 'not installed';
 }
 
 export function environment(): Environment {
@@ -71,13 +58,23 @@ export function environment(): Environment {
     pinned: HAS_TASKSET,
     git: commit ? `${commit}${dirty ? ' (packages/ has uncommitted changes)' : ''}` : 'n/a',
     packages: {
-      '@parley/server': versionOf('@parley/server', 'packages/server'),
-      'ws (Parley, B0, B1, bare, load generators)': versionOf('ws', 'packages/server'),
-      'socket.io': versionOf('socket.io'),
-      'engine.io': engineIoWs() === 'n/a' ? 'n/a' : versionOf('engine.io'),
-      'ws (inside engine.io)': engineIoWs(),
-      bufferutil: versionOf('bufferutil'),
-      tsx: versionOf('tsx'),
+      '@parley/server': versionAt('packages/server'),
+      'ws (Parley, B0, B1, bare, load generators)': versionAt(
+        'packages/server/node_modules/ws',
+        'node_modules/ws',
+      ),
+      'socket.io': versionAt('node_modules/socket.io'),
+      'engine.io': versionAt(
+        'node_modules/socket.io/node_modules/engine.io',
+        'node_modules/engine.io',
+      ),
+      'ws (inside engine.io)': versionAt(
+        'node_modules/socket.io/node_modules/engine.io/node_modules/ws',
+        'node_modules/engine.io/node_modules/ws',
+        'node_modules/ws',
+      ),
+      bufferutil: versionAt('node_modules/bufferutil'),
+      tsx: versionAt('node_modules/tsx'),
     },
     loadAvgStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
