@@ -25,6 +25,8 @@ interface OutboxEntry {
   offlineMid?: string;
   /** Set for a peer message whose sender waits for the receipt. */
   reply?: ReplyTarget;
+  /** Set for a peer message: a newer session of the same user takes it over if undelivered. */
+  peer?: UnsequencedPush;
 }
 
 /** A reliable push before the session numbers it. */
@@ -121,6 +123,7 @@ export class Session {
     const entry: OutboxEntry = { s, data };
     if (extra?.offlineMid) entry.offlineMid = extra.offlineMid;
     if (extra?.reply) entry.reply = extra.reply;
+    if (frame.t === 'msg') entry.peer = frame;
     this.outbox.push(entry);
     this.sendRaw(data);
     return true;
@@ -169,12 +172,12 @@ export class Session {
   }
 
   /** The peer messages still undelivered, for a new session of the same user to take over. */
-  undeliveredMessages(): { data: string; offlineMid?: string }[] {
-    const out: { data: string; offlineMid?: string }[] = [];
+  undeliveredMessages(): { frame: UnsequencedPush; offlineMid?: string }[] {
+    const out: { frame: UnsequencedPush; offlineMid?: string }[] = [];
     for (let k = this.outboxHead; k < this.outbox.length; k++) {
       const e = this.outbox[k]!;
-      if (e.data.startsWith('{"t":"msg"'))
-        out.push(e.offlineMid ? { data: e.data, offlineMid: e.offlineMid } : { data: e.data });
+      if (e.peer)
+        out.push(e.offlineMid ? { frame: e.peer, offlineMid: e.offlineMid } : { frame: e.peer });
     }
     return out;
   }

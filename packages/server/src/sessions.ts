@@ -171,9 +171,7 @@ export class Sessions {
       // The same user logged in again on this node: the older session is aborted, and the
       // messages it never delivered move to the new one.
       for (const m of local.undeliveredMessages()) {
-        const frame = JSON.parse(m.data) as Record<string, unknown>;
-        delete frame.s;
-        session.push(frame as never, m.offlineMid ? { offlineMid: m.offlineMid } : undefined);
+        session.push(m.frame, m.offlineMid ? { offlineMid: m.offlineMid } : undefined);
       }
       this.kickLocal(local, 'REMOTE_LOGIN', true);
     } else if (previous) {
@@ -353,5 +351,3 @@ export class Sessions {
 export function sendErr(ws: WebSocket, i: number, c: number, m: string): void {
   if (ws.readyState === 1) ws.send(JSON.stringify({ t: 'err', i, c, m }));
 }
-
-export { LoginError };

@@ -18,6 +18,7 @@ import type { Backend } from '../backend/backend.js';
 import type { StoredMetadata } from '../backend/channel-store.js';
 import type { SessionService } from '../service.js';
 import type { Session } from '../session.js';
+import { TopicWatchers } from '../topic-watchers.js';
 import { userMetadataTopic } from '../topics.js';
 import type { Channels } from './channels.js';
 
@@ -91,13 +92,17 @@ export function applyWrite(
 export class Metadata implements SessionService {
   readonly ops = ['meta', 'meta.get', 'meta.sub', 'meta.unsub'] as const;
   /** Local subscribers by user-metadata topic. */
-  private readonly watchers = new Map<string, Set<Session>>();
+  private readonly watchers: TopicWatchers<{ u: string; d: WireMetadata }>;
   private readonly subscriptions = new WeakMap<Session, Set<string>>();
 
   constructor(
     private readonly backend: Backend,
     private readonly channels: Channels,
-  ) {}
+  ) {
+    this.watchers = new TopicWatchers(backend.broker, (s, e) =>
+      s.push({ t: 'umeta', u: e.u, d: e.d }),
+    );
+  }
 
   async handle(session: Session, f: Request, now: number): Promise<void> {
     const err = (i: number, c: number, m: string) => session.send({ t: 'err', i, c, m });
@@ -163,7 +168,7 @@ export class Metadata implements SessionService {
         this.subscriptions.set(session, subs);
         if (!subs.has(f.u)) {
           subs.add(f.u);
-          await this.watch(session, f.u);
+          await this.watchers.watch(userMetadataTopic(session.app, f.u), session);
         }
         return session.send({ t: 'ok', i: f.i });
       }
@@ -178,7 +183,8 @@ export class Metadata implements SessionService {
             MetadataSubscriptionError.TOO_OFTEN,
             'unsubscribeUserMetadata: more than 10 calls per 5 s',
           );
-        if (this.subscriptions.get(session)?.delete(f.u)) await this.unwatch(session, f.u);
+        if (this.subscriptions.get(session)?.delete(f.u))
+          await this.watchers.unwatch(userMetadataTopic(session.app, f.u), session);
         return session.send({ t: 'ok', i: f.i });
       }
       default:
@@ -188,7 +194,8 @@ export class Metadata implements SessionService {
 
   /** User metadata ends with the session; subscribers hear it emptied. */
   async ended(session: Session): Promise<void> {
-    for (const u of this.subscriptions.get(session) ?? []) await this.unwatch(session, u);
+    for (const u of this.subscriptions.get(session) ?? [])
+      await this.watchers.unwatch(userMetadataTopic(session.app, u), session);
     this.subscriptions.delete(session);
     await this.endedElsewhere(session.app, session.uid);
   }
@@ -200,31 +207,5 @@ export class Metadata implements SessionService {
     const empty = { majorRevision: cur.majorRevision + 1, items: new Map() };
     await this.backend.channels.putMetadata('user', app, uid, empty);
     await this.backend.broker.publish(userMetadataTopic(app, uid), { u: uid, d: toWire(empty) });
-  }
-
-  private async watch(session: Session, uid: string): Promise<void> {
-    const topic = userMetadataTopic(session.app, uid);
-    let set = this.watchers.get(topic);
-    if (!set) {
-      set = new Set();
-      this.watchers.set(topic, set);
-      const watchers = set;
-      await this.backend.broker.subscribe(topic, (p) => {
-        const e = p as { u: string; d: WireMetadata };
-        for (const s of watchers) s.push({ t: 'umeta', u: e.u, d: e.d });
-      });
-    }
-    set.add(session);
-  }
-
-  private async unwatch(session: Session, uid: string): Promise<void> {
-    const topic = userMetadataTopic(session.app, uid);
-    const set = this.watchers.get(topic);
-    if (!set) return;
-    set.delete(session);
-    if (set.size === 0) {
-      this.watchers.delete(topic);
-      await this.backend.broker.unsubscribe(topic);
-    }
   }
 }

@@ -5,6 +5,7 @@
 import { PeerSubscriptionStatusError, type PeerState } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
 import type { Session } from '../session.js';
+import { TopicWatchers } from '../topic-watchers.js';
 import { presenceTopic } from '../topics.js';
 
 interface PresenceEvent {
@@ -14,12 +15,16 @@ interface PresenceEvent {
 
 export class Presence {
   /** Local subscribers by presence topic. */
-  private readonly watchers = new Map<string, Set<Session>>();
+  private readonly watchers: TopicWatchers<PresenceEvent>;
 
   constructor(
     private readonly backend: Backend,
     private readonly maxSubscriptions: number,
-  ) {}
+  ) {
+    this.watchers = new TopicWatchers(backend.broker, (s, e) =>
+      s.push({ t: 'pst', st: { [e.uid]: e.state } }),
+    );
+  }
 
   async announce(app: string, uid: string, state: PeerState): Promise<void> {
     if (state !== 'OFFLINE') await this.backend.store.setPresence(app, uid, state);
@@ -61,7 +66,7 @@ export class Presence {
     for (const id of ids) {
       if (session.subscriptions.has(id)) continue;
       session.subscriptions.add(id);
-      await this.watch(session, id);
+      await this.watchers.watch(presenceTopic(session.app, id), session);
     }
     const states = await this.backend.store.getPresence(session.app, ids);
     const st: Record<string, PeerState> = {};
@@ -71,43 +76,15 @@ export class Presence {
 
   async unsubscribe(session: Session, ids: readonly string[]): Promise<void> {
     for (const id of ids) {
-      if (session.subscriptions.delete(id)) await this.unwatch(session, id);
+      if (session.subscriptions.delete(id))
+        await this.watchers.unwatch(presenceTopic(session.app, id), session);
     }
   }
 
   /** Drops every subscription of an ending session. */
   async dropAll(session: Session): Promise<void> {
-    for (const id of session.subscriptions) await this.unwatch(session, id);
+    for (const id of session.subscriptions)
+      await this.watchers.unwatch(presenceTopic(session.app, id), session);
     session.subscriptions.clear();
-  }
-
-  private async watch(session: Session, uid: string): Promise<void> {
-    const topic = presenceTopic(session.app, uid);
-    let set = this.watchers.get(topic);
-    if (!set) {
-      set = new Set();
-      this.watchers.set(topic, set);
-      await this.backend.broker.subscribe(topic, (payload) =>
-        this.deliver(topic, payload as PresenceEvent),
-      );
-    }
-    set.add(session);
-  }
-
-  private async unwatch(session: Session, uid: string): Promise<void> {
-    const topic = presenceTopic(session.app, uid);
-    const set = this.watchers.get(topic);
-    if (!set) return;
-    set.delete(session);
-    if (set.size === 0) {
-      this.watchers.delete(topic);
-      await this.backend.broker.unsubscribe(topic);
-    }
-  }
-
-  private deliver(topic: string, event: PresenceEvent): void {
-    const set = this.watchers.get(topic);
-    if (!set) return;
-    for (const s of set) s.push({ t: 'pst', st: { [event.uid]: event.state } });
   }
 }
