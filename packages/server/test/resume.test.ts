@@ -60,6 +60,29 @@ describe('reconnect and resume', () => {
     await proxy.close();
   });
 
+  test('a new login of a user who dropped takes over the messages the old session never delivered', async () => {
+    const proxy = await CutProxy.start(server.port);
+    const old = client(proxy.url);
+    await old.login({ uid: 'resume-takeover' });
+    const states = recordStates(old);
+    proxy.cut();
+    await until(() => states.includes('RECONNECTING/INTERRUPTED'), 'RECONNECTING');
+    const sender = await loggedIn(server, 'resume-takeover-tx');
+    for (const text of ['one', 'two', 'three']) {
+      assert.deepEqual(await sender.sendMessageToPeer({ text }, 'resume-takeover'), {
+        hasPeerReceived: false,
+      });
+    }
+    const fresh = client(server);
+    const got: string[] = [];
+    fresh.on('MessageFromPeer', (m) => got.push((m as { text: string }).text));
+    await fresh.login({ uid: 'resume-takeover' });
+    await until(() => got.length === 3, 'the undelivered messages');
+    assert.deepEqual(got, ['one', 'two', 'three']);
+    await Promise.all([old.logout(), fresh.logout(), sender.logout()]);
+    await proxy.close();
+  });
+
   test('subscriptions survive a resume: changes during the cut arrive after it', async () => {
     const proxy = await CutProxy.start(server.port);
     const watcher = client(proxy.url);
