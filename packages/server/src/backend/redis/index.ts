@@ -19,8 +19,9 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const redisOptions = { maxRetriesPerRequest: 2, enableReadyCheck: true, lazyConnect: true };
   const pub = new Redis(options.url, redisOptions);
   const sub = new Redis(options.url, redisOptions);
-  await Promise.all([pub.connect(), sub.connect()]);
-  const broker = new RedisBroker(pub, sub, prefix);
+  const ssub = new Redis(options.url, redisOptions);
+  await Promise.all([pub.connect(), sub.connect(), ssub.connect()]);
+  const broker = new RedisBroker(pub, sub, ssub, prefix);
   return {
     store: new RedisStore(pub, prefix, options.limits),
     channels: new RedisChannelStore(pub, prefix),
@@ -28,7 +29,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     broker,
     async close() {
       await broker.close();
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      await Promise.allSettled([pub.quit(), sub.quit(), ssub.quit()]);
     },
   };
 }

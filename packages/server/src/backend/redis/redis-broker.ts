@@ -1,5 +1,7 @@
 /**
- * Broker on Redis pub/sub: one connection publishes, one subscribes for this node. PUBLISH
+ * Broker on Redis pub/sub: one connection publishes, one subscribes to plain topics and one to
+ * sharded ones for this node (ioredis leaves subscriber mode when a connection's last sharded
+ * subscription ends, even with plain ones left, so the two never share a connection). PUBLISH
  * answers how many subscribed connections (nodes) got the message, as the interface asks.
  * Channel topics use sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis >= 7), so in a Redis Cluster a
  * channel message goes to the one shard of its channel and on to the nodes with members only.
@@ -16,6 +18,7 @@ export class RedisBroker implements Broker {
   constructor(
     private readonly pub: Redis,
     private readonly sub: Redis,
+    private readonly ssub: Redis,
     private readonly prefix: string,
   ) {
     const onMessage = (channel: string, message: string) => {
@@ -23,7 +26,7 @@ export class RedisBroker implements Broker {
       if (handler) handler(JSON.parse(message) as unknown);
     };
     sub.on('message', onMessage);
-    sub.on('smessage', onMessage);
+    ssub.on('smessage', onMessage);
   }
 
   publish(topic: string, payload: unknown): Promise<number> {
@@ -37,13 +40,13 @@ export class RedisBroker implements Broker {
     const fresh = !this.handlers.has(topic);
     this.handlers.set(topic, handler);
     if (!fresh) return;
-    if (topic.startsWith(SHARDED_PREFIX)) await this.sub.ssubscribe(this.prefix + topic);
+    if (topic.startsWith(SHARDED_PREFIX)) await this.ssub.ssubscribe(this.prefix + topic);
     else await this.sub.subscribe(this.prefix + topic);
   }
 
   async unsubscribe(topic: string): Promise<void> {
     if (!this.handlers.delete(topic)) return;
-    if (topic.startsWith(SHARDED_PREFIX)) await this.sub.sunsubscribe(this.prefix + topic);
+    if (topic.startsWith(SHARDED_PREFIX)) await this.ssub.sunsubscribe(this.prefix + topic);
     else await this.sub.unsubscribe(this.prefix + topic);
   }
 
