@@ -59,7 +59,9 @@ export async function startServer(
   sessions.register(channels);
   sessions.register(attributes);
   sessions.register(new Metadata(backend, channels));
-  const invitations = new Invitations(backend, config, node);
+  const invitations = new Invitations(backend, config, node, (app, uid, e) =>
+    sessions.router.toUser(app, uid, e),
+  );
   sessions.register(invitations);
   sessions.register(new Telephony(config));
   await sessions.start();

@@ -1,6 +1,6 @@
 /**
  * The seam for feature services (channels, invitations, …): which requests a service answers,
- * which user-topic events it handles, and the session lifecycle moments it hears about.
+ * which user events it handles, and the session lifecycle moments it hears about.
  * Services are plain logic over the Backend and Sessions; they never touch sockets.
  */
 import type { Request } from '@parley/protocol';
@@ -8,7 +8,7 @@ import type { Session } from './session.js';
 
 export type EndReason = 'logout' | 'expired' | 'kicked' | 'replaced';
 
-/** An event published on a user's topic (`userTopic(app, uid)`), handled by the node holding the user. */
+/** An event sent to a user (`UserRouter.toUser`), handled by the node holding the user. */
 export interface UserEvent {
   t: string;
 }
@@ -18,10 +18,10 @@ export interface SessionService {
   readonly ops: readonly string[];
   /** Answers one validated request of `ops` with exactly one reply. */
   handle(session: Session, frame: Request, now: number): Promise<void>;
-  /** User-topic event types (`t`) this service handles. */
+  /** User event types (`t`) this service handles. */
   readonly userEvents?: readonly string[];
   /**
-   * A user-topic event for (app, uid). `holder` is the live local session of that user, or
+   * A user event for (app, uid). `holder` is the live local session of that user, or
    * undefined when this node no longer has one (the user is going offline).
    */
   onUserEvent?(app: string, uid: string, holder: Session | undefined, event: UserEvent): void;
@@ -34,6 +34,11 @@ export interface SessionService {
    * window; this node ends what that session left behind (memberships, attributes).
    */
   endedElsewhere?(app: string, uid: string): Promise<void>;
+  /**
+   * The shared Store lost this node's registrations (it restarted without persistence, or the
+   * node was taken for dead): write what `session` holds there again (memberships).
+   */
+  reasserted?(session: Session): Promise<void>;
   /** A session ended; `replaced` = the same user logged in again elsewhere. */
   ended?(session: Session, why: EndReason): Promise<void>;
 }

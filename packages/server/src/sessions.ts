@@ -21,9 +21,10 @@ import type { PeerDelivery, Peers, ReceiptEvent } from './services/peers.js';
 import type { Presence } from './services/presence.js';
 import { Session } from './session.js';
 import type { EndReason, SessionService, UserEvent } from './service.js';
-import { nodeTopic, userTopic } from './topics.js';
+import { nodeTopic } from './topics.js';
+import { UserRouter, type UserEnvelope } from './user-router.js';
 
-/** Ends a user's session wherever it is (sent on the user topic). */
+/** Ends a user's session wherever it is (routed to the user). */
 interface UserKick {
   t: 'kick';
   why: KickReason;
@@ -37,6 +38,8 @@ interface KickEvent {
 
 export class Sessions {
   readonly hub = new Hub();
+  /** Sends events to users, on whichever node holds them. */
+  readonly router: UserRouter;
   private readonly services: SessionService[] = [];
   private readonly byOp = new Map<string, SessionService>();
   private readonly byUserEvent = new Map<string, SessionService>();
@@ -53,7 +56,9 @@ export class Sessions {
     private readonly presence: Presence,
     private readonly peers: Peers,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.router = new UserRouter(backend, node, (env) => this.toLocalUser(env));
+  }
 
   /** Adds a feature service: its requests, user events and lifecycle hooks. */
   register(service: SessionService): void {
@@ -71,6 +76,7 @@ export class Sessions {
     this.peers.setLocalRoutes({
       user: (app, uid) => this.hub.byUserId(app, uid),
       receipt: (e) => this.onNodeEvent(e),
+      route: (app, uid, d) => this.router.toUser(app, uid, d),
     });
     this.reaperTimer = setInterval(() => {
       this.reap(Date.now()).catch((e) => this.fail(e));
@@ -78,7 +84,7 @@ export class Sessions {
     this.reaperTimer.unref();
     await this.backend.store.nodeAlive(this.node, this.liveTtlMs);
     await this.backend.broker.subscribe(nodeTopic(this.node), (p) =>
-      this.onNodeEvent(p as ReceiptEvent | KickEvent),
+      this.onNodeEvent(p as ReceiptEvent | KickEvent | UserEnvelope),
     );
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
@@ -162,11 +168,8 @@ export class Sessions {
     session.ws = ws;
     const local = this.hub.byUserId(req.a, req.u);
     this.hub.add(session);
-    const previous = await this.backend.store.claimUser(req.a, req.u, sid);
+    const previous = await this.backend.store.claimUser(req.a, req.u, { sid, node: this.node });
     await this.backend.store.registerSession(this.node, req.a, req.u, sid);
-    await this.backend.broker.subscribe(userTopic(req.a, req.u), (p) =>
-      this.onUserEvent(session, p as PeerDelivery | UserKick),
-    );
     if (local && !local.ended) {
       // The same user logged in again on this node: the older session is aborted, and the
       // messages it never delivered move to the new one.
@@ -175,9 +178,9 @@ export class Sessions {
       }
       this.kickLocal(local, 'REMOTE_LOGIN', true);
     } else if (previous) {
-      await this.backend.broker.publish(nodeTopic(previous.split('.')[0]!), {
+      await this.backend.broker.publish(nodeTopic(previous.node), {
         t: 'kick',
-        sid: previous,
+        sid: previous.sid,
         why: 'REMOTE_LOGIN',
       } satisfies KickEvent);
     }
@@ -233,9 +236,6 @@ export class Sessions {
     const released =
       why !== 'replaced' &&
       (await this.backend.store.releaseUser(session.app, session.uid, session.sid));
-    // A node that no longer holds the user must stop receiving its events.
-    if (!this.hub.byUserId(session.app, session.uid))
-      await this.backend.broker.unsubscribe(userTopic(session.app, session.uid));
     if (released) await this.presence.announce(session.app, session.uid, 'OFFLINE');
   }
 
@@ -252,30 +252,39 @@ export class Sessions {
     await this.backend.store.setBan(app, uid, untilMs);
     if (untilMs === 0) return false;
     const kick: UserKick = { t: 'kick', why: 'BANNED_BY_SERVER' };
-    return (await this.backend.broker.publish(userTopic(app, uid), kick)) > 0;
+    return (await this.router.toUser(app, uid, kick)) > 0;
   }
 
-  private onUserEvent(session: Session, d: PeerDelivery | UserKick | UserEvent): void {
-    const holder = this.hub.byUserId(session.app, session.uid) ?? session;
-    if (d.t !== 'kick' && d.t !== 'msg') {
-      this.byUserEvent
-        .get(d.t)
-        ?.onUserEvent?.(session.app, session.uid, holder.ended ? undefined : holder, d);
-      return;
+  /**
+   * An event for a user of this node. Answers false, changing nothing, when no live session of
+   * the user is here (the user left or moved on).
+   */
+  private toLocalUser(env: UserEnvelope): boolean {
+    const found = this.hub.byUserId(env.a, env.u);
+    const holder = found && !found.ended ? found : undefined;
+    const d = env.e as PeerDelivery | UserKick | UserEvent;
+    if (d.t === 'msg') {
+      if (!holder) return false;
+      this.peers.deliver(holder, d as PeerDelivery);
+    } else if (d.t === 'kick') {
+      if (holder) this.kickLocal(holder, (d as UserKick).why);
+    } else {
+      this.byUserEvent.get(d.t)?.onUserEvent?.(env.a, env.u, holder, d);
     }
-    if (d.t === 'kick') {
-      if (!holder.ended) this.kickLocal(holder, (d as UserKick).why);
-      return;
-    }
-    if (holder.ended) {
-      void this.peers.offline(holder.app, holder.uid, d as PeerDelivery).catch((e) => this.fail(e));
-      return;
-    }
-    this.peers.deliver(holder, d as PeerDelivery);
+    return holder !== undefined;
   }
 
-  private onNodeEvent(e: ReceiptEvent | KickEvent): void {
-    if (e.t === 'recv') {
+  /** A peer message reached this node after its receiver left: follow the user once, else keep it. */
+  private async reroute(env: UserEnvelope): Promise<void> {
+    const d = env.e as PeerDelivery;
+    const taken = env.hop ? 0 : await this.router.toUser(env.a, env.u, d, 1);
+    if (taken === 0) await this.peers.offline(env.a, env.u, d);
+  }
+
+  private onNodeEvent(e: ReceiptEvent | KickEvent | UserEnvelope): void {
+    if (e.t === 'u') {
+      if (!this.toLocalUser(e) && e.e.t === 'msg') this.reroute(e).catch((err) => this.fail(err));
+    } else if (e.t === 'recv') {
       const s = this.hub.bySessionId(e.reply.sid);
       s?.send({ t: 'ok', i: e.reply.i, r: { recv: e.recv, mid: e.reply.mid, ts: e.reply.ts } });
     } else {
@@ -325,7 +334,7 @@ export class Sessions {
    * has been silent for the resume window, its users go offline and leave their channels.
    */
   private async reap(now: number): Promise<void> {
-    await this.backend.store.nodeAlive(this.node, this.liveTtlMs);
+    if (!(await this.backend.store.nodeAlive(this.node, this.liveTtlMs))) await this.reassert();
     const lapsed = new Set(await this.backend.store.lapsedNodes());
     for (const n of this.lapsedSince.keys()) if (!lapsed.has(n)) this.lapsedSince.delete(n);
     for (const n of lapsed) {
@@ -341,6 +350,35 @@ export class Sessions {
         this.log.info({ node: n, app: s.app, uid: s.uid }, 'ended a session of a dead node');
       }
     }
+  }
+
+  /**
+   * The Store forgot this node (a Redis restarted without persistence, or this node stalled
+   * past its liveness and was reaped): registers its live sessions again, so users stay
+   * reachable, online and in their channels. A user held elsewhere meanwhile is let go here.
+   */
+  private async reassert(): Promise<void> {
+    let count = 0;
+    for (const s of [...this.hub.all()]) {
+      if (s.ended) continue;
+      const holder = await this.backend.store.locateUser(s.app, s.uid);
+      if (holder && holder.sid !== s.sid) {
+        this.kickLocal(s, 'REMOTE_LOGIN', true);
+        continue;
+      }
+      if (!holder) {
+        await this.backend.store.claimUser(s.app, s.uid, { sid: s.sid, node: this.node });
+        if (s.presence !== 'ONLINE') await this.backend.store.setPresence(s.app, s.uid, s.presence);
+      }
+      await this.backend.store.registerSession(this.node, s.app, s.uid, s.sid);
+      for (const svc of this.services) await svc.reasserted?.(s);
+      count++;
+    }
+    if (count > 0)
+      this.log.warn(
+        { sessions: count },
+        'the store had lost this node: registered its sessions again',
+      );
   }
 
   private fail(e: unknown): void {

@@ -27,8 +27,12 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
   describe(`backend conformance: ${name}`, () => {
     test('claimUser answers the session it replaced; releaseUser only ends the holder', async () => {
       const b = await factory(tempDir(), limits);
-      assert.equal(await b.store.claimUser('app', 'u1', 's1'), undefined);
-      assert.equal(await b.store.claimUser('app', 'u1', 's2'), 's1');
+      assert.equal(await b.store.claimUser('app', 'u1', { sid: 's1', node: 'n1' }), undefined);
+      assert.deepEqual(await b.store.claimUser('app', 'u1', { sid: 's2', node: 'n2' }), {
+        sid: 's1',
+        node: 'n1',
+      });
+      assert.equal(await b.store.claimUser('app', 'u1', { sid: 's2', node: 'n2' }), undefined);
       assert.equal(await b.store.releaseUser('app', 'u1', 's1'), false);
       assert.deepEqual(await b.store.getPresence('app', ['u1']), ['ONLINE']);
       assert.equal(await b.store.releaseUser('app', 'u1', 's2'), true);
@@ -36,9 +40,34 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
       await b.close();
     });
 
+    test('locateUser finds the holder and its node; moveUser moves only the holding session', async () => {
+      const b = await factory(tempDir(), limits);
+      assert.equal(await b.store.locateUser('app', 'u1'), undefined);
+      await b.store.claimUser('app', 'u1', { sid: 's1', node: 'n1' });
+      assert.deepEqual(await b.store.locateUser('app', 'u1'), { sid: 's1', node: 'n1' });
+      assert.equal(await b.store.locateUser('other-app', 'u1'), undefined);
+      assert.equal(await b.store.moveUser('app', 'u1', 'old', 'n3'), false);
+      assert.deepEqual(await b.store.locateUser('app', 'u1'), { sid: 's1', node: 'n1' });
+      assert.equal(await b.store.moveUser('app', 'u1', 's1', 'n2'), true);
+      assert.deepEqual(await b.store.locateUser('app', 'u1'), { sid: 's1', node: 'n2' });
+      assert.deepEqual(await b.store.getPresence('app', ['u1']), ['ONLINE']);
+      assert.equal(await b.store.releaseUser('app', 'u1', 's1'), true);
+      assert.equal(await b.store.locateUser('app', 'u1'), undefined);
+      assert.equal(await b.store.moveUser('app', 'u1', 's1', 'n1'), false);
+      await b.close();
+    });
+
+    test('nodeAlive answers whether the node was still marked alive', async () => {
+      const b = await factory(tempDir(), limits);
+      assert.equal(await b.store.nodeAlive('n1', 60_000), false);
+      assert.equal(await b.store.nodeAlive('n1', 60_000), true);
+      assert.equal(await b.store.nodeAlive('n2', 60_000), false);
+      await b.close();
+    });
+
     test('presence is per app and reports UNREACHABLE only for a held user', async () => {
       const b = await factory(tempDir(), limits);
-      await b.store.claimUser('app', 'u1', 's1');
+      await b.store.claimUser('app', 'u1', { sid: 's1', node: 'n1' });
       await b.store.setPresence('app', 'u1', 'UNREACHABLE');
       await b.store.setPresence('app', 'ghost', 'ONLINE');
       assert.deepEqual(await b.store.getPresence('app', ['u1', 'ghost']), [

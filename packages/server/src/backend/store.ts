@@ -22,12 +22,25 @@ export interface OfflineLimits {
   maxAgeMs: number;
 }
 
+/** The session that holds a user, and the node that holds the session. */
+export interface UserHolder {
+  sid: string;
+  node: string;
+}
+
 export interface Store {
   /**
-   * Makes `sessionId` the one session of (app, uid) and answers the session it replaced, if
-   * any. At most one session holds a user at a time (a later login wins).
+   * Makes `holder` the one session of (app, uid) and answers the holder it replaced, if any.
+   * At most one session holds a user at a time (a later login wins).
    */
-  claimUser(app: string, uid: string, sessionId: string): Promise<string | undefined>;
+  claimUser(app: string, uid: string, holder: UserHolder): Promise<UserHolder | undefined>;
+  /** The session holding (app, uid) and its node; undefined when the user is offline. */
+  locateUser(app: string, uid: string): Promise<UserHolder | undefined>;
+  /**
+   * Records that session `sid` of (app, uid) moved to `node` (a resume on another node).
+   * Answers false, changing nothing, when `sid` no longer holds the user.
+   */
+  moveUser(app: string, uid: string, sid: string, node: string): Promise<boolean>;
   /** Ends (app, uid)'s session if `sessionId` still holds it; answers whether it did. */
   releaseUser(app: string, uid: string, sessionId: string): Promise<boolean>;
   /** Records the presence of a user who holds a session (ONLINE or UNREACHABLE). */
@@ -53,8 +66,12 @@ export interface Store {
   /** Records that `node` holds session `sid` of (app, uid), so others can end it if the node dies. */
   registerSession(node: string, app: string, uid: string, sid: string): Promise<void>;
   unregisterSession(node: string, app: string, uid: string, sid: string): Promise<void>;
-  /** Marks `node` alive for the next `ttlMs`. */
-  nodeAlive(node: string, ttlMs: number): Promise<void>;
+  /**
+   * Marks `node` alive for the next `ttlMs`. Answers whether it was still marked: false the
+   * first time, and after its mark lapsed or the Store lost its data (a restarted Redis without
+   * persistence), when the node must register its sessions again.
+   */
+  nodeAlive(node: string, ttlMs: number): Promise<boolean>;
   /** Nodes holding sessions whose liveness has lapsed. */
   lapsedNodes(): Promise<string[]>;
   /**

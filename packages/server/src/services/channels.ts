@@ -230,6 +230,10 @@ export class Channels implements SessionService {
     }
   }
 
+  async reasserted(session: Session): Promise<void> {
+    for (const c of session.channels) await this.backend.channels.join(session.app, c, session.uid);
+  }
+
   async ended(session: Session, _why: EndReason): Promise<void> {
     for (const c of [...session.channels]) await this.leaveChannel(session, c);
   }

@@ -4,7 +4,7 @@
  *
  * State lives in the InvitationStore (one record per live invitation, see its phases); every
  * change is a compare-and-set there, so racing requests and timers settle an invitation once.
- * Each side hears every outcome as a reliable push, published on its user topic: a side that
+ * Each side hears every outcome as a reliable push, routed to the node holding it: a side that
  * is reconnecting gets it on resume. One timer serves every deadline: it is armed for the
  * earliest one and nothing stays scheduled once no invitation lives.
  */
@@ -26,7 +26,6 @@ import {
 import type { ServerConfig } from '../config.js';
 import type { EndReason, SessionService, UserEvent } from '../service.js';
 import type { Session, UnsequencedPush } from '../session.js';
-import { userTopic } from '../topics.js';
 
 /** A push for one side of an invitation, on that user's topic. */
 interface InvitationEvent extends UserEvent {
@@ -62,6 +61,7 @@ export class Invitations implements SessionService {
     protected readonly backend: Backend,
     protected readonly config: ServerConfig,
     protected readonly node: string,
+    private readonly toUser: (app: string, uid: string, e: UserEvent) => Promise<number>,
   ) {
     this.store = backend.invitations;
     // A shared store may hold invitations of other (or earlier) nodes: time them too.
@@ -378,7 +378,7 @@ export class Invitations implements SessionService {
 
   private publish(app: string, uid: string, sid: string, push: UnsequencedPush): Promise<number> {
     const event: InvitationEvent = { t: 'inv', sid, push };
-    return this.backend.broker.publish(userTopic(app, uid), event);
+    return this.toUser(app, uid, event);
   }
 }
 

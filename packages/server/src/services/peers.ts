@@ -1,6 +1,6 @@
 /**
- * peers: peer-to-peer messages. A message goes to the receiver's user topic; the node that
- * holds the receiver pushes it and, once the receiver's SDK acknowledges it, tells the sender
+ * peers: peer-to-peer messages. A message goes to the node holding the receiver, which
+ * pushes it and, once the receiver's SDK acknowledges it, tells the sender
  * `recv: true`. A receiver nobody holds is offline: the message is stored if the sender asked
  * for offline messaging, and the sender hears `recv: false`.
  */
@@ -8,9 +8,9 @@ import { PeerMessageError, type PeerSendReq } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
 import type { StoredMessage } from '../backend/store.js';
 import type { ReplyTarget, Session } from '../session.js';
-import { nodeTopic, userTopic } from '../topics.js';
+import { nodeTopic } from '../topics.js';
 
-/** What travels on a user topic for a peer message. */
+/** What is routed to the receiver's node for a peer message. */
 export interface PeerDelivery {
   t: 'msg';
   msg: StoredMessage;
@@ -31,6 +31,8 @@ export interface LocalRoutes {
   user(app: string, uid: string): Session | undefined;
   /** Settles a sender's request held on this node. */
   receipt(e: ReceiptEvent): void;
+  /** Sends a delivery to the node holding (app, uid); answers 0 when none does. */
+  route(app: string, uid: string, d: PeerDelivery): Promise<number>;
 }
 
 export class Peers {
@@ -76,7 +78,7 @@ export class Peers {
       this.deliver(holder, delivery);
       return;
     }
-    const receivers = await this.backend.broker.publish(userTopic(session.app, req.to), delivery);
+    const receivers = (await this.local?.route(session.app, req.to, delivery)) ?? 0;
     if (receivers === 0) await this.offline(session.app, req.to, delivery);
   }
 

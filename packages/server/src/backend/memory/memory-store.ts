@@ -1,16 +1,17 @@
 import type { PeerState } from '@parley/protocol';
-import type { OfflineLimits, Store, StoredMessage } from '../store.js';
+import type { OfflineLimits, Store, StoredMessage, UserHolder } from '../store.js';
 import { OfflineDb } from './offline-db.js';
 
-interface Holder {
-  sessionId: string;
+interface Holder extends UserHolder {
   state: Exclude<PeerState, 'OFFLINE'>;
 }
 
 /** The embedded Store: presence in memory, offline messages in SQLite under `dataDir`. */
 export class MemoryStore implements Store {
-  private readonly users = new Map<string, Holder>();
+  /** app → uid → holder: no key string per user. */
+  private readonly users = new Map<string, Map<string, Holder>>();
   private readonly bans = new Map<string, number>();
+  private readonly aliveNodes = new Set<string>();
   private readonly offline: OfflineDb;
   private readonly sweep: NodeJS.Timeout;
 
@@ -20,28 +21,49 @@ export class MemoryStore implements Store {
     this.sweep.unref();
   }
 
-  claimUser(app: string, uid: string, sessionId: string): Promise<string | undefined> {
-    const key = app + '\u0000' + uid;
-    const prev = this.users.get(key);
-    this.users.set(key, { sessionId, state: 'ONLINE' });
-    return Promise.resolve(prev && prev.sessionId !== sessionId ? prev.sessionId : undefined);
+  private holder(app: string, uid: string): Holder | undefined {
+    return this.users.get(app)?.get(uid);
+  }
+
+  claimUser(app: string, uid: string, holder: UserHolder): Promise<UserHolder | undefined> {
+    let byUid = this.users.get(app);
+    if (!byUid) this.users.set(app, (byUid = new Map()));
+    const prev = byUid.get(uid);
+    byUid.set(uid, { sid: holder.sid, node: holder.node, state: 'ONLINE' });
+    return Promise.resolve(
+      prev && prev.sid !== holder.sid ? { sid: prev.sid, node: prev.node } : undefined,
+    );
+  }
+
+  locateUser(app: string, uid: string): Promise<UserHolder | undefined> {
+    const h = this.holder(app, uid);
+    return Promise.resolve(h ? { sid: h.sid, node: h.node } : undefined);
+  }
+
+  moveUser(app: string, uid: string, sid: string, node: string): Promise<boolean> {
+    const h = this.holder(app, uid);
+    if (h?.sid !== sid) return Promise.resolve(false);
+    h.node = node;
+    return Promise.resolve(true);
   }
 
   releaseUser(app: string, uid: string, sessionId: string): Promise<boolean> {
-    const key = app + '\u0000' + uid;
-    if (this.users.get(key)?.sessionId !== sessionId) return Promise.resolve(false);
-    this.users.delete(key);
+    const byUid = this.users.get(app);
+    if (byUid?.get(uid)?.sid !== sessionId) return Promise.resolve(false);
+    byUid.delete(uid);
+    if (byUid.size === 0) this.users.delete(app);
     return Promise.resolve(true);
   }
 
   setPresence(app: string, uid: string, state: Exclude<PeerState, 'OFFLINE'>): Promise<void> {
-    const holder = this.users.get(app + '\u0000' + uid);
+    const holder = this.holder(app, uid);
     if (holder) holder.state = state;
     return Promise.resolve();
   }
 
   getPresence(app: string, uids: readonly string[]): Promise<PeerState[]> {
-    return Promise.resolve(uids.map((u) => this.users.get(app + '\u0000' + u)?.state ?? 'OFFLINE'));
+    const byUid = this.users.get(app);
+    return Promise.resolve(uids.map((u) => byUid?.get(u)?.state ?? 'OFFLINE'));
   }
 
   putOffline(app: string, to: string, msg: StoredMessage): Promise<void> {
@@ -82,8 +104,10 @@ export class MemoryStore implements Store {
     return Promise.resolve();
   }
 
-  nodeAlive(): Promise<void> {
-    return Promise.resolve();
+  nodeAlive(node: string): Promise<boolean> {
+    const was = this.aliveNodes.has(node);
+    this.aliveNodes.add(node);
+    return Promise.resolve(was);
   }
 
   lapsedNodes(): Promise<string[]> {

@@ -5,13 +5,20 @@
  */
 import type { PeerState } from '@parley/protocol';
 import type { Redis } from 'ioredis';
-import type { OfflineLimits, Store, StoredMessage } from '../store.js';
+import type { OfflineLimits, Store, StoredMessage, UserHolder } from '../store.js';
 
-// KEYS[1] user hash; ARGV[1] new session id. Answers the replaced session id, or false.
-const CLAIM = `local old = redis.call('HGET', KEYS[1], 'sid')
-redis.call('HSET', KEYS[1], 'sid', ARGV[1], 'state', 'ONLINE')
-if old == ARGV[1] then return false end
+/** A session id starts with the node that made it (`<node>.<random>`). */
+const nodeOf = (sid: string): string => sid.slice(0, sid.indexOf('.'));
+
+// KEYS[1] user hash; ARGV[1] new session id, ARGV[2] its node. Answers the replaced {sid, node}, or false.
+const CLAIM = `local old = redis.call('HMGET', KEYS[1], 'sid', 'node')
+redis.call('HSET', KEYS[1], 'sid', ARGV[1], 'node', ARGV[2], 'state', 'ONLINE')
+if not old[1] or old[1] == ARGV[1] then return false end
 return old`;
+// KEYS[1] user hash; ARGV[1] session id, ARGV[2] its new node. Only if that session holds the user.
+const MOVE = `if redis.call('HGET', KEYS[1], 'sid') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'node', ARGV[2]) return 1 end
+return 0`;
 // KEYS[1] user hash; ARGV[1] session id. Deletes only if that session still holds the user.
 const RELEASE = `if redis.call('HGET', KEYS[1], 'sid') == ARGV[1] then
   redis.call('DEL', KEYS[1]) return 1 end
@@ -47,9 +54,19 @@ export class RedisStore implements Store {
     return `${this.prefix}user:${app}:${uid}`;
   }
 
-  async claimUser(app: string, uid: string, sessionId: string): Promise<string | undefined> {
-    const old = (await this.redis.eval(CLAIM, 1, this.user(app, uid), sessionId)) as string | null;
-    return old ?? undefined;
+  async claimUser(app: string, uid: string, holder: UserHolder): Promise<UserHolder | undefined> {
+    const old = (await this.redis.eval(CLAIM, 1, this.user(app, uid), holder.sid, holder.node)) as
+      [string, string | null] | null;
+    return old ? { sid: old[0], node: old[1] ?? nodeOf(old[0]) } : undefined;
+  }
+
+  async locateUser(app: string, uid: string): Promise<UserHolder | undefined> {
+    const [sid, node] = await this.redis.hmget(this.user(app, uid), 'sid', 'node');
+    return sid ? { sid, node: node ?? nodeOf(sid) } : undefined;
+  }
+
+  async moveUser(app: string, uid: string, sid: string, node: string): Promise<boolean> {
+    return (await this.redis.eval(MOVE, 1, this.user(app, uid), sid, node)) === 1;
   }
 
   async releaseUser(app: string, uid: string, sessionId: string): Promise<boolean> {
@@ -112,12 +129,13 @@ export class RedisStore implements Store {
     await this.redis.srem(`${this.prefix}node:${node}:sessions`, JSON.stringify([app, uid, sid]));
   }
 
-  async nodeAlive(node: string, ttlMs: number): Promise<void> {
-    await this.redis
+  async nodeAlive(node: string, ttlMs: number): Promise<boolean> {
+    const replies = await this.redis
       .multi()
       .sadd(`${this.prefix}nodes`, node)
-      .set(`${this.prefix}node:${node}:alive`, '1', 'PX', ttlMs)
+      .set(`${this.prefix}node:${node}:alive`, '1', 'PX', ttlMs, 'GET')
       .exec();
+    return replies?.[1]?.[1] === '1';
   }
 
   async lapsedNodes(): Promise<string[]> {
