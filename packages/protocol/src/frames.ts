@@ -110,6 +110,11 @@ export interface LoginResult {
   exp: number;
   /** How often the client should ping, ms. */
   hb: number;
+  /**
+   * After a resume on another node: the channel sequence (`cs`) to continue from per joined
+   * channel, since each node numbers a channel's events itself.
+   */
+  cs?: Record<string, number>;
 }
 export interface RenewResult {
   exp: number;

@@ -187,6 +187,13 @@ export class Channels implements ClientFeature {
     return cursor;
   }
 
+  channelSequences(cs: Record<string, number>): void {
+    for (const [id, e] of this.joined) {
+      const next = cs[id];
+      if (next !== undefined) e.cs = next;
+    }
+  }
+
   /** The server lost the session: join every channel again (others see MemberJoined). */
   sessionRenewed(): void {
     for (const [id, e] of this.joined) {

@@ -171,6 +171,9 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
         banned: () => this.emit('BannedByServer'),
         sessionRenewed: () => this.restore(),
         event: (f) => this.featureByEvent.get(f.t)?.onEvent?.(f),
+        channelSequences: (cs) => {
+          for (const f of this.features) f.channelSequences?.(cs);
+        },
         resumeCursor: () => {
           const cursor: Record<string, number> = {};
           for (const f of this.features) Object.assign(cursor, f.resumeCursor?.());

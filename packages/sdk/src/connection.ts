@@ -43,6 +43,8 @@ export interface ConnectionHooks {
   event(frame: { t: string } & Record<string, unknown>): void;
   /** What to send with a resume besides the session sequence: the last `cs` seen per channel. */
   resumeCursor(): Record<string, number>;
+  /** The session resumed on another node, which numbers channel events from `cs` on. */
+  channelSequences(cs: Record<string, number>): void;
 }
 
 export interface ConnectionOptions {
@@ -281,6 +283,7 @@ export class Connection {
       const queued = this.queued;
       this.queued = [];
       for (const p of queued) this.transmit(p);
+      if (r.resumed && r.cs) this.hooks.channelSequences(r.cs);
       if (renewed) this.hooks.sessionRenewed();
       return;
     }

@@ -14,6 +14,8 @@ export interface ClientFeature {
   onEvent?(frame: { t: string } & Record<string, unknown>): void;
   /** Sent with a resume: the last channel sequence seen per channel. */
   resumeCursor?(): Record<string, number>;
+  /** The session resumed on another node, which numbers channel events from `cs` on. */
+  channelSequences?(cs: Record<string, number>): void;
   /** Every ConnectionStateChanged, after the app's listeners ran. */
   stateChanged?(state: State, reason: Reason): void;
   /** The server no longer had the session (restart, window passed): restore what the app set up. */

@@ -3,7 +3,7 @@
  * which user events it handles, and the session lifecycle moments it hears about.
  * Services are plain logic over the Backend and Sessions; they never touch sockets.
  */
-import type { Request } from '@parley/protocol';
+import type { LoginResult, Request } from '@parley/protocol';
 import type { Session } from './session.js';
 
 export type EndReason = 'logout' | 'expired' | 'kicked' | 'replaced';
@@ -39,6 +39,18 @@ export interface SessionService {
    * node was taken for dead): write what `session` holds there again (memberships).
    */
   reasserted?(session: Session): Promise<void>;
+  /**
+   * The session moves to another node: answers what this service keeps for it there (JSON),
+   * if anything. Called right before `handedOff`.
+   */
+  handOff?(session: Session): unknown;
+  /** The session moved to another node: drop what this node kept for it, change nothing shared. */
+  handedOff?(session: Session): Promise<void>;
+  /**
+   * A session moved here from another node, with what `handOff` answered there; the service
+   * may add to the login result its client gets.
+   */
+  adopted?(session: Session, state: unknown, result: LoginResult): Promise<void>;
   /** A session ended; `replaced` = the same user logged in again elsewhere. */
   ended?(session: Session, why: EndReason): Promise<void>;
 }

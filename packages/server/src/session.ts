@@ -18,7 +18,7 @@ export interface ReplyTarget {
   ts: number;
 }
 
-interface OutboxEntry {
+export interface OutboxEntry {
   s: number;
   data: string;
   /** Set for an offline message: delete it from the store once acknowledged. */
@@ -35,6 +35,22 @@ export type UnsequencedPush = ReliablePush extends infer P
     ? Omit<P, 's'>
     : never
   : never;
+
+/** A session as it travels to another node when its client resumes there. */
+export interface SessionSnapshot {
+  sid: string;
+  app: string;
+  uid: string;
+  tokenExpMs: number;
+  presence: Exclude<PeerState, 'OFFLINE'>;
+  seq: number;
+  outbox: OutboxEntry[];
+  channels: string[];
+  subscriptions: string[];
+  echo: boolean;
+  /** What each feature service keeps per session, by the service's first op. */
+  services: Record<string, unknown>;
+}
 
 export interface SessionLimits {
   sendRateCount: number;
@@ -169,6 +185,35 @@ export class Session {
   /** Re-sends every unacknowledged frame, in order (after a resume). */
   replay(): void {
     for (let k = this.outboxHead; k < this.outbox.length; k++) this.sendRaw(this.outbox[k]!.data);
+  }
+
+  /** What another node needs to carry this session on (see `Session.restore`). */
+  snapshot(): SessionSnapshot {
+    return {
+      sid: this.sid,
+      app: this.app,
+      uid: this.uid,
+      tokenExpMs: this.tokenExpMs,
+      presence: this.presence,
+      seq: this.seq,
+      outbox: this.outbox.slice(this.outboxHead),
+      channels: [...this.channels],
+      subscriptions: [...this.subscriptions],
+      echo: this.echoChannelMessages,
+      services: {},
+    };
+  }
+
+  /** The session of a snapshot, on this node: same id, sequence and unacknowledged frames. */
+  static restore(snap: SessionSnapshot, limits: SessionLimits, now: number): Session {
+    const s = new Session(snap.sid, snap.app, snap.uid, snap.tokenExpMs, limits, now);
+    s.presence = snap.presence;
+    s.seq = snap.seq;
+    s.outbox = snap.outbox;
+    for (const c of snap.channels) s.channels.add(c);
+    for (const u of snap.subscriptions) s.subscriptions.add(u);
+    s.echoChannelMessages = snap.echo;
+    return s;
   }
 
   /** The peer messages still undelivered, for a new session of the same user to take over. */

@@ -19,6 +19,7 @@ import type { Logger } from './log.js';
 import type { Auth } from './services/auth.js';
 import type { PeerDelivery, Peers, ReceiptEvent } from './services/peers.js';
 import type { Presence } from './services/presence.js';
+import { Handoffs, type TakeReply, type TakeRequest } from './handoff.js';
 import { Session } from './session.js';
 import type { EndReason, SessionService, UserEvent } from './service.js';
 import { nodeTopic } from './topics.js';
@@ -36,10 +37,19 @@ interface KickEvent {
   why: KickReason;
 }
 
+/** How long a node waits for another to hand over a session before starting a fresh one. */
+const HANDOFF_TIMEOUT_MS = 2000;
+
+/** What arrives on this node's inbox topic. */
+type NodeEvent = ReceiptEvent | KickEvent | UserEnvelope | TakeRequest | TakeReply;
+
 export class Sessions {
   readonly hub = new Hub();
   /** Sends events to users, on whichever node holds them. */
   readonly router: UserRouter;
+  private readonly handoffs: Handoffs;
+  /** Users whose session is on its way here from another node: their events wait. */
+  private readonly arriving = new Map<string, UserEnvelope[]>();
   private readonly services: SessionService[] = [];
   private readonly byOp = new Map<string, SessionService>();
   private readonly byUserEvent = new Map<string, SessionService>();
@@ -58,6 +68,7 @@ export class Sessions {
     private readonly log: Logger,
   ) {
     this.router = new UserRouter(backend, node, (env) => this.toLocalUser(env));
+    this.handoffs = new Handoffs(backend.broker, node, HANDOFF_TIMEOUT_MS);
   }
 
   /** Adds a feature service: its requests, user events and lifecycle hooks. */
@@ -84,7 +95,7 @@ export class Sessions {
     this.reaperTimer.unref();
     await this.backend.store.nodeAlive(this.node, this.liveTtlMs);
     await this.backend.broker.subscribe(nodeTopic(this.node), (p) =>
-      this.onNodeEvent(p as ReceiptEvent | KickEvent | UserEnvelope),
+      this.onNodeEvent(p as NodeEvent),
     );
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
@@ -125,6 +136,8 @@ export class Sessions {
       const old = this.hub.bySessionId(req.r.sid);
       if (old && !old.ended && old.app === req.a && old.uid === req.u)
         return this.resume(old, ws, req, auth.expMs, now, attach);
+      const moved = await this.adopt(ws, req, auth.expMs, now, attach);
+      if (moved) return moved;
     }
     return this.fresh(ws, req, auth.expMs, now, attach);
   }
@@ -154,6 +167,85 @@ export class Sessions {
     for (const s of this.services) s.resumed?.(session);
     this.log.debug({ app: session.app, uid: session.uid, sid: session.sid }, 'session resumed');
     return session;
+  }
+
+  /**
+   * The client resumes a session another node holds: takes it over from there (see handoff.ts).
+   * Answers undefined when no other node holds it; a fresh session when the holder is gone.
+   */
+  private async adopt(
+    ws: WebSocket,
+    req: LoginReq,
+    expMs: number,
+    now: number,
+    attach: (s: Session) => void,
+  ): Promise<Session | undefined> {
+    const r = req.r!;
+    const holder = await this.backend.store.locateUser(req.a, req.u);
+    if (!holder || holder.sid !== r.sid || holder.node === this.node) return undefined;
+    const key = req.a + '/' + req.u;
+    const waiting: UserEnvelope[] = [];
+    this.arriving.set(key, waiting);
+    let snap;
+    try {
+      snap = await this.handoffs.take(holder.node, r.sid);
+    } finally {
+      this.arriving.delete(key);
+    }
+    if (!snap || snap.app !== req.a || snap.uid !== req.u) {
+      const fresh = await this.fresh(ws, req, expMs, now, attach);
+      this.redeliver(waiting);
+      return fresh;
+    }
+    const session = Session.restore(snap, this.config, now);
+    session.ws = ws;
+    session.tokenExpMs = expMs;
+    this.hub.add(session);
+    await this.backend.store.registerSession(this.node, req.a, req.u, session.sid);
+    await this.presence.rewatch(session);
+    const result = this.result(session, true, now);
+    for (const s of this.services) await s.adopted?.(session, snap.services[s.ops[0]!], result);
+    const acked = session.ack(r.s);
+    void this.peers
+      .acknowledged(session, acked.offlineMids, acked.replies)
+      .catch((e) => this.fail(e));
+    attach(session);
+    session.send({ t: 'ok', i: req.i, r: result });
+    session.replay();
+    this.redeliver(waiting);
+    if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
+    this.log.debug({ app: req.a, uid: req.u, sid: session.sid }, 'session moved here');
+    return session;
+  }
+
+  /** Another node takes over a session of this node: stop serving it and hand it over. */
+  private async giveAway(req: TakeRequest): Promise<void> {
+    const s = this.hub.bySessionId(req.sid);
+    if (!s || s.ended || !(await this.backend.store.moveUser(s.app, s.uid, s.sid, req.to))) {
+      await this.handoffs.give(req, null);
+      return;
+    }
+    // From here on the user's events go to the new node; what came before is in the outbox.
+    const ws = s.ws;
+    s.ws = null;
+    ws?.terminate();
+    const snap = s.snapshot();
+    for (const svc of this.services) {
+      const state = svc.handOff?.(s);
+      if (state !== undefined) snap.services[svc.ops[0]!] = state;
+    }
+    s.ended = true;
+    this.hub.remove(s);
+    await this.handoffs.give(req, snap);
+    await this.presence.dropAll(s);
+    for (const svc of this.services) await svc.handedOff?.(s);
+    await this.backend.store.unregisterSession(this.node, s.app, s.uid, s.sid);
+    this.log.debug({ app: s.app, uid: s.uid, sid: s.sid, to: req.to }, 'session moved away');
+  }
+
+  /** Events that waited for a session to arrive: delivered now, in order. */
+  private redeliver(waiting: UserEnvelope[]): void {
+    for (const env of waiting) this.onNodeEvent(env);
   }
 
   private async fresh(
@@ -194,14 +286,17 @@ export class Sessions {
   }
 
   private reply(session: Session, i: number, resumed: boolean, now: number): void {
-    const r: LoginResult = {
+    session.send({ t: 'ok', i, r: this.result(session, resumed, now) });
+  }
+
+  private result(session: Session, resumed: boolean, now: number): LoginResult {
+    return {
       sid: session.sid,
       resumed,
       ts: now,
       exp: session.tokenExpMs,
       hb: this.config.heartbeatMs,
     };
-    session.send({ t: 'ok', i, r });
   }
 
   /** A packet arrived: the user is alive. */
@@ -262,6 +357,13 @@ export class Sessions {
   private toLocalUser(env: UserEnvelope): boolean {
     const found = this.hub.byUserId(env.a, env.u);
     const holder = found && !found.ended ? found : undefined;
+    if (!holder && this.arriving.size > 0) {
+      const waiting = this.arriving.get(env.a + '/' + env.u);
+      if (waiting) {
+        waiting.push(env);
+        return true;
+      }
+    }
     const d = env.e as PeerDelivery | UserKick | UserEvent;
     if (d.t === 'msg') {
       if (!holder) return false;
@@ -281,8 +383,12 @@ export class Sessions {
     if (taken === 0) await this.peers.offline(env.a, env.u, d);
   }
 
-  private onNodeEvent(e: ReceiptEvent | KickEvent | UserEnvelope): void {
-    if (e.t === 'u') {
+  private onNodeEvent(e: NodeEvent): void {
+    if (e.t === 'take') {
+      this.giveAway(e).catch((err) => this.fail(err));
+    } else if (e.t === 'given') {
+      this.handoffs.given(e);
+    } else if (e.t === 'u') {
       if (!this.toLocalUser(e) && e.e.t === 'msg') this.reroute(e).catch((err) => this.fail(err));
     } else if (e.t === 'recv') {
       const s = this.hub.bySessionId(e.reply.sid);

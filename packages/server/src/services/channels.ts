@@ -16,6 +16,7 @@ import {
   type ChannelEventPush,
   type ChannelSendReq,
   type JoinReq,
+  type LoginResult,
   type Request,
   type WireMetadata,
 } from '@parley/protocol';
@@ -198,14 +199,7 @@ export class Channels implements SessionService {
   /** Leaves one channel (leave(), or the session ended). */
   private async leaveChannel(session: Session, channel: string): Promise<void> {
     session.channels.delete(channel);
-    const lc = this.local.get(session.app + '/' + channel);
-    if (lc) {
-      lc.members.delete(session);
-      if (lc.members.size === 0) {
-        this.local.delete(session.app + '/' + channel);
-        await this.backend.broker.unsubscribe(channelTopic(session.app, channel));
-      }
-    }
+    await this.dropLocal(session, channel);
     const { removed, count } = await this.backend.channels.leave(session.app, channel, session.uid);
     for (const l of this.occupancyListeners) l(session.app, channel, count, Date.now());
     if (removed)
@@ -228,6 +222,22 @@ export class Channels implements SessionService {
           quiet: count + 1 > Limits.maxMemberEvents,
         });
     }
+  }
+
+  /** The session moved to another node: this node stops delivering to it; it stays a member. */
+  async handedOff(session: Session): Promise<void> {
+    for (const c of session.channels) await this.dropLocal(session, c);
+  }
+
+  /** A session moved here: deliver its channels' events from now on, numbered by this node. */
+  async adopted(session: Session, _state: unknown, result: LoginResult): Promise<void> {
+    const cs: Record<string, number> = {};
+    for (const c of session.channels) {
+      const lc = await this.localChannel(session.app, c);
+      lc.members.add(session);
+      cs[c] = lc.cs;
+    }
+    result.cs = cs;
   }
 
   async reasserted(session: Session): Promise<void> {
@@ -256,6 +266,17 @@ export class Channels implements SessionService {
     const lc = this.local.get(app + '/' + channel);
     if (lc) this.onEvent(lc, event);
     await this.backend.broker.publish(channelTopic(app, channel), { ...event, o: this.node });
+  }
+
+  /** This node stops delivering `channel` to `session` (and listening, if it was the last). */
+  private async dropLocal(session: Session, channel: string): Promise<void> {
+    const lc = this.local.get(session.app + '/' + channel);
+    if (!lc) return;
+    lc.members.delete(session);
+    if (lc.members.size === 0) {
+      this.local.delete(session.app + '/' + channel);
+      await this.backend.broker.unsubscribe(channelTopic(session.app, channel));
+    }
   }
 
   private async localChannel(app: string, id: string): Promise<LocalChannel> {

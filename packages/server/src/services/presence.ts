@@ -81,6 +81,12 @@ export class Presence {
     }
   }
 
+  /** Watches again what a session moved here from another node subscribed to. */
+  async rewatch(session: Session): Promise<void> {
+    for (const id of session.subscriptions)
+      await this.watchers.watch(presenceTopic(session.app, id), session);
+  }
+
   /** Drops every subscription of an ending session. */
   async dropAll(session: Session): Promise<void> {
     for (const id of session.subscriptions)
