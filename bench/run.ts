@@ -4,8 +4,11 @@
  * table and writes bench/results/{results.md,results.json,chart.svg}.
  *
  *   --quick              smaller sizes and shorter windows (a smoke run, ~2–3 minutes)
- *   --only S1,S5         scenarios to run (default: all)
- *   --servers parley,b1  servers to run (default: every server each scenario uses)
+ *   --only S1,S5         scenarios to run (default: all; S1R,S2R are S1,S2 on two nodes + Redis)
+ *   --servers parley,b1  servers to run (default: every server each scenario uses; b2r is
+ *                        Socket.IO with the Redis adapter)
+ *   --redis URL          the Redis for S1R/S2R (default: a private redis-server the run starts
+ *                        and stops, pinned to CPU 1, so that its command counts are the bench's)
  *   --profile            also CPU-profile each server in an extra window (S1, S2, S3, S6) into
  *                        the profiles directory (the measured numbers are taken before)
  *   --heap-snapshot      write a heap snapshot of each server at the end of S5 into the same place
@@ -47,6 +50,7 @@ import {
   stopChild,
 } from './lib/proc.js';
 import { renderChart } from './lib/chart.js';
+import { type BenchRedis, startRedis, useRedis } from './lib/redis.js';
 import { type Results, renderConsole, renderMarkdown, targets } from './lib/report.js';
 
 const SERVER_CPU = 0;
@@ -62,7 +66,16 @@ const PLAN: Record<ScenarioId, ServerKind[]> = {
   S4: ['parley', 'b0', 'b1', 'b2'],
   S5: ['parley', 'bare', 'b2'],
   S6: ['parley', 'bare', 'b2'],
+  S1R: ['parley', 'b2r'],
+  S2R: ['parley', 'b2r'],
 };
+
+/**
+ * Scenarios whose server runs as several nodes sharing a Redis. Both nodes are pinned to
+ * SERVER_CPU: with two cores there is none to spare for a second server core, and this keeps
+ * the load generator's core to itself as in every other scenario.
+ */
+const NODES: Partial<Record<ScenarioId, number>> = { S1R: 2, S2R: 2 };
 
 const SCRIPT: Record<ServerKind, string> = {
   parley: './servers/parley.ts',
@@ -70,6 +83,7 @@ const SCRIPT: Record<ServerKind, string> = {
   b0: './servers/b0-naive-ws.ts',
   b1: './servers/b1-tuned-ws.ts',
   b2: './servers/b2-socketio.ts',
+  b2r: './servers/b2-socketio.ts',
   bare: './servers/bare-ws.ts',
 };
 
@@ -84,6 +98,7 @@ interface Options {
   nodeFlags: string[];
   serverOutput: boolean;
   compare: string | undefined;
+  redis: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -98,6 +113,7 @@ function parseArgs(argv: string[]): Options {
     nodeFlags: [],
     serverOutput: false,
     compare: undefined,
+    redis: undefined,
   };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!;
@@ -111,6 +127,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--node-flags') o.nodeFlags = argv[++k]!.split(' ').filter(Boolean);
     else if (a === '--server-output') o.serverOutput = true;
     else if (a === '--compare') o.compare = path.resolve(argv[++k]!);
+    else if (a === '--redis') o.redis = argv[++k]!;
     else throw new Error(`unknown option ${a}`);
   }
   o.out ||= o.quick ? path.join(defaultOut, 'quick') : defaultOut;
@@ -131,12 +148,22 @@ interface Server {
 }
 
 let options: Options;
+/** The Redis of the multi-node scenarios, when the run has any. */
+let redis: BenchRedis | undefined;
+
+/** The Redis a node of a multi-node job uses: its URL and this job's key/channel prefix. */
+interface Shared {
+  url: string;
+  prefix: string;
+}
 
 async function startServer(
   kind: ServerKind,
   scenario: ScenarioId,
   dataDir: string,
+  shared?: Shared,
 ): Promise<Server> {
+  const redisArgs = shared ? ['--redis', shared.url, '--redis-prefix', shared.prefix] : [];
   const args =
     kind === 'parley' || kind === 'alt'
       ? [
@@ -157,8 +184,9 @@ async function startServer(
           ...(scenario === 'S6'
             ? ['--apps', `${BENCH_APP.appId}:${BENCH_APP.appCertificate}`]
             : []),
+          ...redisArgs,
         ]
-      : [];
+      : redisArgs;
   const script =
     kind === 'alt'
       ? path.join(options.compare!, 'bench', 'servers', 'parley.ts')
@@ -202,27 +230,37 @@ async function startServer(
   };
 }
 
+let jobCounter = 0;
+
 async function runJob(
-  job: Omit<Job, 'url' | 'serverPid'>,
+  job: Omit<Job, 'urls' | 'serverPids' | 'redis'>,
   timeoutMs: number,
 ): Promise<ScenarioResult> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
-  let server: Server | undefined;
+  const nodes = NODES[job.scenario] ?? 1;
+  const dataDirs = Array.from({ length: nodes }, () =>
+    mkdtempSync(path.join(os.tmpdir(), 'parley-bench-')),
+  );
+  const shared: Shared | undefined =
+    nodes > 1
+      ? { url: redis!.url, prefix: `parley-bench:${process.pid}:${++jobCounter}:` }
+      : undefined;
+  const servers: Server[] = [];
   let generator: ChildProcess | undefined;
   const tag = `${job.scenario} ${LABEL[job.server]}`;
   try {
-    server = await startServer(job.server, job.scenario, dataDir);
+    for (const dir of dataDirs)
+      servers.push(await startServer(job.server, job.scenario, dir, shared));
     const full: Job = {
       ...job,
-      url: `ws://127.0.0.1:${server.port}`,
-      serverPid: server.child.pid!,
+      urls: servers.map((s) => `ws://127.0.0.1:${s.port}`),
+      serverPids: servers.map((s) => s.child.pid!),
+      ...(shared ? { redis: { url: shared.url, pid: redis!.pid } } : {}),
     };
     generator = spawnPinned(LOAD_CPU, benchPath(import.meta.url, './load/generator.ts'), []);
     const gen = generator;
     let stderr = '';
     gen.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     gen.stdout?.resume();
-    const srv = server;
     return await new Promise<ScenarioResult>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`timed out after ${timeoutMs / 1000} s`)),
@@ -231,11 +269,9 @@ async function runJob(
       gen.on('message', (m: FromGenerator) => {
         if (m.type === 'progress') log(`${tag}: ${m.text}`);
         else if (m.type === 'server')
-          void srv
-            .command(m.command)
-            .then((data) =>
-              gen.send({ type: 'server-reply', id: m.id, data } satisfies ToGenerator),
-            );
+          void servers[m.node]!.command(m.command).then((data) =>
+            gen.send({ type: 'server-reply', id: m.id, data } satisfies ToGenerator),
+          );
         else {
           clearTimeout(timer);
           if (m.type === 'result') resolve(m.result);
@@ -246,16 +282,19 @@ async function runJob(
         clearTimeout(timer);
         reject(new Error(`load generator exited (${code}): ${stderr}`));
       });
-      srv.child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited (${code})`));
-      });
+      servers.forEach((srv, k) =>
+        srv.child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`server${nodes > 1 ? ` node ${k + 1}` : ''} exited (${code})`));
+        }),
+      );
       gen.send({ type: 'job', job: full } satisfies ToGenerator);
     });
   } finally {
     if (generator) await stopChild(generator);
-    if (server) await stopChild(server.child);
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const srv of servers) await stopChild(srv.child);
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    if (shared) await redis!.clean(shared.prefix);
   }
 }
 
@@ -296,6 +335,11 @@ async function main(): Promise<void> {
   );
   const profiles = o.profiles;
   if (o.profile || o.heapSnapshot) mkdirSync(profiles, { recursive: true });
+  if (o.only.some((id) => (NODES[id] ?? 1) > 1)) {
+    redis = o.redis ? await useRedis(o.redis) : await startRedis(LOAD_CPU);
+    env.redis = redis.description;
+    log(`S1R/S2R share ${env.redis} at ${redis.url}`);
+  }
   const results: Results = {};
   for (const scenario of o.only) {
     const servers = PLAN[scenario]
@@ -307,7 +351,7 @@ async function main(): Promise<void> {
       const busy = await waitForQuiet();
       log(`${scenario} ${LABEL[server]}: starting (other work: ${busy.toFixed(0)} % of a core)`);
       const t0 = performance.now();
-      const job: Omit<Job, 'url' | 'serverPid'> = { scenario, server, params };
+      const job: Omit<Job, 'urls' | 'serverPids' | 'redis'> = { scenario, server, params };
       if (o.profile && scenario !== 'S4' && scenario !== 'S5')
         job.profileFile = path.join(profiles, `${scenario}-${server}.cpuprofile`);
       if (o.heapSnapshot && scenario === 'S5')
@@ -328,6 +372,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  await redis?.stop();
   env.loadAvgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const elapsedS = (performance.now() - started) / 1000;
   const rows = [...targets(results), ...(o.compare ? targets(results, 'alt') : [])];
@@ -345,7 +390,8 @@ async function main(): Promise<void> {
       '\n',
   );
   // A full run of everything into the default place also refreshes the README's results.
-  if (!o.quick && !o.servers && !o.compare && o.only.length === 6 && o.out === defaultOut) {
+  const everything = o.only.length === Object.keys(PLAN).length;
+  if (!o.quick && !o.servers && !o.compare && everything && o.out === defaultOut) {
     const readme = benchPath(import.meta.url, './README.md');
     const text = readFileSync(readme, 'utf8');
     const k = text.indexOf(RESULTS_MARK);
@@ -375,9 +421,11 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   process.stderr.write(
     `bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
+  // A private redis-server would outlive the run.
+  await redis?.stop().catch(() => undefined);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 /** One SVG with horizontal bar panels: the target ratios, then the key number of each scenario. */
 import { LABEL, type ServerKind } from './ipc.js';
-import { fmt, type Results, type TargetRow } from './report.js';
+import { fmt, goalText, type Results, type TargetRow } from './report.js';
 
 interface Bar {
   label: string;
@@ -21,6 +21,7 @@ const COLORS: Record<ServerKind, string> = {
   b0: '#9a9a9a',
   b1: '#6b6b6b',
   b2: '#c28b2c',
+  b2r: '#c28b2c',
   bare: '#6b6b6b',
 };
 
@@ -28,6 +29,11 @@ const COLORS: Record<ServerKind, string> = {
 function shortName(what: string): string {
   return what
     .replace('server CPU per delivery', 'CPU/delivery')
+    .replace('server CPU per message', 'CPU/message')
+    .replace('Redis publishes per channel message', 'publishes/message')
+    .replace('last-recipient p99', 'last p99')
+    .replace(', 2 nodes', '')
+    .replace(', across nodes', '')
     .replace('peer relay p99', 'p99')
     .replace('heap+external per idle connection', 'memory/conn')
     .replace('logins (upgrades) per second', 'logins/s');
@@ -84,13 +90,19 @@ export function renderChart(rows: TargetRow[], results: Results): string {
   const panels: { title: string; bars: Bar[]; max?: number }[] = [];
   if (rows.length)
     panels.push({
-      title: 'Targets: Parley ÷ baseline (dashed line = goal; green = met, red = missed)',
+      title:
+        'Targets: Parley ÷ baseline (dashed line = goal; green = met, red = missed, grey = no goal)',
       bars: rows.map((r) => ({
-        label: `${shortName(r.what)} vs ${LABEL[r.baseline]}`,
+        label: `${shortName(r.what)} vs ${r.baseline === 'b2r' ? 'B2R' : LABEL[r.baseline]}`,
         value: r.ratio,
-        text: `${fmt(r.ratio, 2)}× (goal ${r.op === '<=' ? '≤' : '≥'} ${r.goal}×)`,
+        text:
+          `${fmt(r.ratio, 2)}×` +
+          (r.goal?.on === 'value'
+            ? ` (Parley ${fmt(r.parley, 2)}; goal ${goalText(r.goal).replace(' (Parley)', '')})`
+            : '') +
+          (r.goal?.on === 'ratio' ? ` (goal ${goalText(r.goal)})` : ''),
         color: r.met === undefined ? '#bbb' : r.met ? '#3a9a48' : '#d0423b',
-        marker: r.goal,
+        ...(r.goal?.on === 'ratio' ? { marker: r.goal.goal } : {}),
       })),
       max:
         Math.max(2, ...rows.map((r) => (Number.isFinite(r.ratio) ? Math.min(r.ratio, 4) : 0))) *
@@ -117,6 +129,15 @@ export function renderChart(rows: TargetRow[], results: Results): string {
   add('S2', 'S2 peer relay p99 (ms)', 'p99Ms', 2, ' ms');
   add('S2', 'S2 server CPU µs per message (net of idle)', 'cpuUsPerMessage', 1, ' µs');
   add('S3', 'S3 server CPU µs per join/leave (net of idle)', 'cpuUsPerEvent', 0, ' µs');
+  add(
+    'S1R',
+    'S1R two nodes + Redis: server CPU µs per delivery (both nodes, net of idle)',
+    'cpuUsPerDelivery',
+    2,
+    ' µs',
+  );
+  add('S1R', 'S1R Redis publishes per channel message', 'redisPublishesPerMessage', 2, '');
+  add('S2R', 'S2R two nodes + Redis: peer relay p99 (ms)', 'p99Ms', 2, ' ms');
   add('S5', 'S5 heap + external bytes per idle connection', 'jsPerConnB', 0, ' B');
   add('S6', 'S6 logins (upgrades) per second', 'perSec', 0, '/s');
   let y = 10;

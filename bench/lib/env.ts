@@ -17,6 +17,8 @@ export interface Environment {
   packages: Record<string, string>;
   loadAvgStart: number[];
   loadAvgEnd?: number[];
+  /** The Redis of S1R/S2R (version, where it runs), when the run had them. */
+  redis?: string;
 }
 
 const root = new URL('../../', import.meta.url);
@@ -74,6 +76,8 @@ export function environment(): Environment {
         'node_modules/ws',
       ),
       bufferutil: versionAt('node_modules/bufferutil'),
+      '@socket.io/redis-adapter': versionAt('node_modules/@socket.io/redis-adapter'),
+      ioredis: versionAt('packages/server/node_modules/ioredis', 'node_modules/ioredis'),
       tsx: versionAt('node_modules/tsx'),
     },
     loadAvgStart: os.loadavg().map((x) => Math.round(x * 100) / 100),

@@ -7,9 +7,10 @@ import type { Params } from './params.js';
 
 /**
  * The servers the bench knows. `bare` is a `ws` server that accepts sockets and does nothing;
- * `alt` is Parley from another checkout (`--compare DIR`), for before/after comparisons.
+ * `alt` is Parley from another checkout (`--compare DIR`), for before/after comparisons;
+ * `b2r` is Socket.IO with `@socket.io/redis-adapter`, the multi-node baseline (S1R, S2R).
  */
-export type ServerKind = 'parley' | 'alt' | 'b0' | 'b1' | 'b2' | 'bare';
+export type ServerKind = 'parley' | 'alt' | 'b0' | 'b1' | 'b2' | 'b2r' | 'bare';
 
 /** What each server speaks, i.e. which load-generator client talks to it. */
 export type Protocol = 'parley' | 'json' | 'socketio' | 'bare';
@@ -20,6 +21,7 @@ export const PROTOCOL: Record<ServerKind, Protocol> = {
   b0: 'json',
   b1: 'json',
   b2: 'socketio',
+  b2r: 'socketio',
   bare: 'bare',
 };
 
@@ -29,6 +31,7 @@ export const LABEL: Record<ServerKind, string> = {
   b0: 'B0 naive ws',
   b1: 'B1 tuned ws',
   b2: 'B2 Socket.IO',
+  b2r: 'B2R Socket.IO + redis-adapter',
   bare: 'bare ws',
 };
 
@@ -62,15 +65,19 @@ export const BENCH_APP = {
 export interface Job {
   scenario: ScenarioId;
   server: ServerKind;
-  url: string;
-  serverPid: number;
+  /** One per node of the server under test (one node, or two sharing a Redis). */
+  urls: string[];
+  serverPids: number[];
+  /** The Redis the nodes share (S1R, S2R), and its process when it runs on this machine. */
+  redis?: { url: string; pid: number | undefined };
   params: Params;
   /** Take a CPU profile of the server during an extra window after the measurement. */
   profileFile?: string;
   heapSnapshotFile?: string;
 }
 
-export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6';
+/** S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis. */
+export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S1R' | 'S2R';
 
 /** A scenario's result for one server: named numbers (NaN = not measured) and notes. */
 export interface ScenarioResult {
@@ -83,6 +90,7 @@ export type ToGenerator =
 
 export type FromGenerator =
   | { type: 'progress'; text: string }
-  | { type: 'server'; id: number; command: ServerCommand }
+  /** A command for node `node` (0-based) of the server under test. */
+  | { type: 'server'; id: number; node: number; command: ServerCommand }
   | { type: 'result'; result: ScenarioResult }
   | { type: 'error'; message: string };

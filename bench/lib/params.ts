@@ -29,6 +29,20 @@ export interface Params {
     slices: number;
     sliceMs: number;
   };
+  /**
+   * S1R: S1's open loop with the server as two nodes sharing a Redis; members alternate between
+   * the nodes (the publisher is on the first). No closed loop: both nodes share one core.
+   */
+  s1r: {
+    members: number;
+    rate: number;
+    warmupMs: number;
+    idleMs: number;
+    slices: number;
+    sliceMs: number;
+  };
+  /** S2R: S2 with every sender on the first node and every receiver on the second. */
+  s2r: Params['s2'];
   /** S3 presence churn: `churners` members leave while as many others join, alternately. */
   s3: {
     members: number;
@@ -62,6 +76,8 @@ export const FULL: Params = {
   },
   s2: { pairs: 1000, rate: 10_000, warmupMs: 2000, idleMs: 2000, slices: 3, sliceMs: 2000 },
   s3: { members: 1000, churners: 100, rate: 40, warmupMs: 2000, idleMs: 2000, measureMs: 6000 },
+  s1r: { members: 1000, rate: 50, warmupMs: 3000, idleMs: 2000, slices: 3, sliceMs: 2000 },
+  s2r: { pairs: 1000, rate: 10_000, warmupMs: 2000, idleMs: 2000, slices: 3, sliceMs: 2000 },
   s4: { members: 1000, rate: 50, warmupMs: 2000, roundTrips: 40, intervalMs: 100 },
   s5: { connections: 10_000 },
   s6: { logins: 3000, concurrency: 64, warmupLogins: 300 },
@@ -82,6 +98,8 @@ export const QUICK: Params = {
   },
   s2: { pairs: 200, rate: 2000, warmupMs: 1000, idleMs: 1000, slices: 1, sliceMs: 2000 },
   s3: { members: 200, churners: 20, rate: 20, warmupMs: 1000, idleMs: 1000, measureMs: 2000 },
+  s1r: { members: 200, rate: 50, warmupMs: 1000, idleMs: 1000, slices: 1, sliceMs: 2000 },
+  s2r: { pairs: 200, rate: 2000, warmupMs: 1000, idleMs: 1000, slices: 1, sliceMs: 2000 },
   s4: { members: 200, rate: 50, warmupMs: 1000, roundTrips: 10, intervalMs: 100 },
   s5: { connections: 1000 },
   s6: { logins: 500, concurrency: 32, warmupLogins: 50 },

@@ -5,6 +5,16 @@ import type { Params } from './params.js';
 
 export type Results = Partial<Record<ScenarioId, Partial<Record<ServerKind, ScenarioResult>>>>;
 
+/**
+ * A goal: on the ratio Parley ÷ baseline (`≤ 0.6×`), or on Parley's own value (`= 1`, S1R's
+ * Redis publishes per channel message). Rows without one report the ratio only.
+ */
+export interface Goal {
+  op: '<=' | '>=' | '=';
+  goal: number;
+  on: 'ratio' | 'value';
+}
+
 export interface TargetRow {
   scenario: ScenarioId;
   what: string;
@@ -12,69 +22,100 @@ export interface TargetRow {
   parley: number;
   base: number;
   ratio: number;
-  op: '<=' | '>=';
-  goal: number;
+  goal: Goal | undefined;
+  /** undefined: no goal, or a number is missing */
   met: boolean | undefined;
 }
 
-/** The targets of the issue: Parley's value ÷ a baseline's, same run. */
+/** The targets of the issues (7: one node; 8: two nodes and Redis): Parley ÷ a baseline, same run. */
 const TARGETS: {
   scenario: ScenarioId;
   metric: string;
   what: string;
   baseline: ServerKind;
-  op: '<=' | '>=';
-  goal: number;
+  goal?: Goal;
 }[] = [
   {
     scenario: 'S1',
     metric: 'cpuUsPerDelivery',
     what: 'S1 server CPU per delivery',
     baseline: 'b0',
-    op: '<=',
-    goal: 0.6,
+    goal: { op: '<=', goal: 0.6, on: 'ratio' },
   },
   {
     scenario: 'S1',
     metric: 'cpuUsPerDelivery',
     what: 'S1 server CPU per delivery',
     baseline: 'b2',
-    op: '<=',
-    goal: 0.5,
+    goal: { op: '<=', goal: 0.5, on: 'ratio' },
   },
   {
     scenario: 'S1',
     metric: 'cpuUsPerDelivery',
     what: 'S1 server CPU per delivery',
     baseline: 'b1',
-    op: '<=',
-    goal: 1.1,
+    goal: { op: '<=', goal: 1.1, on: 'ratio' },
   },
   {
     scenario: 'S2',
     metric: 'p99Ms',
     what: 'S2 peer relay p99',
     baseline: 'b1',
-    op: '<=',
-    goal: 1.1,
+    goal: { op: '<=', goal: 1.1, on: 'ratio' },
   },
   {
     scenario: 'S5',
     metric: 'jsPerConnB',
     what: 'S5 heap+external per idle connection',
     baseline: 'bare',
-    op: '<=',
-    goal: 1.3,
+    goal: { op: '<=', goal: 1.3, on: 'ratio' },
   },
   {
     scenario: 'S6',
     metric: 'perSec',
     what: 'S6 logins (upgrades) per second',
     baseline: 'bare',
-    op: '>=',
-    goal: 0.8,
+    goal: { op: '>=', goal: 0.8, on: 'ratio' },
+  },
+  {
+    scenario: 'S1R',
+    metric: 'cpuUsPerDelivery',
+    what: 'S1R server CPU per delivery, 2 nodes',
+    baseline: 'b2r',
+  },
+  {
+    scenario: 'S1R',
+    metric: 'lastP99Ms',
+    what: 'S1R last-recipient p99, 2 nodes',
+    baseline: 'b2r',
+  },
+  {
+    scenario: 'S1R',
+    metric: 'redisPublishesPerMessage',
+    what: 'S1R Redis publishes per channel message',
+    baseline: 'b2r',
+    goal: { op: '=', goal: 1, on: 'value' },
+  },
+  {
+    scenario: 'S2R',
+    metric: 'p99Ms',
+    what: 'S2R peer relay p99, across nodes',
+    baseline: 'b2r',
+  },
+  {
+    scenario: 'S2R',
+    metric: 'cpuUsPerMessage',
+    what: 'S2R server CPU per message, 2 nodes',
+    baseline: 'b2r',
   },
 ];
+
+/** Whether `value` meets `g` (an `=` goal within the table's two decimals). */
+function meets(value: number, g: Goal): boolean | undefined {
+  if (!Number.isFinite(value)) return undefined;
+  if (g.op === '=') return Math.abs(value - g.goal) < 0.005;
+  return g.op === '<=' ? value <= g.goal : value >= g.goal;
+}
 
 export function targets(results: Results, who: 'parley' | 'alt' = 'parley'): TargetRow[] {
   const rows: TargetRow[] = [];
@@ -84,11 +125,7 @@ export function targets(results: Results, who: 'parley' | 'alt' = 'parley'): Tar
     const parley = r[who]?.metrics[t.metric] ?? NaN;
     const base = r[t.baseline]?.metrics[t.metric] ?? NaN;
     const ratio = parley / base;
-    const met = Number.isFinite(ratio)
-      ? t.op === '<='
-        ? ratio <= t.goal
-        : ratio >= t.goal
-      : undefined;
+    const met = t.goal ? meets(t.goal.on === 'ratio' ? ratio : parley, t.goal) : undefined;
     rows.push({
       scenario: t.scenario,
       what: who === 'alt' ? `${t.what} (--compare)` : t.what,
@@ -96,7 +133,6 @@ export function targets(results: Results, who: 'parley' | 'alt' = 'parley'): Tar
       parley,
       base,
       ratio,
-      op: t.op,
       goal: t.goal,
       met,
     });
@@ -144,6 +180,50 @@ const COLUMNS: Record<ScenarioId, { title: string; columns: Column[] }> = {
       { key: 'receiptP99Ms', header: 'receipt p99 ms', digits: 2 },
       { key: 'lost', header: 'lost' },
       { key: 'serverLoopP99Ms', header: 'server loop delay p99 ms', digits: 1 },
+      { key: 'loadLoopP99Ms', header: 'generator loop delay p99 ms', digits: 1 },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
+  S1R: {
+    title: 'S1R channel fan-out across two nodes (Redis)',
+    columns: [
+      { key: 'cpuUsPerDelivery', header: 'CPU µs/delivery (net, both nodes)', digits: 2 },
+      { key: 'cpuUsPerDeliveryMin', header: 'min', digits: 2 },
+      { key: 'cpuUsPerDeliveryMax', header: 'max', digits: 2 },
+      { key: 'userUsPerDelivery', header: 'user µs', digits: 2 },
+      { key: 'sysUsPerDelivery', header: 'sys µs', digits: 2 },
+      { key: 'idleCpuPct', header: 'idle CPU %', digits: 1 },
+      { key: 'deliveriesPerSec', header: 'deliveries/s' },
+      { key: 'lastP50Ms', header: 'last-recipient p50 ms', digits: 2 },
+      { key: 'lastP99Ms', header: 'last-recipient p99 ms', digits: 2 },
+      { key: 'eachP99Ms', header: 'each-recipient p99 ms', digits: 2 },
+      { key: 'redisPublishesPerMessage', header: 'Redis publishes per channel message', digits: 2 },
+      { key: 'redisIdlePublishesPerSec', header: 'Redis publishes/s idle', digits: 1 },
+      { key: 'redisCommandsPerMessage', header: 'Redis commands per message', digits: 2 },
+      { key: 'redisCpuUsPerMessage', header: 'Redis CPU µs per message', digits: 1 },
+      { key: 'serverLoopP99Ms', header: 'server loop delay p99 ms (worst node)', digits: 1 },
+      { key: 'loadLoopP99Ms', header: 'generator loop delay p99 ms', digits: 1 },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
+  S2R: {
+    title: 'S2R peer relay across two nodes (Redis)',
+    columns: [
+      { key: 'p50Ms', header: 'p50 ms', digits: 2 },
+      { key: 'p99Ms', header: 'p99 ms', digits: 2 },
+      { key: 'cpuUsPerMessage', header: 'CPU µs/message (net, both nodes)', digits: 1 },
+      { key: 'grossCpuUsPerMessage', header: 'CPU µs/message (gross)', digits: 1 },
+      { key: 'messagesPerSec', header: 'messages/s' },
+      { key: 'receiptP50Ms', header: 'receipt p50 ms', digits: 2 },
+      { key: 'receiptP99Ms', header: 'receipt p99 ms', digits: 2 },
+      { key: 'lost', header: 'lost' },
+      { key: 'redisPublishesPerMessage', header: 'Redis publishes per message', digits: 2 },
+      { key: 'redisIdlePublishesPerSec', header: 'Redis publishes/s idle', digits: 1 },
+      { key: 'redisCommandsPerMessage', header: 'Redis commands per message', digits: 2 },
+      { key: 'redisCpuUsPerMessage', header: 'Redis CPU µs per message', digits: 1 },
+      { key: 'serverLoopP99Ms', header: 'server loop delay p99 ms (worst node)', digits: 1 },
       { key: 'loadLoopP99Ms', header: 'generator loop delay p99 ms', digits: 1 },
       { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
       { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
@@ -220,7 +300,15 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function verdict(r: TargetRow): string {
+  if (!r.goal) return '—';
   return r.met === undefined ? 'n/a' : r.met ? 'met' : '**missed**';
+}
+
+/** `≤ 0.6×`, `= 1 (Parley)`, or `—`. */
+export function goalText(g: Goal | undefined): string {
+  if (!g) return '—';
+  const op = g.op === '<=' ? '≤' : g.op === '>=' ? '≥' : '=';
+  return g.on === 'ratio' ? `${op} ${g.goal}×` : `${op} ${g.goal} (Parley)`;
 }
 
 export function targetTable(rows: TargetRow[]): string {
@@ -231,7 +319,7 @@ export function targetTable(rows: TargetRow[]): string {
       fmt(r.parley, r.parley < 100 ? 2 : 0),
       `${LABEL[r.baseline]} ${fmt(r.base, r.base < 100 ? 2 : 0)}`,
       `${fmt(r.ratio, 2)}×`,
-      `${r.op === '<=' ? '≤' : '≥'} ${r.goal}×`,
+      goalText(r.goal),
       verdict(r),
     ]),
   );
@@ -292,6 +380,9 @@ export function renderMarkdown(o: {
     `- CPU: ${e.cpu}, ${e.cores} cores, ${e.memoryGiB} GiB; ${e.kernel}`,
     `- Node ${e.node} (V8 ${e.v8}); ${e.pinned ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'NOT pinned (no taskset)'}`,
     `- Parley commit ${e.git}`,
+    ...(e.redis
+      ? [`- S1R/S2R: two nodes of each server, both pinned to CPU 0, sharing ${e.redis}`]
+      : []),
     `- load average at start ${e.loadAvgStart.join(' / ')}, at end ${(e.loadAvgEnd ?? []).join(' / ')} (other work on the machine shows here)`,
     `- packages: ${Object.entries(e.packages)
       .map(([k, v]) => `${k} ${v}`)

@@ -4,6 +4,7 @@ import type { Job, Protocol, ServerCommand } from '../lib/ipc.js';
 import { BENCH_APP } from '../lib/ipc.js';
 import type { Params } from '../lib/params.js';
 import { cpuMicros, cpuTimes, machineBusyMicros } from '../lib/proc.js';
+import { RedisStats, type RedisCounters } from '../lib/redis.js';
 import { Samples, median } from '../lib/stats.js';
 import {
   connectMany,
@@ -18,66 +19,113 @@ export class Ctx {
   readonly params: Params;
   readonly protocol: Protocol;
   private readonly ownDelay = monitorEventLoopDelay({ resolution: 5 });
+  private redisStats: RedisStats | undefined;
 
   constructor(
     readonly job: Job,
     protocol: Protocol,
     readonly progress: (text: string) => void,
-    readonly server: (command: ServerCommand) => Promise<unknown>,
+    /** Sends a command to node `node` (0-based) of the server under test. */
+    readonly server: (command: ServerCommand, node?: number) => Promise<unknown>,
   ) {
     this.params = job.params;
     this.protocol = protocol;
     this.ownDelay.enable();
   }
 
-  /** Starts a new event-loop delay reading, here and on the server. */
+  /** How many nodes (processes) the server under test runs as. */
+  get nodes(): number {
+    return this.job.urls.length;
+  }
+
+  /** Starts a new event-loop delay reading, here and on every node. */
   async resetLoopDelay(): Promise<void> {
-    await this.server({ cmd: 'loop-delay' });
+    for (let k = 0; k < this.nodes; k++) await this.server({ cmd: 'loop-delay' }, k);
     this.ownDelay.reset();
   }
 
-  /** Event-loop delay p99 since `resetLoopDelay`, ms, of the server and of this generator. */
+  /** Event-loop delay p99 since `resetLoopDelay`, ms, of the server (its worst node) and of this generator. */
   async loopDelay(): Promise<{ serverLoopP99Ms: number; loadLoopP99Ms: number }> {
-    const server = (await this.server({ cmd: 'loop-delay' })) as { p99: number };
-    return { serverLoopP99Ms: server.p99, loadLoopP99Ms: this.ownDelay.percentile(99) / 1e6 };
+    let p99 = 0;
+    for (let k = 0; k < this.nodes; k++) {
+      const node = (await this.server({ cmd: 'loop-delay' }, k)) as { p99: number };
+      p99 = Math.max(p99, node.p99);
+    }
+    return { serverLoopP99Ms: p99, loadLoopP99Ms: this.ownDelay.percentile(99) / 1e6 };
   }
 
-  /** The server's CPU time so far, µs. */
+  /** The server's CPU time so far (every node), µs. */
   cpu(): number {
-    return cpuMicros(this.job.serverPid);
+    let sum = 0;
+    for (const pid of this.job.serverPids) sum += cpuMicros(pid);
+    return sum;
   }
 
-  options(uid: string, events: ClientEvents, extra: Partial<ConnectOptions> = {}): ConnectOptions {
-    return { url: this.job.url, uid, appId: BENCH_APP.appId, events, ...extra };
+  options(
+    uid: string,
+    events: ClientEvents,
+    extra: Partial<ConnectOptions> = {},
+    node = 0,
+  ): ConnectOptions {
+    return { url: this.job.urls[node]!, uid, appId: BENCH_APP.appId, events, ...extra };
   }
 
   /** A reading of the clocks a measurement window needs. */
   snapshot(): Snapshot {
-    const server = cpuTimes(this.job.serverPid);
+    let user = 0;
+    let sys = 0;
+    for (const pid of this.job.serverPids) {
+      const t = cpuTimes(pid);
+      user += t.user;
+      sys += t.sys;
+    }
+    const redisPid = this.job.redis?.pid;
     return {
       t: performance.now(),
-      user: server.user,
-      sys: server.sys,
+      user,
+      sys,
+      redis: redisPid === undefined ? NaN : cpuMicros(redisPid),
       busy: machineBusyMicros(),
       self: cpuMicros('self'),
     };
   }
 
-  /** Opens `n` logged-in clients named `${prefix}${k}`. */
-  async connect(n: number, prefix: string, events: ClientEvents): Promise<BenchClient[]> {
+  /** The shared Redis's command counters (S1R, S2R); undefined without one. */
+  async redisCounters(): Promise<RedisCounters | undefined> {
+    if (!this.job.redis) return undefined;
+    this.redisStats ??= new RedisStats(this.job.redis.url);
+    return this.redisStats.read();
+  }
+
+  /** Closes what the context opened (the Redis connection). */
+  close(): void {
+    this.redisStats?.close();
+  }
+
+  /**
+   * Opens `n` logged-in clients named `${prefix}${k}`, on node `node` (or `node(k)`) of the
+   * server under test.
+   */
+  async connect(
+    n: number,
+    prefix: string,
+    events: ClientEvents,
+    node: number | ((k: number) => number) = 0,
+  ): Promise<BenchClient[]> {
     this.progress(`connecting ${n} clients`);
+    const nodeOf = typeof node === 'number' ? () => node : node;
     return connectMany(
       this.protocol,
       n,
       this.params.connectConcurrency,
-      (k) => this.options(`${prefix}${k}`, events),
+      (k) => this.options(`${prefix}${k}`, events, {}, nodeOf(k)),
       (done) => this.progress(`${done}/${n} connected`),
     );
   }
 
-  /** Opens `n` clients and joins each to `room`. */
+  /** Opens `n` clients and joins each to `room`; with several nodes, member k is on node k mod nodes. */
   async members(n: number, room: string, events: ClientEvents): Promise<BenchClient[]> {
-    const clients = await this.connect(n, 'm', events);
+    const clients = await this.connect(n, 'm', events, (k) => k % this.nodes);
     this.progress(`joining ${n} members to "${room}"`);
     await eachLimit(clients, 50, (c) => c.join(room));
     return clients;
@@ -91,23 +139,31 @@ export class Ctx {
     return windowOf(a, this.snapshot());
   }
 
-  /** Runs `window` with the server's CPU profiler on, when this job asks for a profile. */
+  /**
+   * Runs `window` with the server's CPU profiler on, when this job asks for a profile (one
+   * file per node: `-n1`, `-n2` before the extension when there are several).
+   */
   async profiled(window: () => Promise<unknown>): Promise<void> {
     const file = this.job.profileFile;
     if (!file) return;
     this.progress('profiling an extra window');
-    await this.server({ cmd: 'profile-start' });
+    for (let k = 0; k < this.nodes; k++) await this.server({ cmd: 'profile-start' }, k);
     await window();
-    await this.server({ cmd: 'profile-stop', file });
+    for (let k = 0; k < this.nodes; k++) {
+      const named = this.nodes > 1 ? file.replace(/(\.[^.]+)$/, `-n${k + 1}$1`) : file;
+      await this.server({ cmd: 'profile-stop', file: named }, k);
+    }
   }
 }
 
 export interface Snapshot {
   /** performance.now(), ms */
   t: number;
-  /** server CPU so far, µs */
+  /** server CPU so far (every node), µs */
   user: number;
   sys: number;
+  /** the shared Redis's CPU so far, µs (NaN: none, or not on this machine) */
+  redis: number;
   /** the machine's busy CPU so far (every core), µs */
   busy: number;
   /** this generator's CPU so far, µs */
@@ -116,10 +172,15 @@ export interface Snapshot {
 
 export interface Window {
   ms: number;
-  /** server CPU in the window, µs */
+  /** server CPU in the window (every node), µs */
   user: number;
   sys: number;
   cpu: number;
+  /**
+   * the shared Redis's CPU in the window from /proc, µs (NaN: none): in clock ticks, so only
+   * to keep it out of other CPU; Redis's own numbers come from `INFO` (redis-window.ts)
+   */
+  redisCpu: number;
   /** this generator's CPU, % of one core (near 100 = the load side was the limit) */
   loadPct: number;
   /** CPU used by anything but the server and this generator (other work on the machine), % of one core */
@@ -130,12 +191,16 @@ export function windowOf(a: Snapshot, b: Snapshot): Window {
   const ms = b.t - a.t;
   const user = b.user - a.user;
   const sys = b.sys - a.sys;
-  const other = b.busy - a.busy - user - sys - (b.self - a.self);
+  const redisCpu = b.redis - a.redis;
+  // The shared Redis is part of the system under test, not other work.
+  const other =
+    b.busy - a.busy - user - sys - (b.self - a.self) - (Number.isFinite(redisCpu) ? redisCpu : 0);
   return {
     ms,
     user,
     sys,
     cpu: user + sys,
+    redisCpu,
     loadPct: (b.self - a.self) / ms / 10,
     otherPct: Math.max(0, other / ms / 10),
   };

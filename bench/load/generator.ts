@@ -12,8 +12,8 @@ import {
   type ToGenerator,
 } from '../lib/ipc.js';
 import { Ctx } from './context.js';
-import { s1 } from './scenarios/s1-fanout.js';
-import { s2 } from './scenarios/s2-peer.js';
+import { s1, s1r } from './scenarios/s1-fanout.js';
+import { s2, s2r } from './scenarios/s2-peer.js';
 import { s3 } from './scenarios/s3-churn.js';
 import { s4 } from './scenarios/s4-invite.js';
 import { s5 } from './scenarios/s5-memory.js';
@@ -26,17 +26,19 @@ const SCENARIOS: Record<ScenarioId, (ctx: Ctx) => Promise<ScenarioResult>> = {
   S4: s4,
   S5: s5,
   S6: s6,
+  S1R: s1r,
+  S2R: s2r,
 };
 
 const send = (m: FromGenerator) => process.send?.(m);
 const waiting = new Map<number, (data: unknown) => void>();
 let nextId = 1;
 
-function server(command: ServerCommand): Promise<unknown> {
+function server(command: ServerCommand, node = 0): Promise<unknown> {
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
-    send({ type: 'server', id, command });
+    send({ type: 'server', id, node, command });
   });
 }
 
@@ -56,6 +58,8 @@ async function run(job: Job): Promise<void> {
       type: 'error',
       message: err instanceof Error ? (err.stack ?? err.message) : String(err),
     });
+  } finally {
+    ctx.close();
   }
 }
 

@@ -4,15 +4,28 @@
  * latency p50/p99, server CPU per message (net of idle). For Parley the receiver acknowledges
  * (as the SDK does) and the sender's `psend` is answered once the receiver has the message
  * (`hasPeerReceived`): that round trip is reported too; the CPU per message includes all of it.
+ *
+ * S2R is the same with the server as two nodes sharing a Redis: every sender on the first node,
+ * every receiver on the second, so every message (and, for Parley, its receipt) crosses Redis.
+ * Server CPU is the sum of both nodes; Redis's commands and CPU are counted as in S1R.
  */
+import type { Params } from '../../lib/params.js';
 import type { ScenarioResult } from '../../lib/ipc.js';
 import { Samples } from '../../lib/stats.js';
 import { keptSlices, slicesDone, type Ctx, medianOf, sleep, windowOf } from '../context.js';
 import { openLoop, until } from '../open-loop.js';
 import { makePayload } from '../payload.js';
+import { mixNote, redisIdle, redisWindow } from '../redis-window.js';
 
-export async function s2(ctx: Ctx): Promise<ScenarioResult> {
-  const p = ctx.params.s2;
+export function s2(ctx: Ctx): Promise<ScenarioResult> {
+  return relay(ctx, ctx.params.s2);
+}
+
+export function s2r(ctx: Ctx): Promise<ScenarioResult> {
+  return relay(ctx, ctx.params.s2r);
+}
+
+async function relay(ctx: Ctx, p: Params['s2']): Promise<ScenarioResult> {
   // warm-up, up to twice the slices (noisy ones are measured again), the profiled window
   const capacity = Math.ceil((p.rate * (p.warmupMs + 3 * p.slices * p.sliceMs)) / 1000) + 16;
   const sentAt = new Float64Array(capacity);
@@ -31,8 +44,8 @@ export async function s2(ctx: Ctx): Promise<ScenarioResult> {
       if (seq >= from) receipt.add(now - sentAt[seq]!);
     },
   };
-  const receivers = await ctx.connect(p.pairs, 'r', events);
-  const senders = await ctx.connect(p.pairs, 's', events);
+  const receivers = await ctx.connect(p.pairs, 'r', events, ctx.nodes - 1);
+  const senders = await ctx.connect(p.pairs, 's', events, 0);
   const parley = ctx.protocol === 'parley';
   let seq = 0;
   const send = (n: number) => {
@@ -47,13 +60,17 @@ export async function s2(ctx: Ctx): Promise<ScenarioResult> {
   ctx.progress(`warm-up ${p.warmupMs} ms`);
   await openLoop(p.rate, p.warmupMs, send);
   await until(settled, 5000);
+  const r0 = await ctx.redisCounters();
   const idle = await ctx.idle(p.idleMs);
+  const redisAtIdle = redisIdle(r0, await ctx.redisCounters(), idle);
 
   ctx.progress(
     `measuring ${p.rate} messages/s over ${p.pairs} pairs, ${p.slices} × ${p.sliceMs} ms`,
   );
   const slices: Record<string, number>[] = [];
   let lost = 0;
+  const mix0 = await ctx.redisCounters();
+  let mixMessages = 0;
   while (!slicesDone(slices, p.slices)) {
     const a = seq;
     const d0 = delivered;
@@ -61,10 +78,13 @@ export async function s2(ctx: Ctx): Promise<ScenarioResult> {
     receipt = new Samples(1 << 16);
     from = a;
     await ctx.resetLoopDelay();
+    const c0 = await ctx.redisCounters();
     const s0 = ctx.snapshot();
     await openLoop(p.rate, p.sliceMs, send);
     await until(settled, 5000);
     const w = windowOf(s0, ctx.snapshot());
+    const redis = redisWindow(redisAtIdle, c0, await ctx.redisCounters(), w, seq - a);
+    mixMessages += seq - a;
     from = Infinity;
     const n = delivered - d0;
     lost += seq - a - n;
@@ -78,6 +98,7 @@ export async function s2(ctx: Ctx): Promise<ScenarioResult> {
       cpuUsPerMessage: (w.cpu - (idle.cpu / idle.ms) * w.ms) / n,
       grossCpuUsPerMessage: w.cpu / n,
       messagesPerSec: n / (p.sliceMs / 1000),
+      ...redis,
       loadCpuPct: w.loadPct,
       otherCpuPct: w.otherPct,
       ...(await ctx.loopDelay()),
@@ -85,6 +106,7 @@ export async function s2(ctx: Ctx): Promise<ScenarioResult> {
   }
 
   const { kept, notes } = keptSlices(slices);
+  notes.push(...mixNote(mix0, await ctx.redisCounters(), mixMessages));
 
   await ctx.profiled(async () => {
     await openLoop(p.rate, p.slices * p.sliceMs, send);

@@ -67,7 +67,7 @@ export async function s4(ctx: Ctx): Promise<ScenarioResult> {
   let invitation: InvitationResult = { available: false, reason: 'not a Parley server' };
   if (ctx.protocol === 'parley') {
     ctx.progress(`${p.roundTrips} invitation round trips`);
-    invitation = await invitations(ctx.job.url, p.roundTrips, p.intervalMs);
+    invitation = await invitations(ctx.job.urls[0]!, p.roundTrips, p.intervalMs);
   }
   const bg1 = fan.next;
   const w = windowOf(s0, ctx.snapshot());
