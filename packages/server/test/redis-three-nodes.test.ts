@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { AttributeOperationError, MetadataOperationError } from '@parley/protocol';
 import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
-import { loggedIn, sleep, until } from './helpers.js';
+import { client, loggedIn, recordStates, sleep, until } from './helpers.js';
 import { logOf, receiver, recordLocal } from './invitations-helpers.js';
 import { killAllNodes, startNode, type NodeProcess } from './node-process.js';
 import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
@@ -107,6 +107,78 @@ describe('three node processes on one Redis', () => {
       assert.deepEqual(sequenceFaults(list, SENT), NO_FAULTS, `messages of ${sender}`);
     assert.equal(got.length, 3 * SENT);
     await Promise.all([receiverClient, ...senders].map((c) => c.logout()));
+  });
+
+  test('a user who logs in on node 1, then 2, then 3: each older session ends with REMOTE_LOGIN, messages follow the newest', async () => {
+    const sender = await loggedIn(n2.url, 'mv3-sender');
+    const got: string[] = [];
+    const states: string[][] = [];
+    const sessions: RtmClient[] = [];
+    for (const [k, node] of [n1, n2, n3].entries()) {
+      const c = client(node.url);
+      c.on('MessageFromPeer', (m) => got.push(`${k + 1}:${(m as { text: string }).text}`));
+      states.push(recordStates(c));
+      await c.login({ uid: 'mv3-user' });
+      sessions.push(c);
+      if (k > 0) await until(() => states[k - 1]!.length === 3, `the session on node ${k} aborted`);
+      assert.deepEqual(await sender.sendMessageToPeer({ text: `to-${k + 1}` }, 'mv3-user'), {
+        hasPeerReceived: true,
+      });
+      await until(() => got.length === k + 1, `message to the session on node ${k + 1}`);
+    }
+    assert.deepEqual(got, ['1:to-1', '2:to-2', '3:to-3']);
+    const ended = ['CONNECTING/LOGIN', 'CONNECTED/LOGIN_SUCCESS', 'ABORTED/REMOTE_LOGIN'];
+    assert.deepEqual(states, [ended, ended, ended.slice(0, 2)]);
+    assert.deepEqual(await sender.queryPeersOnlineStatus(['mv3-user']), { 'mv3-user': true });
+    await sessions[2]!.logout();
+    assert.deepEqual(await sender.queryPeersOnlineStatus(['mv3-user']), { 'mv3-user': false });
+    await sender.logout();
+  });
+
+  test('offline messages sent from nodes 1 and 2 while the receiver was away reach it on node 3, in order, once', async () => {
+    const SENT = 30;
+    const away = await loggedIn(n1.url, 'off3-receiver');
+    await away.logout();
+    const s1 = await loggedIn(n1.url, 'off3-s1');
+    const s2 = await loggedIn(n2.url, 'off3-s2');
+    for (let seq = 0; seq < SENT; seq++) {
+      for (const [s, name] of [
+        [s1, 'off3-s1'],
+        [s2, 'off3-s2'],
+      ] as const) {
+        const r = await s.sendMessageToPeer({ text: `${name}:${seq}` }, 'off3-receiver', {
+          enableOfflineMessaging: true,
+        });
+        assert.equal(r.hasPeerReceived, false);
+      }
+    }
+    const back = client(n3.url);
+    const got: string[] = [];
+    let flagged = 0;
+    back.on('MessageFromPeer', (m, from, props) => {
+      got.push(`${from}:${(m as { text: string }).text.split(':')[1]}`);
+      if (props.isOfflineMessage) flagged++;
+    });
+    await back.login({ uid: 'off3-receiver' });
+    await until(() => got.length >= 2 * SENT, `${2 * SENT} offline messages (have ${got.length})`);
+    // Stored in send order across both senders: the interleaving itself is kept.
+    assert.deepEqual(
+      got,
+      Array.from({ length: SENT }, (_, seq) => [`off3-s1:${seq}`, `off3-s2:${seq}`]).flat(),
+    );
+    assert.equal(flagged, 2 * SENT);
+    // Delivered once: a later login finds nothing left.
+    await back.logout();
+    const again = client(n2.url);
+    const more: string[] = [];
+    again.on('MessageFromPeer', (m) => more.push((m as { text: string }).text));
+    await again.login({ uid: 'off3-receiver' });
+    assert.deepEqual(await s1.sendMessageToPeer({ text: 'off3-s1:live' }, 'off3-receiver'), {
+      hasPeerReceived: true,
+    });
+    await until(() => more.length >= 1, 'the live message');
+    assert.deepEqual(more, ['off3-s1:live']);
+    await Promise.all([s1.logout(), s2.logout(), again.logout()]);
   });
 
   test('channel messages from publishers on two nodes reach members on all three once each, in each publisher order', async () => {
