@@ -29,22 +29,43 @@ export interface GatewayOptions {
 
 interface Conn {
   session: Session | undefined;
+  /** Seconds since the gateway started: a small integer, so no heap number per socket. */
   acceptedAt: number;
   loggingIn: boolean;
 }
 
+/** Each socket's Conn rides on the socket: no map entry or closures per connection. */
+const CONN = Symbol('parley.conn');
+type Socket = WebSocket & { [CONN]: Conn };
+
 export class Gateway {
   readonly http: http.Server;
   readonly wss: WebSocketServer;
-  private readonly conns = new Map<WebSocket, Conn>();
   private accepting = true;
+  private readonly startedAt = Date.now();
   private readonly loginSweep: NodeJS.Timeout;
+  /** Socket listeners shared by every socket (`this` is the socket). */
+  private readonly onMessage: (this: WebSocket, data: Buffer, isBinary: boolean) => void;
+  private readonly onClose: (this: WebSocket) => void;
+  private readonly onError: (this: WebSocket, err: Error) => void;
 
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly options: GatewayOptions,
     private readonly log: Logger,
   ) {
+    // The listeners need both the socket (`this`, as EventEmitter calls them) and the gateway.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const gateway = this;
+    this.onMessage = function (data, isBinary) {
+      if (isBinary) this.close(CloseCode.BAD_FRAME, 'binary frames are not part of parley.v1');
+      else gateway.onFrame(this, (this as Socket)[CONN], data.toString());
+    };
+    this.onClose = function () {
+      const session = (this as Socket)[CONN].session;
+      if (session) gateway.dispatcher.detach(session, this);
+    };
+    this.onError = (err) => this.log.debug({ err }, 'socket error');
     this.http = http.createServer((req, res) => this.onHttp(req, res));
     this.wss = new WebSocketServer({
       noServer: true,
@@ -66,8 +87,12 @@ export class Gateway {
     this.loginSweep.unref();
   }
 
+  private seconds(ms: number): number {
+    return Math.floor((ms - this.startedAt) / 1000);
+  }
+
   get connections(): number {
-    return this.conns.size;
+    return this.wss.clients.size;
   }
 
   private onHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -89,20 +114,11 @@ export class Gateway {
       ws.close(CloseCode.BAD_FRAME, `subprotocol ${SUBPROTOCOL} required`);
       return;
     }
-    const conn: Conn = { session: undefined, acceptedAt: Date.now(), loggingIn: false };
-    this.conns.set(ws, conn);
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        ws.close(CloseCode.BAD_FRAME, 'binary frames are not part of parley.v1');
-        return;
-      }
-      this.onFrame(ws, conn, data.toString());
-    });
-    ws.on('close', () => {
-      this.conns.delete(ws);
-      if (conn.session) this.dispatcher.detach(conn.session, ws);
-    });
-    ws.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    const socket = ws as Socket;
+    socket[CONN] = { session: undefined, acceptedAt: this.seconds(Date.now()), loggingIn: false };
+    socket.on('message', this.onMessage);
+    socket.on('close', this.onClose);
+    socket.on('error', this.onError);
   }
 
   private onFrame(ws: WebSocket, conn: Conn, text: string): void {
@@ -172,8 +188,14 @@ export class Gateway {
   }
 
   private closeSlowLogins(now: number): void {
-    for (const [ws, conn] of this.conns) {
-      if (!conn.session && !conn.loggingIn && now - conn.acceptedAt > this.options.loginTimeoutMs)
+    for (const ws of this.wss.clients) {
+      const conn = (ws as Socket)[CONN];
+      if (
+        conn &&
+        !conn.session &&
+        !conn.loggingIn &&
+        (this.seconds(now) - conn.acceptedAt) * 1000 > this.options.loginTimeoutMs
+      )
         ws.close(CloseCode.LOGIN_TIMEOUT, 'no login in time');
     }
   }
@@ -192,12 +214,13 @@ export class Gateway {
   async drain(): Promise<void> {
     this.accepting = false;
     clearInterval(this.loginSweep);
-    for (const ws of this.conns.keys()) {
+    const sockets = [...this.wss.clients];
+    for (const ws of sockets) {
       if (ws.readyState === 1) ws.send('{"t":"bye"}');
       ws.close(CloseCode.GOING_AWAY, 'server shutting down');
     }
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
-    for (const ws of this.conns.keys()) ws.terminate();
+    for (const ws of sockets) ws.terminate();
     this.http.closeAllConnections();
   }
 }

@@ -3,7 +3,8 @@ import type { Session } from './session.js';
 
 export class Hub {
   private readonly bySid = new Map<string, Session>();
-  private readonly byUser = new Map<string, Session>();
+  /** app → uid → session: no key string made per session or per lookup. */
+  private readonly byUser = new Map<string, Map<string, Session>>();
 
   get size(): number {
     return this.bySid.size;
@@ -11,13 +12,17 @@ export class Hub {
 
   add(session: Session): void {
     this.bySid.set(session.sid, session);
-    this.byUser.set(session.app + '/' + session.uid, session);
+    let users = this.byUser.get(session.app);
+    if (!users) this.byUser.set(session.app, (users = new Map()));
+    users.set(session.uid, session);
   }
 
   remove(session: Session): void {
     this.bySid.delete(session.sid);
-    const key = session.app + '/' + session.uid;
-    if (this.byUser.get(key) === session) this.byUser.delete(key);
+    const users = this.byUser.get(session.app);
+    if (users?.get(session.uid) !== session) return;
+    users.delete(session.uid);
+    if (users.size === 0) this.byUser.delete(session.app);
   }
 
   bySessionId(sid: string): Session | undefined {
@@ -25,7 +30,7 @@ export class Hub {
   }
 
   byUserId(app: string, uid: string): Session | undefined {
-    return this.byUser.get(app + '/' + uid);
+    return this.byUser.get(app)?.get(uid);
   }
 
   all(): IterableIterator<Session> {

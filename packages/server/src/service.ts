@@ -28,7 +28,7 @@ export interface SessionService {
   /** A fresh session started (after the login reply and stored messages). */
   started?(session: Session): Promise<void>;
   /** A dropped session resumed on a new socket (after the replay). */
-  resumed?(session: Session): void;
+  resumed?(session: Session, cursor: Readonly<Record<string, number>>): void;
   /**
    * The node that held (app, uid)'s session died and did not come back within the resume
    * window; this node ends what that session left behind (memberships, attributes).

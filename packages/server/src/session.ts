@@ -52,6 +52,9 @@ export interface SessionSnapshot {
   services: Record<string, unknown>;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+const NO_FRAMES: OutboxEntry[] = Object.freeze([]) as unknown as OutboxEntry[];
+
 export interface SessionLimits {
   sendRateCount: number;
   sendRateWindowMs: number;
@@ -67,17 +70,16 @@ export class Session {
   tokenExpMs: number;
   willExpireSent = false;
   ended = false;
-  readonly subscriptions = new Set<string>();
-  /** Channels this session has joined. */
-  readonly channels = new Set<string>();
+  /** Made on first use (an idle session carries no empty sets): see `channels`, `subscriptions`. */
+  private joined: Set<string> | undefined;
+  private watching: Set<string> | undefined;
   /** Channel messages are also delivered to their sender (legacy Signaling). */
   echoChannelMessages = false;
-  /** On a resume: the last channel sequence the client saw per channel. */
-  resumeCursor: Record<string, number> = {};
   /** Rate limiters by name, made on first use: an idle session carries none. */
   private rates: Map<string, RateWindow> | undefined;
   private seq = 0;
-  private outbox: OutboxEntry[] = [];
+  /** NO_FRAMES (shared) while empty: an idle session carries no array. */
+  private outbox: OutboxEntry[] = NO_FRAMES;
   private outboxHead = 0;
 
   constructor(
@@ -90,6 +92,40 @@ export class Session {
   ) {
     this.tokenExpMs = tokenExpMs;
     this.lastRxMs = now;
+  }
+
+  /** Channels this session has joined. */
+  get channels(): ReadonlySet<string> {
+    return this.joined ?? NONE;
+  }
+
+  /** Users whose presence this session subscribed to. */
+  get subscriptions(): ReadonlySet<string> {
+    return this.watching ?? NONE;
+  }
+
+  addChannel(channel: string): void {
+    (this.joined ??= new Set()).add(channel);
+  }
+
+  removeChannel(channel: string): boolean {
+    if (!this.joined?.delete(channel)) return false;
+    if (this.joined.size === 0) this.joined = undefined;
+    return true;
+  }
+
+  addSubscription(uid: string): void {
+    (this.watching ??= new Set()).add(uid);
+  }
+
+  removeSubscription(uid: string): boolean {
+    if (!this.watching?.delete(uid)) return false;
+    if (this.watching.size === 0) this.watching = undefined;
+    return true;
+  }
+
+  clearSubscriptions(): void {
+    this.watching = undefined;
   }
 
   /** Peer + channel messages: one window for both, as in RTM. */
@@ -140,6 +176,7 @@ export class Session {
     if (extra?.offlineMid) entry.offlineMid = extra.offlineMid;
     if (extra?.reply) entry.reply = extra.reply;
     if (frame.t === 'msg') entry.peer = frame;
+    if (this.outbox === NO_FRAMES) this.outbox = [];
     this.outbox.push(entry);
     this.sendRaw(data);
     return true;
@@ -160,7 +197,7 @@ export class Session {
     }
     if (this.outboxHead === this.outbox.length) {
       // Everything acknowledged (the usual case): let go of the entries at once.
-      this.outbox.length = 0;
+      this.outbox = NO_FRAMES;
       this.outboxHead = 0;
     } else if (this.outboxHead > 1024 && this.outboxHead * 2 > this.outbox.length) {
       this.outbox = this.outbox.slice(this.outboxHead);
@@ -209,9 +246,9 @@ export class Session {
     const s = new Session(snap.sid, snap.app, snap.uid, snap.tokenExpMs, limits, now);
     s.presence = snap.presence;
     s.seq = snap.seq;
-    s.outbox = snap.outbox;
-    for (const c of snap.channels) s.channels.add(c);
-    for (const u of snap.subscriptions) s.subscriptions.add(u);
+    if (snap.outbox.length > 0) s.outbox = snap.outbox;
+    for (const c of snap.channels) s.addChannel(c);
+    for (const u of snap.subscriptions) s.addSubscription(u);
     s.echoChannelMessages = snap.echo;
     return s;
   }

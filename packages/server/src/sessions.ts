@@ -3,7 +3,6 @@
  * UNREACHABLE after silence, token expiry. One sweep timer serves every session; nothing is
  * scheduled per session or per message.
  */
-import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
@@ -20,6 +19,7 @@ import type { Auth } from './services/auth.js';
 import type { PeerDelivery, Peers, ReceiptEvent } from './services/peers.js';
 import type { Presence } from './services/presence.js';
 import { Handoffs, type TakeReply, type TakeRequest } from './handoff.js';
+import { SessionIds } from './session-ids.js';
 import { Session } from './session.js';
 import type { EndReason, SessionService, UserEvent } from './service.js';
 import { nodeTopic } from './topics.js';
@@ -40,6 +40,8 @@ interface KickEvent {
 /** How long a node waits for another to hand over a session before starting a fresh one. */
 const HANDOFF_TIMEOUT_MS = 2000;
 
+const MAX_INTERNED_APPS = 1000;
+
 /** What arrives on this node's inbox topic. */
 type NodeEvent = ReceiptEvent | KickEvent | UserEnvelope | TakeRequest | TakeReply;
 
@@ -48,6 +50,8 @@ export class Sessions {
   /** Sends events to users, on whichever node holds them. */
   readonly router: UserRouter;
   private readonly handoffs: Handoffs;
+  private readonly sessionIds: SessionIds;
+  private readonly apps = new Map<string, string>();
   /** Users whose session is on its way here from another node: their events wait. */
   private readonly arriving = new Map<string, UserEnvelope[]>();
   private readonly services: SessionService[] = [];
@@ -69,6 +73,7 @@ export class Sessions {
   ) {
     this.router = new UserRouter(backend, node, (env) => this.toLocalUser(env));
     this.handoffs = new Handoffs(backend.broker, node, HANDOFF_TIMEOUT_MS);
+    this.sessionIds = new SessionIds(node);
   }
 
   /** Adds a feature service: its requests, user events and lifecycle hooks. */
@@ -155,7 +160,6 @@ export class Sessions {
     session.lastRxMs = now;
     session.tokenExpMs = expMs;
     session.willExpireSent = false;
-    session.resumeCursor = req.r!.c ?? {};
     const acked = session.ack(req.r!.s);
     void this.peers
       .acknowledged(session, acked.offlineMids, acked.replies)
@@ -164,7 +168,8 @@ export class Sessions {
     this.reply(session, req.i, true, now);
     session.replay();
     if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
-    for (const s of this.services) s.resumed?.(session);
+    const cursor = req.r!.c ?? {};
+    for (const s of this.services) s.resumed?.(session, cursor);
     this.log.debug({ app: session.app, uid: session.uid, sid: session.sid }, 'session resumed');
     return session;
   }
@@ -243,6 +248,17 @@ export class Sessions {
     this.log.debug({ app: s.app, uid: s.uid, sid: s.sid, to: req.to }, 'session moved away');
   }
 
+  /**
+   * One copy of each app id for all its sessions (each login frame parses a new one). Bounded,
+   * so an open server fed made-up app ids keeps no more than MAX_INTERNED_APPS.
+   */
+  private internApp(app: string): string {
+    const known = this.apps.get(app);
+    if (known !== undefined) return known;
+    if (this.apps.size < MAX_INTERNED_APPS) this.apps.set(app, app);
+    return app;
+  }
+
   /** Events that waited for a session to arrive: delivered now, in order. */
   private redeliver(waiting: UserEnvelope[]): void {
     for (const env of waiting) this.onNodeEvent(env);
@@ -255,8 +271,8 @@ export class Sessions {
     now: number,
     attach: (s: Session) => void,
   ): Promise<Session> {
-    const sid = `${this.node}.${randomBytes(9).toString('base64url')}`;
-    const session = new Session(sid, req.a, req.u, expMs, this.config, now);
+    const sid = this.sessionIds.next();
+    const session = new Session(sid, this.internApp(req.a), req.u, expMs, this.config, now);
     session.ws = ws;
     const local = this.hub.byUserId(req.a, req.u);
     this.hub.add(session);

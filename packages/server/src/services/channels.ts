@@ -176,7 +176,7 @@ export class Channels implements SessionService {
         JoinChannelError.JOIN_SAME_CHANNEL_TOO_OFTEN,
         `join: channel "${f.c}" more than ${Limits.sameChannelJoinRateCount} times per ${Limits.sameChannelJoinRateWindowMs / 1000} s`,
       );
-    session.channels.add(f.c);
+    session.addChannel(f.c);
     const lc = await this.localChannel(session.app, f.c);
     lc.members.add(session);
     const { added, count } = await this.backend.channels.join(session.app, f.c, session.uid);
@@ -198,7 +198,7 @@ export class Channels implements SessionService {
 
   /** Leaves one channel (leave(), or the session ended). */
   private async leaveChannel(session: Session, channel: string): Promise<void> {
-    session.channels.delete(channel);
+    session.removeChannel(channel);
     await this.dropLocal(session, channel);
     const { removed, count } = await this.backend.channels.leave(session.app, channel, session.uid);
     for (const l of this.occupancyListeners) l(session.app, channel, count, Date.now());
@@ -248,11 +248,11 @@ export class Channels implements SessionService {
     for (const c of [...session.channels]) await this.leaveChannel(session, c);
   }
 
-  resumed(session: Session): void {
+  resumed(session: Session, cursor: Readonly<Record<string, number>>): void {
     for (const c of session.channels) {
       const lc = this.local.get(session.app + '/' + c);
       if (!lc) continue;
-      const seen = session.resumeCursor[c] ?? lc.cs;
+      const seen = cursor[c] ?? lc.cs;
       for (const e of lc.ring) if (e.cs > seen) session.ws?.send(e.data, { binary: false });
       session.send({ t: 'ccount', c, n: lc.count });
     }

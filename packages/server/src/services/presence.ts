@@ -65,7 +65,7 @@ export class Presence {
   async subscribe(session: Session, ids: readonly string[]): Promise<Record<string, PeerState>> {
     for (const id of ids) {
       if (session.subscriptions.has(id)) continue;
-      session.subscriptions.add(id);
+      session.addSubscription(id);
       await this.watchers.watch(presenceTopic(session.app, id), session);
     }
     const states = await this.backend.store.getPresence(session.app, ids);
@@ -76,7 +76,7 @@ export class Presence {
 
   async unsubscribe(session: Session, ids: readonly string[]): Promise<void> {
     for (const id of ids) {
-      if (session.subscriptions.delete(id))
+      if (session.removeSubscription(id))
         await this.watchers.unwatch(presenceTopic(session.app, id), session);
     }
   }
@@ -91,6 +91,6 @@ export class Presence {
   async dropAll(session: Session): Promise<void> {
     for (const id of session.subscriptions)
       await this.watchers.unwatch(presenceTopic(session.app, id), session);
-    session.subscriptions.clear();
+    session.clearSubscriptions();
   }
 }
