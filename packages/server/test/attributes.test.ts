@@ -76,6 +76,23 @@ describe('user attributes', () => {
     assert.deepEqual(await a.getUserAttributes('ud-a'), { n: '9' });
     await a.logout();
   });
+
+  test('back-to-back changes of one user all land, in the order sent', async () => {
+    const a = await loggedIn(server, 'ue-a');
+    await Promise.all([
+      ...Array.from({ length: 5 }, (_, k) => a.addOrUpdateLocalUserAttributes({ [`k${k}`]: 'v' })),
+      ...Array.from({ length: 4 }, (_, k) => a.addOrUpdateLocalUserAttributes({ n: String(k) })),
+      a.deleteLocalUserAttributesByKeys(['k0']),
+    ]);
+    assert.deepEqual(await a.getUserAttributes('ue-a'), {
+      k1: 'v',
+      k2: 'v',
+      k3: 'v',
+      k4: 'v',
+      n: '3',
+    });
+    await a.logout();
+  });
 });
 
 describe('channel attributes', () => {
@@ -125,6 +142,38 @@ describe('channel attributes', () => {
     await until(() => updates.length === 3, 'third AttributesUpdated');
     assert.deepEqual(updates[2], {});
     await Promise.all([member.logout(), outsider.logout()]);
+  });
+
+  test('changes of many clients at once: none lost, each notification has every change before it', async () => {
+    const clients = await Promise.all(
+      Array.from({ length: 10 }, (_, k) => loggedIn(server, `cc-${k}`)),
+    );
+    const member = clients[0]!.createChannel('cc-room');
+    const sizes: number[] = [];
+    member.on('AttributesUpdated', (attrs) => sizes.push(Object.keys(attrs).length));
+    await member.join();
+    await Promise.all(
+      clients.map((c, k) =>
+        c.addOrUpdateChannelAttributes(
+          'cc-room',
+          { [`k${k}`]: String(k) },
+          { enableNotificationToChannelMembers: true },
+        ),
+      ),
+    );
+    await until(() => sizes.length === 10, 'ten AttributesUpdated');
+    assert.deepEqual(
+      sizes.sort((x, y) => x - y),
+      Array.from({ length: 10 }, (_, k) => k + 1),
+    );
+    const attrs = await clients[1]!.getChannelAttributes('cc-room');
+    assert.deepEqual(
+      Object.keys(attrs).sort(),
+      Array.from({ length: 10 }, (_, k) => `k${k}`),
+    );
+    for (const [k, a] of Object.entries(attrs))
+      assert.equal(a.lastUpdateUserId, `cc-${k.slice(1)}`);
+    await Promise.all(clients.map((c) => c.logout()));
   });
 
   test('overflows are refused and change nothing', async () => {

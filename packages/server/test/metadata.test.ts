@@ -92,6 +92,21 @@ describe('user metadata', () => {
     await a.logout();
   });
 
+  test('back-to-back writes of one user all land, each advancing the majorRevision by one', async () => {
+    const a = await loggedIn(server, 'ub-a');
+    await Promise.all(
+      Array.from({ length: 8 }, (_, k) => a.setLocalUserMetadata([item(a, `k${k}`, String(k))])),
+    );
+    const m = plain(await a.getUserMetadata('ub-a'));
+    assert.equal(m.majorRevision, 8);
+    assert.deepEqual(
+      m.items.map((i) => [i.key, i.value, i.revision]),
+      Array.from({ length: 8 }, (_, k) => [`k${k}`, String(k), k + 1]),
+      'applied in the order sent',
+    );
+    await a.logout();
+  });
+
   test('subscribers get UserMetaDataUpdated on each change, and an empty one when the user logs out', async () => {
     const a = await loggedIn(server, 'us-a');
     const w = await loggedIn(server, 'us-w');
@@ -173,6 +188,44 @@ describe('channel metadata', () => {
     await until(() => onChannel.length === 2, 'second update');
     assert.deepEqual(onChannel, [2, 0]);
     await Promise.all([a.logout(), b.logout(), outsider.logout()]);
+  });
+
+  test('writes of many members at once: none lost; of those naming one majorRevision, exactly one succeeds', async () => {
+    const members = await Promise.all(
+      Array.from({ length: 10 }, (_, k) => loggedIn(server, `cw-${k}`)),
+    );
+    const channels = members.map((c) => c.createChannel('cw-room'));
+    await Promise.all(channels.map((ch) => ch.join()));
+    await Promise.all(
+      channels.map((ch, k) => ch.setChannelMetadata([item(members[k]!, `k${k}`, String(k))])),
+    );
+    const m = plain(await channels[0]!.getChannelMetadata());
+    assert.equal(m.majorRevision, 10);
+    assert.deepEqual(
+      m.items.map((i) => i.key).sort(),
+      Array.from({ length: 10 }, (_, k) => `k${k}`),
+    );
+    assert.deepEqual(
+      m.items.map((i) => i.revision).sort((x, y) => x - y),
+      Array.from({ length: 10 }, (_, k) => k + 1),
+    );
+    const outcomes = await Promise.all(
+      channels.map((ch, k) =>
+        ch.setChannelMetadata([item(members[k]!, 'winner', String(k))], { majorRevision: 10 }).then(
+          () => 'ok',
+          (e: RtmError) => `code ${e.code}`,
+        ),
+      ),
+    );
+    assert.equal(outcomes.filter((o) => o === 'ok').length, 1, outcomes.join(', '));
+    assert.equal(outcomes.filter((o) => o === 'code 8').length, 9);
+    const after = plain(await channels[0]!.getChannelMetadata());
+    assert.equal(after.majorRevision, 11);
+    assert.equal(
+      after.items.find((i) => i.key === 'winner')?.value,
+      String(outcomes.indexOf('ok')),
+    );
+    await Promise.all(members.map((c) => c.logout()));
   });
 
   test('cleared once the channel has been empty for the configured time', async () => {

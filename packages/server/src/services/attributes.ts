@@ -12,7 +12,14 @@ import {
   type UserAttrWriteReq,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { AttributeMap, AttributeOwner, StoredAttribute } from '../backend/channel-store.js';
+import {
+  CONFLICT,
+  OwnerWrites,
+  maxWriteAttempts,
+  type AttributeMap,
+  type AttributeOwner,
+  type StoredAttribute,
+} from '../backend/channel-store.js';
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { SessionService } from '../service.js';
@@ -59,8 +66,8 @@ export class Attributes implements SessionService {
   /** Channels seen empty, and since when. */
   private readonly emptySince = new Map<string, { app: string; id: string; since: number }>();
   private readonly sweepTimer: NodeJS.Timeout;
-  /** The last attribute write queued per user or channel (see `serialized`). */
-  private readonly writing = new Map<string, Promise<void>>();
+  /** This node's attribute writes, by compare-and-set. */
+  private readonly writes: OwnerWrites<AttributeMap>;
 
   constructor(
     private readonly backend: Backend,
@@ -68,6 +75,11 @@ export class Attributes implements SessionService {
     private readonly config: ServerConfig,
     private readonly log: Logger,
   ) {
+    const store = backend.channels;
+    this.writes = new OwnerWrites(
+      (o) => store.getAttributes(o.owner, o.app, o.id),
+      (o, attrs, version) => store.putAttributesIf(o.owner, o.app, o.id, attrs, version),
+    );
     channels.onOccupancy((app, id, count, now) => this.occupancy(app, id, count, now));
     this.sweepTimer = setInterval(
       () => this.clearEmpty(Date.now()),
@@ -110,14 +122,22 @@ export class Attributes implements SessionService {
             c: AttributeOperationError.USER_NOT_FOUND,
             m: `userId: "${f.u}" is not online`,
           });
-        const attrs = await this.backend.channels.getAttributes('user', session.app, f.u);
+        const { value: attrs } = await this.backend.channels.getAttributes(
+          'user',
+          session.app,
+          f.u,
+        );
         const r: Record<string, string> = {};
         for (const [k, a] of pick(attrs, f.keys)) r[k] = a.value;
         return session.send({ t: 'ok', i: f.i, r: { attrs: r } });
       }
       case 'cattr.get': {
         if (!this.allowRead(session, f.i, 'channel', now)) return;
-        const attrs = await this.backend.channels.getAttributes('channel', session.app, f.c);
+        const { value: attrs } = await this.backend.channels.getAttributes(
+          'channel',
+          session.app,
+          f.c,
+        );
         return session.send({
           t: 'ok',
           i: f.i,
@@ -153,33 +173,27 @@ export class Attributes implements SessionService {
       owner === 'user'
         ? [Limits.maxUserAttributes, Limits.maxUserAttributesBytes]
         : [Limits.maxChannelAttributes, Limits.maxChannelAttributesBytes];
-    // One read-modify-write at a time per user or channel: concurrent writes would lose updates.
-    const next = await this.serialized(`${owner}/${session.app}/${id}`, async () => {
-      const current = await this.backend.channels.getAttributes(owner, session.app, id);
-      const applied = apply(current, f, session.uid, now, maxCount, maxBytes);
-      if (typeof applied !== 'string')
-        await this.backend.channels.putAttributes(owner, session.app, id, applied);
-      return applied;
-    });
+    const next = await this.writes.write<AttributeMap | string>(
+      { owner, app: session.app, id },
+      (cur) => {
+        const applied = apply(cur, f, session.uid, now, maxCount, maxBytes);
+        return typeof applied === 'string'
+          ? { result: applied }
+          : { next: applied, result: applied };
+      },
+    );
+    if (next === CONFLICT) {
+      err(
+        AttributeOperationError.FAILURE,
+        `${owner} attributes: other nodes changed them ${maxWriteAttempts} times meanwhile; try again`,
+      );
+      return undefined;
+    }
     if (typeof next === 'string') {
       err(AttributeOperationError.SIZE_OVERFLOW, next);
       return undefined;
     }
     return next;
-  }
-
-  /** Runs `run` after every earlier call with the same key has settled. */
-  private serialized<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const result = (this.writing.get(key) ?? Promise.resolve()).then(run);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.writing.set(key, tail);
-    void tail.then(() => {
-      if (this.writing.get(key) === tail) this.writing.delete(key);
-    });
-    return result;
   }
 
   /** The read rate limit (user: 40 per 5 s, channel: 10 per 5 s); answers false after an err reply. */
@@ -200,11 +214,15 @@ export class Attributes implements SessionService {
 
   /** User attributes end with the session (logout, window passed, kicked, replaced). */
   async ended(session: Session): Promise<void> {
-    await this.backend.channels.putAttributes('user', session.app, session.uid, new Map());
+    await this.endedElsewhere(session.app, session.uid);
   }
 
+  /** A write like the others, so none queued before it lands after and brings them back. */
   async endedElsewhere(app: string, uid: string): Promise<void> {
-    await this.backend.channels.putAttributes('user', app, uid, new Map());
+    const done = await this.writes.write({ owner: 'user', app, id: uid }, (cur) =>
+      cur.size === 0 ? { result: true } : { next: new Map(), result: true },
+    );
+    if (done === CONFLICT) throw new Error(`attributes of ${uid}: changed while being cleared`);
   }
 
   private occupancy(app: string, id: string, count: number, now: number): void {
@@ -218,13 +236,20 @@ export class Attributes implements SessionService {
       if (now - e.since < this.config.channelAttributesClearMs) continue;
       this.emptySince.delete(key);
       void (async () => {
-        const [count] = await this.backend.channels.counts(e.app, [e.id]);
+        const store = this.backend.channels;
+        // Read before the count: a write that comes after it keeps what it wrote.
+        const [attrs, meta] = await Promise.all([
+          store.getAttributes('channel', e.app, e.id),
+          store.getMetadata('channel', e.app, e.id),
+        ]);
+        if (attrs.version === '' && meta.version === '') return;
+        const [count] = await store.counts(e.app, [e.id]);
         if (count !== 0) return;
-        await this.backend.channels.putAttributes('channel', e.app, e.id, new Map());
-        await this.backend.channels.putMetadata('channel', e.app, e.id, {
-          majorRevision: 0,
-          items: new Map(),
-        });
+        const empty = { majorRevision: 0, items: new Map() };
+        await Promise.all([
+          store.putAttributesIf('channel', e.app, e.id, new Map(), attrs.version),
+          store.putMetadataIf('channel', e.app, e.id, empty, meta.version),
+        ]);
       })().catch((err: unknown) => this.log.error({ err }, 'clearing channel attributes failed'));
     }
   }

@@ -15,7 +15,12 @@ import {
   type WireMetadata,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { StoredMetadata } from '../backend/channel-store.js';
+import {
+  CONFLICT,
+  OwnerWrites,
+  maxWriteAttempts,
+  type StoredMetadata,
+} from '../backend/channel-store.js';
 import type { SessionService } from '../service.js';
 import type { Session } from '../session.js';
 import { TopicWatchers } from '../topic-watchers.js';
@@ -94,6 +99,8 @@ export class Metadata implements SessionService {
   /** Local subscribers by user-metadata topic. */
   private readonly watchers: TopicWatchers<{ u: string; d: WireMetadata }>;
   private readonly subscriptions = new WeakMap<Session, Set<string>>();
+  /** This node's metadata writes, by compare-and-set. */
+  private readonly writes: OwnerWrites<StoredMetadata>;
 
   constructor(
     private readonly backend: Backend,
@@ -101,6 +108,11 @@ export class Metadata implements SessionService {
   ) {
     this.watchers = new TopicWatchers(backend.broker, (s, e) =>
       s.push({ t: 'umeta', u: e.u, d: e.d }),
+    );
+    const store = backend.channels;
+    this.writes = new OwnerWrites(
+      (o) => store.getMetadata(o.owner, o.app, o.id),
+      (o, meta, version) => store.putMetadataIf(o.owner, o.app, o.id, meta, version),
     );
   }
 
@@ -126,10 +138,23 @@ export class Metadata implements SessionService {
             MetadataOperationError.NOT_IN_CHANNEL,
             `channel metadata: not in channel "${id}"; join it first`,
           );
-        const cur = await this.backend.channels.getMetadata(owner, session.app, id);
-        const next = applyWrite(cur, f, session.uid, now);
+        // Revisions are checked against the value this write applies to, in its compare-and-set.
+        const next = await this.writes.write<StoredMetadata | [number, string]>(
+          { owner, app: session.app, id },
+          (cur) => {
+            const applied = applyWrite(cur, f, session.uid, now);
+            return Array.isArray(applied)
+              ? { result: applied }
+              : { next: applied, result: applied };
+          },
+        );
+        if (next === CONFLICT)
+          return err(
+            f.i,
+            MetadataOperationError.FAILURE,
+            `metadata: other nodes changed it ${maxWriteAttempts} times meanwhile; try again`,
+          );
         if (Array.isArray(next)) return err(f.i, next[0], next[1]);
-        await this.backend.channels.putMetadata(owner, session.app, id, next);
         session.send({ t: 'ok', i: f.i, r: { mr: next.majorRevision } });
         if (owner === 'user')
           await this.backend.broker.publish(userMetadataTopic(session.app, id), {
@@ -145,7 +170,7 @@ export class Metadata implements SessionService {
           session.app,
           f.id,
         );
-        return session.send({ t: 'ok', i: f.i, r: toWire(meta) });
+        return session.send({ t: 'ok', i: f.i, r: toWire(meta.value) });
       }
       case 'meta.sub': {
         if (
@@ -202,10 +227,13 @@ export class Metadata implements SessionService {
 
   /** Clears the user's metadata; subscribers hear it emptied. */
   async endedElsewhere(app: string, uid: string): Promise<void> {
-    const cur = await this.backend.channels.getMetadata('user', app, uid);
-    if (cur.items.size === 0) return;
-    const empty = { majorRevision: cur.majorRevision + 1, items: new Map() };
-    await this.backend.channels.putMetadata('user', app, uid, empty);
-    await this.backend.broker.publish(userMetadataTopic(app, uid), { u: uid, d: toWire(empty) });
+    const empty = await this.writes.write({ owner: 'user', app, id: uid }, (cur) => {
+      if (cur.items.size === 0) return { result: undefined };
+      const next = { majorRevision: cur.majorRevision + 1, items: new Map() };
+      return { next, result: next };
+    });
+    if (empty === CONFLICT) throw new Error(`metadata of ${uid}: changed while being cleared`);
+    if (empty)
+      await this.backend.broker.publish(userMetadataTopic(app, uid), { u: uid, d: toWire(empty) });
   }
 }

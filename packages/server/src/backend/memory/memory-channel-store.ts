@@ -3,13 +3,17 @@ import type {
   AttributeOwner,
   ChannelStore,
   StoredMetadata,
+  Version,
+  Versioned,
 } from '../channel-store.js';
 
 /** Channel membership and attributes in memory, for the one-node embedded default. */
 export class MemoryChannelStore implements ChannelStore {
   private readonly membership = new Map<string, Set<string>>();
-  private readonly attributes = new Map<string, AttributeMap>();
-  private readonly metadata = new Map<string, StoredMetadata>();
+  private readonly attributes = new Map<string, Versioned<AttributeMap>>();
+  private readonly metadata = new Map<string, Versioned<StoredMetadata>>();
+  /** Writes so far: the source of versions. */
+  private written = 0;
 
   join(app: string, channel: string, uid: string): Promise<{ added: boolean; count: number }> {
     const key = app + '/' + channel;
@@ -49,36 +53,57 @@ export class MemoryChannelStore implements ChannelStore {
     return Promise.resolve(channels.map((c) => this.membership.get(app + '/' + c)?.size ?? 0));
   }
 
-  getAttributes(owner: AttributeOwner, app: string, id: string): Promise<AttributeMap> {
-    return Promise.resolve(new Map(this.attributes.get(`${owner}/${app}/${id}`) ?? []));
+  getAttributes(owner: AttributeOwner, app: string, id: string): Promise<Versioned<AttributeMap>> {
+    const v = this.attributes.get(`${owner}/${app}/${id}`);
+    return Promise.resolve({ value: new Map(v?.value ?? []), version: v?.version ?? '' });
   }
 
-  putAttributes(
+  putAttributesIf(
     owner: AttributeOwner,
     app: string,
     id: string,
     attrs: AttributeMap,
-  ): Promise<void> {
+    version: Version,
+  ): Promise<boolean> {
     const key = `${owner}/${app}/${id}`;
+    if ((this.attributes.get(key)?.version ?? '') !== version) return Promise.resolve(false);
     if (attrs.size === 0) this.attributes.delete(key);
-    else this.attributes.set(key, new Map(attrs));
-    return Promise.resolve();
+    else this.attributes.set(key, { value: new Map(attrs), version: this.nextVersion() });
+    return Promise.resolve(true);
   }
 
-  getMetadata(owner: AttributeOwner, app: string, id: string): Promise<StoredMetadata> {
+  getMetadata(owner: AttributeOwner, app: string, id: string): Promise<Versioned<StoredMetadata>> {
     const m = this.metadata.get(`${owner}/${app}/${id}`);
-    const items = new Map([...(m?.items ?? [])].map(([k, v]) => [k, { ...v }]));
-    return Promise.resolve({ majorRevision: m?.majorRevision ?? 0, items });
+    return Promise.resolve({
+      value: { majorRevision: m?.value.majorRevision ?? 0, items: copyItems(m?.value.items) },
+      version: m?.version ?? '',
+    });
   }
 
-  putMetadata(owner: AttributeOwner, app: string, id: string, meta: StoredMetadata): Promise<void> {
+  putMetadataIf(
+    owner: AttributeOwner,
+    app: string,
+    id: string,
+    meta: StoredMetadata,
+    version: Version,
+  ): Promise<boolean> {
     const key = `${owner}/${app}/${id}`;
+    if ((this.metadata.get(key)?.version ?? '') !== version) return Promise.resolve(false);
     if (meta.items.size === 0) this.metadata.delete(key);
     else
       this.metadata.set(key, {
-        majorRevision: meta.majorRevision,
-        items: new Map([...meta.items].map(([k, v]) => [k, { ...v }])),
+        value: { majorRevision: meta.majorRevision, items: copyItems(meta.items) },
+        version: this.nextVersion(),
       });
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
+
+  /** A counter never repeats, so a version names one value for good. */
+  private nextVersion(): Version {
+    return String(++this.written);
+  }
+}
+
+function copyItems(items: StoredMetadata['items'] | undefined): StoredMetadata['items'] {
+  return new Map([...(items ?? [])].map(([k, v]) => [k, { ...v }]));
 }

@@ -1,0 +1,222 @@
+/**
+ * Two nodes on one Redis writing the same channel's attributes and metadata at once: every
+ * write is a compare-and-set in Redis, so none is lost and revision checks hold across nodes.
+ * (User attributes and metadata are written by their one user, who is on one node at a time;
+ * two stores on two connections stand in for two nodes below.)
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import type { RtmClient, RtmError } from '@parley/sdk';
+import {
+  CONFLICT,
+  OwnerWrites,
+  type AttributeMap,
+  type ChannelStore,
+  type StoredMetadata,
+} from '../src/backend/channel-store.js';
+import { RedisChannelStore } from '../src/backend/redis/redis-channel-store.js';
+import type { RunningServer } from '../src/index.js';
+import { loggedIn, testServer } from './helpers.js';
+import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+
+/** Clients per node; 2 × 16 keys stay within the 32-key limit of attributes and metadata. */
+const PER_NODE = 16;
+/** Writes per client, within the 10 per 5 s a session may make. */
+const WRITES = 5;
+
+function item(c: RtmClient, key: string, value: string) {
+  const it = c.createMetadataItem();
+  it.setKey(key);
+  it.setValue(value);
+  return it;
+}
+
+describe('two nodes on one Redis write one channel at once', () => {
+  let n1: RunningServer;
+  let n2: RunningServer;
+  before(async () => {
+    const shared = { redisUrl: REDIS_URL, redisPrefix: uniquePrefix() };
+    n1 = await testServer(shared);
+    n2 = await testServer(shared);
+  });
+  after(async () => {
+    await n1.close();
+    await n2.close();
+  });
+
+  /** PER_NODE clients on each node, named `<tag>-n<node>-<k>`. */
+  function clients(tag: string): Promise<RtmClient[]> {
+    return Promise.all(
+      [n1, n2].flatMap((n, node) =>
+        Array.from({ length: PER_NODE }, (_, k) => loggedIn(n, `${tag}-n${node + 1}-${k}`)),
+      ),
+    );
+  }
+  const uids = (tag: string) =>
+    [1, 2].flatMap((node) => Array.from({ length: PER_NODE }, (_, k) => `${tag}-n${node}-${k}`));
+
+  test('channel attributes: concurrent addOrUpdate from both nodes lose no key and no last value', async () => {
+    const all = await clients('ca');
+    const names = uids('ca');
+    // Each client writes its own key WRITES times; a node applies its writes in order.
+    await Promise.all(
+      all.flatMap((c, k) =>
+        Array.from({ length: WRITES }, (_, w) =>
+          c.addOrUpdateChannelAttributes('cas-attrs', { [names[k]!]: String(w + 1) }),
+        ),
+      ),
+    );
+    const attrs = await all[0]!.getChannelAttributes('cas-attrs');
+    assert.deepEqual(Object.keys(attrs).sort(), [...names].sort(), 'every key is there');
+    for (const name of names) {
+      assert.equal(attrs[name]!.value, String(WRITES), `${name} has its last value`);
+      assert.equal(attrs[name]!.lastUpdateUserId, name);
+    }
+    await Promise.all(all.map((c) => c.logout()));
+  });
+
+  test('channel metadata: concurrent sets from both nodes lose none; majorRevision counts every write', async () => {
+    const all = await clients('cm');
+    const names = uids('cm');
+    const channels = all.map((c) => c.createChannel('cas-meta'));
+    await Promise.all(channels.map((ch) => ch.join()));
+    await Promise.all(
+      all.flatMap((c, k) =>
+        Array.from({ length: WRITES }, (_, w) =>
+          channels[k]!.setChannelMetadata([item(c, names[k]!, String(w + 1))]),
+        ),
+      ),
+    );
+    const meta = await channels[0]!.getChannelMetadata();
+    const writes = names.length * WRITES;
+    assert.equal(meta.majorRevision, writes, 'each write advanced the majorRevision by one');
+    assert.deepEqual(meta.items.map((i) => i.getKey()).sort(), [...names].sort());
+    for (const i of meta.items) assert.equal(i.getValue(), String(WRITES), i.getKey());
+    const revisions = meta.items.map((i) => i.getRevision());
+    assert.equal(new Set(revisions).size, names.length, 'no two writes shared a revision');
+    assert.equal(Math.max(...revisions), writes);
+    await Promise.all(all.map((c) => c.logout()));
+  });
+
+  test('channel metadata: of concurrent writes naming the same majorRevision or item revision, exactly one succeeds', async () => {
+    const all = await clients('cr');
+    const channels = all.map((c) => c.createChannel('cas-rev'));
+    await Promise.all(channels.map((ch) => ch.join()));
+    await channels[0]!.setChannelMetadata([item(all[0]!, 'k', 'start')]);
+    const start = await channels[0]!.getChannelMetadata();
+    const outcome = async (write: Promise<void>) =>
+      write.then(
+        () => 'ok',
+        (e: RtmError) => `code ${e.code}`,
+      );
+
+    const byMajor = await Promise.all(
+      all.map((c, k) =>
+        outcome(
+          channels[k]!.setChannelMetadata([item(c, 'k', `major-${k}`)], {
+            majorRevision: start.majorRevision,
+          }),
+        ),
+      ),
+    );
+    assert.equal(byMajor.filter((o) => o === 'ok').length, 1, byMajor.join(', '));
+    assert.equal(byMajor.filter((o) => o === 'code 8').length, all.length - 1);
+    let meta = await channels[0]!.getChannelMetadata();
+    assert.equal(meta.majorRevision, start.majorRevision + 1);
+    assert.equal(meta.items[0]!.getValue(), `major-${byMajor.indexOf('ok')}`);
+
+    const revision = meta.items[0]!.getRevision();
+    const byItem = await Promise.all(
+      all.map((c, k) => {
+        const it = item(c, 'k', `item-${k}`);
+        it.setRevision(revision);
+        return outcome(channels[k]!.updateChannelMetadata([it]));
+      }),
+    );
+    assert.equal(byItem.filter((o) => o === 'ok').length, 1, byItem.join(', '));
+    assert.equal(byItem.filter((o) => o === 'code 8').length, all.length - 1);
+    meta = await channels[0]!.getChannelMetadata();
+    assert.equal(meta.majorRevision, start.majorRevision + 2);
+    assert.equal(meta.items[0]!.getValue(), `item-${byItem.indexOf('ok')}`);
+    await Promise.all(all.map((c) => c.logout()));
+  });
+});
+
+describe('two channel stores on two connections to one Redis', () => {
+  const connections: Redis[] = [];
+  after(() => Promise.all(connections.map((c) => c.quit())));
+
+  function stores(): [ChannelStore, ChannelStore] {
+    const prefix = uniquePrefix();
+    const make = () => {
+      const c = new Redis(REDIS_URL);
+      connections.push(c);
+      return new RedisChannelStore(c, prefix);
+    };
+    return [make(), make()];
+  }
+  const ref = { owner: 'user', app: 'app', id: 'u1' } as const;
+  const attr = (value: string) => ({ value, lastUpdateUserId: 'u1', lastUpdateTs: 1 });
+
+  test('100 attribute writes from each at once: every one applied, in each writer’s order', async () => {
+    const [a, b] = stores();
+    const writers = [a, b].map(
+      (s) =>
+        new OwnerWrites<AttributeMap>(
+          (o) => s.getAttributes(o.owner, o.app, o.id),
+          (o, v, version) => s.putAttributesIf(o.owner, o.app, o.id, v, version),
+        ),
+    );
+    const results = await Promise.all(
+      writers.flatMap((w, n) =>
+        Array.from({ length: 100 }, (_, k) =>
+          w.write(ref, (cur) => {
+            const next = new Map(cur).set(`w${n}-${k}`, attr(String(k)));
+            // Each writer's own earlier writes are there already: its order is kept.
+            const ordered = k === 0 || cur.has(`w${n}-${k - 1}`);
+            return { next, result: ordered };
+          }),
+        ),
+      ),
+    );
+    assert.deepEqual(results, Array<boolean>(200).fill(true));
+    assert.equal((await b.getAttributes('user', 'app', 'u1')).value.size, 200);
+  });
+
+  test('100 metadata writes from each at once: every one applied, majorRevision counts them', async () => {
+    const [a, b] = stores();
+    const writers = [a, b].map(
+      (s) =>
+        new OwnerWrites<StoredMetadata>(
+          (o) => s.getMetadata(o.owner, o.app, o.id),
+          (o, v, version) => s.putMetadataIf(o.owner, o.app, o.id, v, version),
+        ),
+    );
+    const majors = await Promise.all(
+      writers.flatMap((w, n) =>
+        Array.from({ length: 100 }, (_, k) =>
+          w.write(ref, (cur) => {
+            const major = cur.majorRevision + 1;
+            const items = new Map(cur.items).set(`w${n}-${k}`, {
+              value: String(k),
+              revision: major,
+              updateTs: 0,
+              authorUserId: '',
+            });
+            return { next: { majorRevision: major, items }, result: major };
+          }),
+        ),
+      ),
+    );
+    assert.ok(!majors.includes(CONFLICT));
+    assert.deepEqual(
+      [...majors].sort((x, y) => Number(x) - Number(y)),
+      Array.from({ length: 200 }, (_, k) => k + 1),
+      'each write saw the one before',
+    );
+    const stored = await b.getMetadata('user', 'app', 'u1');
+    assert.equal(stored.value.majorRevision, 200);
+    assert.equal(stored.value.items.size, 200);
+  });
+});
