@@ -95,6 +95,23 @@ export function runInvitationStoreConformance(name: string, factory: InvitationS
       assert.deepEqual(await s.ofUser('app', 'bob'), []);
     });
 
+    test('remove of an invitation made again for another callee takes the new one from both users', async () => {
+      const s = await factory();
+      await s.create(invitation());
+      await s.remove('app', 'alice', 'i1', { phases: ALL_PHASES });
+      await s.create(invitation({ callee: 'carol' }));
+      assert.deepEqual(
+        (await s.ofUser('app', 'carol')).map((i) => i.callee),
+        ['carol'],
+      );
+      assert.deepEqual(
+        await s.remove('app', 'alice', 'i1', { phases: ALL_PHASES }),
+        invitation({ callee: 'carol' }),
+      );
+      for (const uid of ['alice', 'bob', 'carol']) assert.deepEqual(await s.ofUser('app', uid), []);
+      assert.equal(await s.count(), 0);
+    });
+
     test('due answers what passed its deadline, earliest first, up to the limit; nextDeadline the earliest', async () => {
       const s = await factory();
       assert.equal(await s.nextDeadline(), undefined);

@@ -2,7 +2,8 @@
  * Two nodes on one Redis writing the same channel's attributes and metadata at once: every
  * write is a compare-and-set in Redis, so none is lost and revision checks hold across nodes.
  * (User attributes and metadata are written by their one user, who is on one node at a time;
- * two stores on two connections stand in for two nodes below.)
+ * two stores on two connections stand in for two nodes below.) And every script and
+ * transaction keeps to one Redis Cluster slot.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +17,7 @@ import {
   type StoredMetadata,
 } from '../src/backend/channel-store.js';
 import { RedisChannelStore } from '../src/backend/redis/redis-channel-store.js';
+import { RedisInvitationStore } from '../src/backend/redis/redis-invitation-store.js';
 import type { RunningServer } from '../src/index.js';
 import { loggedIn, testServer } from './helpers.js';
 import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
@@ -218,5 +220,124 @@ describe('two channel stores on two connections to one Redis', () => {
     const stored = await b.getMetadata('user', 'app', 'u1');
     assert.equal(stored.value.majorRevision, 200);
     assert.equal(stored.value.items.size, 200);
+  });
+});
+
+/** The part of a key Redis Cluster hashes to find its slot: the first non-empty {tag}, or all. */
+function hashed(key: string): string {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+describe('Redis Cluster', () => {
+  test('every script and transaction of the channel and invitation stores names its keys and keeps to one slot', async () => {
+    const base = new Redis(REDIS_URL);
+    const monitor = await base.monitor();
+    const conn = new Redis(REDIS_URL);
+    const seen: { source: string; args: string[] }[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) =>
+      seen.push({ source, args }),
+    );
+    try {
+      const marker = uniquePrefix();
+      await conn.ping(`${marker}start`);
+      const prefix = uniquePrefix();
+      const channels = new RedisChannelStore(conn, prefix);
+      const invitations = new RedisInvitationStore(conn, prefix);
+      await channels.join('app', 'room', 'u1');
+      await channels.join('app', 'room', 'u2');
+      await channels.members('app', 'room', 10);
+      await channels.counts('app', ['room', 'hall']);
+      await channels.channelsOf('app', 'u1');
+      await channels.leave('app', 'room', 'u1');
+      const attrs = await channels.getAttributes('channel', 'app', 'room');
+      const a = { value: 'v', lastUpdateUserId: 'u2', lastUpdateTs: 1 };
+      await channels.putAttributesIf('channel', 'app', 'room', new Map([['k', a]]), attrs.version);
+      const meta = await channels.getMetadata('user', 'app', 'u2');
+      await channels.putMetadataIf(
+        'user',
+        'app',
+        'u2',
+        {
+          majorRevision: 1,
+          items: new Map([['k', { ...a, revision: 1, updateTs: 0, authorUserId: '' }]]),
+        },
+        meta.version,
+      );
+      const inv = {
+        app: 'app',
+        id: 'i1',
+        caller: 'u1',
+        callee: 'u2',
+        callerSid: 's1',
+        calleeSid: '',
+        channelId: '',
+        content: '',
+        response: '',
+        phase: 'ringing',
+        deadline: 1000,
+      } as const;
+      await invitations.create(inv);
+      await invitations.update('app', 'u1', 'i1', { phases: ['ringing'] }, { phase: 'received' });
+      await invitations.ofUser('app', 'u2');
+      await invitations.due(2000, 10);
+      await invitations.nextDeadline();
+      await invitations.remove('app', 'u1', 'i1', { phases: ['received'] });
+      await conn.ping(`${marker}end`);
+      const until = Date.now() + 5000;
+      while (!seen.some((e) => e.args[1] === `${marker}end`) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 10));
+
+      const start = seen.findIndex((e) => e.args[1] === `${marker}start`);
+      const end = seen.findIndex((e) => e.args[1] === `${marker}end`);
+      const ours = seen[start]!.source;
+      let script: string[] | undefined;
+      let transaction: string[] | undefined;
+      let scripts = 0;
+      let transactions = 0;
+      for (const { source, args } of seen.slice(start + 1, end)) {
+        const [command, ...rest] = args;
+        const name = command!.toLowerCase();
+        if (source === 'lua') {
+          if (!script) continue; // another client's script
+          if (name === 'time') continue;
+          assert.ok(script.includes(rest[0]!), `${args.join(' ')}: a key not in KEYS`);
+          continue;
+        }
+        script = undefined;
+        if (source !== ours) continue;
+        if (name === 'eval' || name === 'evalsha') {
+          script = rest.slice(2, 2 + Number(rest[1]));
+          scripts++;
+          assert.equal(
+            new Set(script.map(hashed)).size,
+            1,
+            `${args.join(' ')}: keys in several slots`,
+          );
+        } else if (name === 'multi') transaction = [];
+        else if (name === 'exec') {
+          transactions++;
+          assert.equal(
+            new Set(transaction!.map(hashed)).size,
+            1,
+            `transaction over ${transaction!.join(' ')}`,
+          );
+          transaction = undefined;
+        } else if (transaction) transaction.push(rest[0]!);
+        else if (name === 'mget' || name === 'del')
+          assert.equal(
+            new Set(rest.map(hashed)).size,
+            1,
+            `${args.join(' ')}: keys in several slots`,
+          );
+      }
+      assert.equal(scripts, 5, 'put attributes, put metadata, create, update, remove');
+      assert.ok(transactions >= 3, 'join, join, leave');
+    } finally {
+      conn.disconnect();
+      monitor.disconnect();
+      base.disconnect();
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * ChannelStore on Redis: a set per channel and one per user (its channels), a hash per
  * attribute owner, a hash per metadata owner. Every attribute and metadata write is one Lua
- * compare-and-set on one key, so it holds across nodes.
+ * compare-and-set on one key, so it holds across nodes and in a Redis Cluster alike.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
@@ -93,17 +93,21 @@ export class RedisChannelStore implements ChannelStore {
     return `${this.writer}.${++this.written}`;
   }
 
+  // A channel's set and a user's set are in different slots, so no transaction spans both.
+  // Instead a join adds to the user's set first and a leave takes from it last (one connection
+  // keeps the order): if a node dies between the two, the user's set lists a channel too many,
+  // never one too few, and leaving a channel one is no member of is harmless. Both commands go
+  // out at once, so this costs no round trip.
   async join(
     app: string,
     channel: string,
     uid: string,
   ): Promise<{ added: boolean; count: number }> {
-    const r = await this.redis
-      .multi()
-      .sadd(this.membersKey(app, channel), uid)
-      .scard(this.membersKey(app, channel))
-      .sadd(this.channelsKey(app, uid), channel)
-      .exec();
+    const key = this.membersKey(app, channel);
+    const [, r] = await Promise.all([
+      this.redis.sadd(this.channelsKey(app, uid), channel),
+      this.redis.multi().sadd(key, uid).scard(key).exec(),
+    ]);
     return { added: r?.[0]?.[1] === 1, count: Number(r?.[1]?.[1] ?? 0) };
   }
 
@@ -112,12 +116,11 @@ export class RedisChannelStore implements ChannelStore {
     channel: string,
     uid: string,
   ): Promise<{ removed: boolean; count: number }> {
-    const r = await this.redis
-      .multi()
-      .srem(this.membersKey(app, channel), uid)
-      .scard(this.membersKey(app, channel))
-      .srem(this.channelsKey(app, uid), channel)
-      .exec();
+    const key = this.membersKey(app, channel);
+    const [r] = await Promise.all([
+      this.redis.multi().srem(key, uid).scard(key).exec(),
+      this.redis.srem(this.channelsKey(app, uid), channel),
+    ]);
     return { removed: r?.[0]?.[1] === 1, count: Number(r?.[1]?.[1] ?? 0) };
   }
 
@@ -132,10 +135,9 @@ export class RedisChannelStore implements ChannelStore {
     return this.redis.smembers(this.channelsKey(app, uid));
   }
 
-  async counts(app: string, channels: readonly string[]): Promise<number[]> {
-    const pipe = this.redis.pipeline();
-    for (const c of channels) pipe.scard(this.membersKey(app, c));
-    return ((await pipe.exec()) ?? []).map(([, n]) => Number(n ?? 0));
+  // One command per channel rather than a pipeline: the channels are in different slots.
+  counts(app: string, channels: readonly string[]): Promise<number[]> {
+    return Promise.all(channels.map((c) => this.redis.scard(this.membersKey(app, c))));
   }
 
   async getAttributes(

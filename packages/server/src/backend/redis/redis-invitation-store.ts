@@ -2,8 +2,12 @@
  * InvitationStore on Redis: one JSON value per live invitation, a sorted set of deadlines, and
  * a sorted set per user (by creation time) for `ofUser`. Every change is one Lua script, so the
  * compare-and-set on the phase holds across nodes.
+ *
+ * Redis Cluster: a script names every key it touches in KEYS, and all of them share the hash
+ * tag `{inv}`, so they are in one slot. The one deadline set that every change touches puts
+ * each change in that slot anyway, so the tag costs no spread: invitations live on one shard.
  */
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import type {
   InvitationCondition,
   InvitationPatch,
@@ -42,50 +46,90 @@ local out = cjson.encode(inv)
 redis.call('SET', KEYS[1], out)
 redis.call('ZADD', KEYS[2], inv.deadline, ARGV[3])
 return out`;
-// KEYS: value, due set, caller index prefix-resolved by the caller: we pass both indexes after reading
+// KEYS: value, due set, caller index, callee index; ARGV: condition json, member, callee.
+// The caller reads the callee (to name its index) before; 0 means the invitation was replaced
+// by one for another callee since, and it reads again.
 const REMOVE = `${MEETS}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 local inv = cjson.decode(raw)
+if inv.callee ~= ARGV[3] then return 0 end
 if not meets(inv, cjson.decode(ARGV[1])) then return false end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[2])
-redis.call('ZREM', ARGV[3] .. inv.caller, ARGV[2])
-redis.call('ZREM', ARGV[3] .. inv.callee, ARGV[2])
+redis.call('ZREM', KEYS[3], ARGV[2])
+redis.call('ZREM', KEYS[4], ARGV[2])
 return raw`;
 
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    parleyInvitationCreate(
+      value: string,
+      due: string,
+      callerIndex: string,
+      calleeIndex: string,
+      json: string,
+      member: string,
+    ): Result<number, Context>;
+    parleyInvitationUpdate(
+      value: string,
+      due: string,
+      condition: string,
+      patch: string,
+      member: string,
+    ): Result<string | null, Context>;
+    parleyInvitationRemove(
+      value: string,
+      due: string,
+      callerIndex: string,
+      calleeIndex: string,
+      condition: string,
+      member: string,
+      callee: string,
+    ): Result<string | null | 0, Context>;
+  }
+}
+
+/** Reads before a remove, when every one found the invitation replaced (never seen in practice). */
+const maxRemoveAttempts = 16;
+
 export class RedisInvitationStore implements InvitationStore {
+  /** The start of every key; its `{inv}` is the hash tag that puts them in one slot. */
+  private readonly base: string;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.base = `${prefix}{inv}:`;
+    redis.defineCommand('parleyInvitationCreate', { numberOfKeys: 4, lua: CREATE });
+    redis.defineCommand('parleyInvitationUpdate', { numberOfKeys: 2, lua: UPDATE });
+    redis.defineCommand('parleyInvitationRemove', { numberOfKeys: 4, lua: REMOVE });
+  }
 
   private member(app: string, caller: string, id: string): string {
     return JSON.stringify([app, caller, id]);
   }
 
   private valueKey(member: string): string {
-    return `${this.prefix}inv:${member}`;
+    return `${this.base}v:${member}`;
   }
 
   private get dueKey(): string {
-    return `${this.prefix}inv-due`;
+    return `${this.base}due`;
   }
 
-  private userKeyPrefix(app: string): string {
-    return `${this.prefix}inv-user:${app}:`;
+  private userKey(app: string, uid: string): string {
+    return `${this.base}user:${app}:${uid}`;
   }
 
   async create(inv: StoredInvitation): Promise<boolean> {
     const m = this.member(inv.app, inv.caller, inv.id);
-    const u = this.userKeyPrefix(inv.app);
-    const r = await this.redis.eval(
-      CREATE,
-      4,
+    const r = await this.redis.parleyInvitationCreate(
       this.valueKey(m),
       this.dueKey,
-      u + inv.caller,
-      u + inv.callee,
+      this.userKey(inv.app, inv.caller),
+      this.userKey(inv.app, inv.callee),
       JSON.stringify(inv),
       m,
     );
@@ -105,15 +149,13 @@ export class RedisInvitationStore implements InvitationStore {
     patch: InvitationPatch,
   ): Promise<StoredInvitation | undefined> {
     const m = this.member(app, caller, id);
-    const r = (await this.redis.eval(
-      UPDATE,
-      2,
+    const r = await this.redis.parleyInvitationUpdate(
       this.valueKey(m),
       this.dueKey,
       condition(when),
       JSON.stringify(patch),
       m,
-    )) as string | null;
+    );
     return r ? (JSON.parse(r) as StoredInvitation) : undefined;
   }
 
@@ -124,16 +166,23 @@ export class RedisInvitationStore implements InvitationStore {
     when: InvitationCondition,
   ): Promise<StoredInvitation | undefined> {
     const m = this.member(app, caller, id);
-    const r = (await this.redis.eval(
-      REMOVE,
-      2,
-      this.valueKey(m),
-      this.dueKey,
-      condition(when),
-      m,
-      this.userKeyPrefix(app),
-    )) as string | null;
-    return r ? (JSON.parse(r) as StoredInvitation) : undefined;
+    const key = this.valueKey(m);
+    for (let n = 0; n < maxRemoveAttempts; n++) {
+      const before = await this.redis.get(key);
+      if (!before) return undefined;
+      const { callee } = JSON.parse(before) as StoredInvitation;
+      const r = await this.redis.parleyInvitationRemove(
+        key,
+        this.dueKey,
+        this.userKey(app, caller),
+        this.userKey(app, callee),
+        condition(when),
+        m,
+        callee,
+      );
+      if (r !== 0) return r ? (JSON.parse(r) as StoredInvitation) : undefined;
+    }
+    throw new Error(`invitation ${m}: replaced ${maxRemoveAttempts} times while being removed`);
   }
 
   async due(now: number, limit: number): Promise<StoredInvitation[]> {
@@ -147,7 +196,7 @@ export class RedisInvitationStore implements InvitationStore {
   }
 
   async ofUser(app: string, uid: string): Promise<StoredInvitation[]> {
-    return this.values(await this.redis.zrange(this.userKeyPrefix(app) + uid, 0, -1));
+    return this.values(await this.redis.zrange(this.userKey(app, uid), 0, -1));
   }
 
   count(): Promise<number> {
