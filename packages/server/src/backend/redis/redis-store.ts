@@ -36,11 +36,12 @@ for _, raw in ipairs(items) do
 end
 return 1`;
 
-// KEYS: alive key, sessions set, nodes set; ARGV[1] node. Only one caller takes a dead node's sessions.
-const TAKE_SESSIONS = `if redis.call('EXISTS', KEYS[1]) == 1 then return {} end
+// KEYS: alive key, sessions set (one hash slot: see nodeKey). Only one caller takes a dead
+// node's sessions.
+// Answers nil (false) while the node is alive.
+const TAKE_SESSIONS = `if redis.call('EXISTS', KEYS[1]) == 1 then return false end
 local sessions = redis.call('SMEMBERS', KEYS[2])
 redis.call('DEL', KEYS[2])
-redis.call('SREM', KEYS[3], ARGV[1])
 return sessions`;
 
 export class RedisStore implements Store {
@@ -49,6 +50,11 @@ export class RedisStore implements Store {
     private readonly prefix: string,
     private readonly limits: OfflineLimits,
   ) {}
+
+  /** A node's keys share a hash tag, so one script may touch them all in a Redis Cluster. */
+  private nodeKey(node: string, what: 'alive' | 'sessions'): string {
+    return `${this.prefix}node:{${node}}:${what}`;
+  }
 
   private user(app: string, uid: string): string {
     return `${this.prefix}user:${app}:${uid}`;
@@ -118,22 +124,23 @@ export class RedisStore implements Store {
   }
 
   async registerSession(node: string, app: string, uid: string, sid: string): Promise<void> {
+    // Two keys in two hash slots: a pipeline, not a transaction (SADD is idempotent).
     await this.redis
-      .multi()
+      .pipeline()
       .sadd(`${this.prefix}nodes`, node)
-      .sadd(`${this.prefix}node:${node}:sessions`, JSON.stringify([app, uid, sid]))
+      .sadd(this.nodeKey(node, 'sessions'), JSON.stringify([app, uid, sid]))
       .exec();
   }
 
   async unregisterSession(node: string, app: string, uid: string, sid: string): Promise<void> {
-    await this.redis.srem(`${this.prefix}node:${node}:sessions`, JSON.stringify([app, uid, sid]));
+    await this.redis.srem(this.nodeKey(node, 'sessions'), JSON.stringify([app, uid, sid]));
   }
 
   async nodeAlive(node: string, ttlMs: number): Promise<boolean> {
     const replies = await this.redis
-      .multi()
+      .pipeline()
       .sadd(`${this.prefix}nodes`, node)
-      .set(`${this.prefix}node:${node}:alive`, '1', 'PX', ttlMs, 'GET')
+      .set(this.nodeKey(node, 'alive'), '1', 'PX', ttlMs, 'GET')
       .exec();
     return replies?.[1]?.[1] === '1';
   }
@@ -142,7 +149,7 @@ export class RedisStore implements Store {
     const nodes = await this.redis.smembers(`${this.prefix}nodes`);
     if (nodes.length === 0) return [];
     const pipe = this.redis.pipeline();
-    for (const n of nodes) pipe.exists(`${this.prefix}node:${n}:alive`);
+    for (const n of nodes) pipe.exists(this.nodeKey(n, 'alive'));
     const alive = (await pipe.exec()) ?? [];
     return nodes.filter((_, k) => alive[k]?.[1] === 0);
   }
@@ -150,12 +157,13 @@ export class RedisStore implements Store {
   async takeSessions(node: string): Promise<{ app: string; uid: string; sid: string }[]> {
     const raw = (await this.redis.eval(
       TAKE_SESSIONS,
-      3,
-      `${this.prefix}node:${node}:alive`,
-      `${this.prefix}node:${node}:sessions`,
-      `${this.prefix}nodes`,
-      node,
-    )) as string[];
+      2,
+      this.nodeKey(node, 'alive'),
+      this.nodeKey(node, 'sessions'),
+    )) as string[] | null;
+    if (raw === null) return [];
+    // A node that comes back adds itself again with its next heartbeat.
+    await this.redis.srem(`${this.prefix}nodes`, node);
     return raw.map((r) => {
       const [app, uid, sid] = JSON.parse(r) as [string, string, string];
       return { app, uid, sid };
