@@ -39,6 +39,8 @@ export interface ServerConfig {
   maxOutboxFrames: number;
   /** Channel events kept per channel on a node, replayed to members that resume. */
   channelReplayBuffer: number;
+  /** Frames to a socket wait this long to leave together (0 = at the end of the event-loop turn). */
+  writeDelayMs: number;
   /** Channel attributes are cleared once the channel has been empty this long. */
   channelAttributesClearMs: number;
   /** Telephony gateway for phone invitations and DTMF (HTTP POST); unset = those fail. */
@@ -226,6 +228,14 @@ export const OPTIONS: readonly Option[] = [
     kind: 'int',
     default: 1000,
     doc: 'channel events kept per channel, replayed to members that resume',
+  },
+  {
+    key: 'writeDelayMs',
+    env: 'PARLEY_WRITE_DELAY_MS',
+    flag: '--write-delay-ms',
+    kind: 'int',
+    default: 0,
+    doc: 'hold frames to a socket up to this long so they leave in one write: less CPU per delivery for busy channels, this much more latency (0 = send at the end of each event-loop turn)',
   },
   {
     key: 'channelAttributesClearMs',

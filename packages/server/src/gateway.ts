@@ -20,6 +20,8 @@ import type { Session } from './session.js';
 
 export interface GatewayOptions {
   loginTimeoutMs: number;
+  /** See ServerConfig.writeDelayMs. */
+  writeDelayMs: number;
   health: () => Record<string, unknown>;
   /** Answers REST routes; false for anything else. */
   rest: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
@@ -79,7 +81,7 @@ export class Gateway {
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        registerSocket(ws, socket);
+        registerSocket(ws, socket, this.options.writeDelayMs);
         this.onSocket(ws);
       });
     });

@@ -71,6 +71,7 @@ export async function startServer(
     dispatcher,
     {
       loginTimeoutMs: config.loginTimeoutMs,
+      writeDelayMs: config.writeDelayMs,
       rest: (req, res) => rest.handle(req, res),
       files: createStaticFiles(),
       health: (): Record<string, unknown> => ({
