@@ -36,6 +36,15 @@ test('a client whose reconnect lands on another node resumes its session there: 
   await mover.login({ uid: 'ho-mover' });
   await mover.setLocalUserAttributes({ role: 'host' });
   await mover.subscribePeersOnlineStatus(['ho-later']);
+  await mover.subscribeUserMetadata('ho-member');
+  const moverMeta: string[] = [];
+  mover.on('UserMetaDataUpdated', (uid, data) =>
+    moverMeta.push(`${uid}:${data.items.map((i) => `${i.getKey()}=${i.getValue()}`).join(',')}`),
+  );
+  const note = mover.createMetadataItem();
+  note.setKey('status');
+  note.setValue('busy');
+  await mover.setLocalUserMetadata([note]);
   const moverRoom = mover.createChannel('ho-room');
   const moverHeard: string[] = [];
   moverRoom.on('ChannelMessage', (m, from) =>
@@ -123,6 +132,11 @@ test('a client whose reconnect lands on another node resumes its session there: 
   assert.deepEqual(presence, ['ho-mover:ONLINE']);
   assert.deepEqual(memberEvents, []);
   assert.deepEqual(await member.getUserAttributes('ho-mover'), { role: 'host' });
+  const kept = await member.getUserMetadata('ho-mover');
+  assert.deepEqual(
+    kept.items.map((i) => `${i.getKey()}=${i.getValue()}`),
+    ['status=busy'],
+  );
   assert.deepEqual((await room.getMembers()).sort(), ['ho-member', 'ho-mover']);
   assert.equal((await member.getChannelMemberCount(['ho-room']))['ho-room'], 2);
 
@@ -134,6 +148,11 @@ test('a client whose reconnect lands on another node resumes its session there: 
     () => memberEvents.includes('ho-mover:from the mover'),
     'channel message from the mover',
   );
+  const mood = member.createMetadataItem();
+  mood.setKey('mood');
+  mood.setValue('fine');
+  await member.setLocalUserMetadata([mood]);
+  await until(() => moverMeta.includes('ho-member:mood=fine'), 'metadata event after the move');
   const later = await loggedIn(n1, 'ho-later');
   await until(() => moverSaw.includes('ho-later:ONLINE'), 'presence event after the move');
   assert.deepEqual(moverSaw, ['ho-later:OFFLINE', 'ho-later:ONLINE']);

@@ -219,10 +219,28 @@ export class Metadata implements SessionService {
 
   /** User metadata ends with the session; subscribers hear it emptied. */
   async ended(session: Session): Promise<void> {
+    await this.handedOff(session);
+    await this.endedElsewhere(session.app, session.uid);
+  }
+
+  /** The users whose metadata the session watches, for the node it moves to. */
+  handOff(session: Session): string[] | undefined {
+    const subs = this.subscriptions.get(session);
+    return subs && subs.size > 0 ? [...subs] : undefined;
+  }
+
+  /** The session moved away: stop watching for it here (its metadata stays). */
+  async handedOff(session: Session): Promise<void> {
     for (const u of this.subscriptions.get(session) ?? [])
       await this.watchers.unwatch(userMetadataTopic(session.app, u), session);
     this.subscriptions.delete(session);
-    await this.endedElsewhere(session.app, session.uid);
+  }
+
+  async adopted(session: Session, state: unknown): Promise<void> {
+    if (!Array.isArray(state)) return;
+    const subs = new Set(state.filter((u): u is string => typeof u === 'string'));
+    this.subscriptions.set(session, subs);
+    for (const u of subs) await this.watchers.watch(userMetadataTopic(session.app, u), session);
   }
 
   /** Clears the user's metadata; subscribers hear it emptied. */
