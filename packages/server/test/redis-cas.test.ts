@@ -9,13 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import type { RtmClient, RtmError } from '@parley/sdk';
-import {
-  CONFLICT,
-  OwnerWrites,
-  type AttributeMap,
-  type ChannelStore,
-  type StoredMetadata,
-} from '../src/backend/channel-store.js';
+import type { AttributeMap, ChannelStore, StoredMetadata } from '../src/backend/channel-store.js';
+import { CONFLICT, OwnerWrites } from '../src/backend/owner-writes.js';
 import { RedisChannelStore } from '../src/backend/redis/redis-channel-store.js';
 import { RedisInvitationStore } from '../src/backend/redis/redis-invitation-store.js';
 import type { RunningServer } from '../src/index.js';

@@ -12,14 +12,8 @@ import {
   type UserAttrWriteReq,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import {
-  CONFLICT,
-  OwnerWrites,
-  maxWriteAttempts,
-  type AttributeMap,
-  type AttributeOwner,
-  type StoredAttribute,
-} from '../backend/channel-store.js';
+import type { AttributeMap, AttributeOwner, StoredAttribute } from '../backend/channel-store.js';
+import { CONFLICT, OwnerWrites, maxWriteAttempts } from '../backend/owner-writes.js';
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { SessionService } from '../service.js';

@@ -15,12 +15,8 @@ import {
   type WireMetadata,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import {
-  CONFLICT,
-  OwnerWrites,
-  maxWriteAttempts,
-  type StoredMetadata,
-} from '../backend/channel-store.js';
+import type { StoredMetadata } from '../backend/channel-store.js';
+import { CONFLICT, OwnerWrites, maxWriteAttempts } from '../backend/owner-writes.js';
 import type { SessionService } from '../service.js';
 import type { Session } from '../session.js';
 import { TopicWatchers } from '../topic-watchers.js';
