@@ -7,9 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { AttributeOperationError, MetadataOperationError } from '@parley/protocol';
 import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
-import { client, loggedIn, recordStates, sleep, until } from './helpers.js';
+import { APP, client, loggedIn, RawSocket, recordStates, sleep, until } from './helpers.js';
 import { logOf, receiver, recordLocal } from './invitations-helpers.js';
-import { killAllNodes, startNode, type NodeProcess } from './node-process.js';
+import { killAllNodes, nodeProcesses, startNode, type NodeProcess } from './node-process.js';
 import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
 
 /** What is wrong with a sender's sequence numbers as received: gaps, repeats, reorderings. */
@@ -532,4 +532,153 @@ describe('three node processes on one Redis', () => {
       await nothingLeftInRedis();
     });
   });
+});
+
+test('kill -9 one of three nodes: its SDK client fails over, the other two never stop talking, its users go offline once for both', async (t) => {
+  const [k1, k2, k3] = await nodeProcesses(t, 3, {
+    redisUrl: REDIS_URL,
+    redisPrefix: uniquePrefix(),
+    sendRateCount: 1_000_000,
+    heartbeatMs: 200,
+    resumeWindowMs: 1500,
+    unreachableAfterMs: 600,
+  });
+  const w1 = await loggedIn(k1!.url, 'kd-w1', { requestTimeoutMs: 3000 });
+  const w3 = await loggedIn(k3!.url, 'kd-w3', { requestTimeoutMs: 3000 });
+  const presence = { w1: [] as string[], w3: [] as string[] };
+  const members = { w1: [] as string[], w3: [] as string[] };
+  const w1Got: number[] = [];
+  w1.on('MessageFromPeer', (m) => w1Got.push(Number((m as { text: string }).text)));
+  for (const [name, w] of [
+    ['w1', w1],
+    ['w3', w3],
+  ] as const) {
+    w.on('PeersOnlineStatusChanged', (st) =>
+      presence[name].push(...Object.entries(st).map(([u, s]) => `${u}:${s}`)),
+    );
+    await w.subscribePeersOnlineStatus(['kd-gone', 'kd-mover']);
+    const room = w.createChannel('kd-room');
+    room.on('MemberJoined', (u) => members[name].push(`joined:${u}`));
+    room.on('MemberLeft', (u) => members[name].push(`left:${u}`));
+    await room.join();
+  }
+
+  const withEvents = (e: Error) => {
+    throw new Error(`${e.message}; seen: ${JSON.stringify({ presence, members })}`);
+  };
+
+  // A raw client never reconnects: its user must go offline when its node dies. It pings as
+  // the SDK does, so that it is not UNREACHABLE before then.
+  const gone = await RawSocket.open(k2!.url);
+  const pinger = setInterval(() => gone.closed || gone.send({ t: 'ping' }), 100);
+  t.after(() => clearInterval(pinger));
+  assert.equal((await gone.request({ t: 'login', i: 1, a: APP, u: 'kd-gone' })).t, 'ok');
+  assert.equal((await gone.request({ t: 'join', i: 2, c: 'kd-room' })).t, 'ok');
+  // An SDK client with nodes 2 and 3 in serverUrl lands on node 2, then fails over to node 3.
+  const mover = client([k2!.url, k3!.url]);
+  const moverGot: number[] = [];
+  mover.on('MessageFromPeer', (m) => moverGot.push(Number((m as { text: string }).text)));
+  await mover.login({ uid: 'kd-mover' });
+  const moverStates = recordStates(mover);
+  await until(
+    () =>
+      [presence.w1, presence.w3].every(
+        (p) => p.includes('kd-gone:ONLINE') && p.includes('kd-mover:ONLINE'),
+      ) && [members.w1, members.w3].every((m) => m.includes('joined:kd-gone')),
+    'kd-gone and kd-mover online, kd-gone in the room, for both watchers',
+  );
+
+  // Two streams while node 2 dies: node 1 → the mover (through the failover), node 3 → node 1.
+  const toMover: number[] = [];
+  const steady: boolean[] = [];
+  let sending = true;
+  const streams = Promise.all([
+    (async () => {
+      for (let seq = 0; sending; seq++) {
+        const r = await w1
+          .sendMessageToPeer({ text: String(seq) }, 'kd-mover')
+          .catch(() => ({ hasPeerReceived: false }));
+        if (r.hasPeerReceived) toMover.push(seq);
+        await sleep(5);
+      }
+    })(),
+    (async () => {
+      for (let seq = 0; sending; seq++) {
+        const r = await w3
+          .sendMessageToPeer({ text: String(seq) }, 'kd-w1')
+          .catch(() => ({ hasPeerReceived: false }));
+        steady.push(r.hasPeerReceived);
+        await sleep(5);
+      }
+    })(),
+  ]);
+  await until(() => toMover.length >= 20, 'traffic before the kill');
+  await k2!.kill();
+  await until(
+    () => moverStates.includes('CONNECTED/LOGIN_SUCCESS'),
+    'the mover reconnects to node 3',
+    15_000,
+  );
+  const atFailover = toMover.length;
+  await until(() => toMover.length >= atFailover + 20, 'traffic after the failover');
+  // Node 2's users go offline once node 2 has been silent for the resume window.
+  // (The first OFFLINE each watcher saw is the snapshot at subscribe time.)
+  const goneEvents = (p: string[]) => p.filter((e) => e.startsWith('kd-gone:'));
+  await until(
+    () => [presence.w1, presence.w3].every((p) => goneEvents(p).length >= 3),
+    'kd-gone offline for both watchers',
+    15_000,
+  ).catch(withEvents);
+  sending = false;
+  await streams;
+
+  assert.deepEqual(moverStates, ['RECONNECTING/INTERRUPTED', 'CONNECTED/LOGIN_SUCCESS']);
+  await until(() => moverGot.length >= toMover.length, 'acknowledged messages at the mover');
+  // Unacknowledged messages may be lost with the node (at most once); none comes twice or late.
+  const { duplicated, outOfOrder } = sequenceFaults(moverGot, 0);
+  assert.deepEqual({ duplicated, outOfOrder }, { duplicated: [], outOfOrder: [] });
+  assert.deepEqual(
+    toMover.filter((seq) => !moverGot.includes(seq)),
+    [],
+    'every acknowledged message reached the mover',
+  );
+  assert.ok(steady.length >= 20, `node 3 → node 1 kept going (${steady.length} messages)`);
+  assert.deepEqual(
+    steady.flatMap((ok, seq) => (ok ? [] : [seq])),
+    [],
+    'no message between the surviving nodes failed',
+  );
+  await until(() => w1Got.length === steady.length, 'node 3 → node 1 messages');
+  assert.deepEqual(sequenceFaults(w1Got, steady.length), NO_FAULTS);
+
+  // Once, not once per surviving node: kd-gone logs in and joins again as a marker, so any
+  // late second OFFLINE or MemberLeft would show before it.
+  const back = await loggedIn(k1!.url, 'kd-gone');
+  await back.createChannel('kd-room').join();
+  await until(
+    () =>
+      [presence.w1, presence.w3].every((p) => goneEvents(p).at(-1) === 'kd-gone:ONLINE') &&
+      [members.w1, members.w3].every((m) => m.at(-1) === 'joined:kd-gone'),
+    'kd-gone back',
+  ).catch(withEvents);
+  const gonePresence = ['kd-gone:OFFLINE', 'kd-gone:ONLINE', 'kd-gone:OFFLINE', 'kd-gone:ONLINE'];
+  for (const p of [presence.w1, presence.w3]) {
+    assert.deepEqual(goneEvents(p), gonePresence);
+    assert.deepEqual(
+      p.filter((e) => e.startsWith('kd-mover:')),
+      ['kd-mover:OFFLINE', 'kd-mover:ONLINE'],
+      'the mover: offline when subscribed, then online, and never offline or unreachable again',
+    );
+  }
+  assert.deepEqual(members, {
+    w1: ['joined:kd-w3', 'joined:kd-gone', 'left:kd-gone', 'joined:kd-gone'],
+    w3: ['joined:kd-gone', 'left:kd-gone', 'joined:kd-gone'],
+  });
+  assert.deepEqual(await w3.queryPeersOnlineStatus(['kd-gone', 'kd-mover']), {
+    'kd-gone': true,
+    'kd-mover': true,
+  });
+  assert.deepEqual(await w1.getChannelMemberCount(['kd-room']), { 'kd-room': 3 });
+  gone.close();
+  await Promise.all([w1, w3, mover, back].map((c) => c.logout()));
 });
