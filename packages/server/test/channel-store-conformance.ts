@@ -32,9 +32,15 @@ export function runChannelStoreConformance(name: string, factory: ChannelStoreFa
       await s.join('other', 'c2', 'x');
       assert.deepEqual(await s.counts('app', ['c2', 'nope']), [5, 0]);
       assert.deepEqual(await s.counts('other', ['c2']), [1]);
-      const some = await s.members('app', 'c2', 3);
-      assert.equal(some.length, 3);
-      assert.equal(new Set(some).size, 3);
+      assert.deepEqual(await s.members('app', 'c2', 3), ['u4', 'u3', 'u2'], 'latest joiners first');
+      await s.leave('app', 'c2', 'u3');
+      await s.join('app', 'c2', 'u3');
+      await s.join('app', 'c2', 'u0');
+      assert.deepEqual(
+        await s.members('app', 'c2', 10),
+        ['u3', 'u4', 'u2', 'u1', 'u0'],
+        'a rejoin counts from the rejoin; joining again while a member changes nothing',
+      );
     });
 
     test('attributes are kept per owner kind, app and id; an empty map deletes them', async () => {

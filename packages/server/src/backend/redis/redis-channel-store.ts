@@ -1,5 +1,6 @@
 /**
- * ChannelStore on Redis: a set per channel and one per user (its channels), a hash per
+ * ChannelStore on Redis: a sorted set per channel (members by join time, so member lists are the
+ * latest joiners, as on one node) and a set per user (its channels), a hash per
  * attribute owner, a hash per metadata owner. Every attribute and metadata write is one Lua
  * compare-and-set on one key, so it holds across nodes and in a Redis Cluster alike.
  */
@@ -36,8 +37,15 @@ if ARGV[3] == '' then redis.call('DEL', KEYS[1])
 else redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3]) end
 return 1`;
 
+// KEYS[1] channel members (sorted set, score = join order); ARGV[1] uid. Answers {added, count}.
+const JOIN = `if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {0, redis.call('ZCARD', KEYS[1])} end
+local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+redis.call('ZADD', KEYS[1], (tonumber(top[2]) or 0) + 1, ARGV[1])
+return {1, redis.call('ZCARD', KEYS[1])}`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
+    parleyJoin(key: string, uid: string): Result<[number, number], Context>;
     parleyPutAttributesIf(
       key: string,
       expected: string,
@@ -70,10 +78,12 @@ export class RedisChannelStore implements ChannelStore {
     // Sent by EVALSHA, loaded again by ioredis when Redis lost its script cache.
     redis.defineCommand('parleyPutAttributesIf', { numberOfKeys: 1, lua: PUT_ATTRIBUTES_IF });
     redis.defineCommand('parleyPutMetadataIf', { numberOfKeys: 1, lua: PUT_METADATA_IF });
+    redis.defineCommand('parleyJoin', { numberOfKeys: 1, lua: JOIN });
   }
 
+  /** Not `members:`, where earlier versions kept a plain set. */
   private membersKey(app: string, channel: string): string {
-    return `${this.prefix}members:${app}:${channel}`;
+    return `${this.prefix}cmembers:${app}:${channel}`;
   }
 
   private channelsKey(app: string, uid: string): string {
@@ -104,11 +114,11 @@ export class RedisChannelStore implements ChannelStore {
     uid: string,
   ): Promise<{ added: boolean; count: number }> {
     const key = this.membersKey(app, channel);
-    const [, r] = await Promise.all([
+    const [, [added, count]] = await Promise.all([
       this.redis.sadd(this.channelsKey(app, uid), channel),
-      this.redis.multi().sadd(key, uid).scard(key).exec(),
+      this.redis.parleyJoin(key, uid),
     ]);
-    return { added: r?.[0]?.[1] === 1, count: Number(r?.[1]?.[1] ?? 0) };
+    return { added: added === 1, count };
   }
 
   async leave(
@@ -118,17 +128,15 @@ export class RedisChannelStore implements ChannelStore {
   ): Promise<{ removed: boolean; count: number }> {
     const key = this.membersKey(app, channel);
     const [r] = await Promise.all([
-      this.redis.multi().srem(key, uid).scard(key).exec(),
+      this.redis.multi().zrem(key, uid).zcard(key).exec(),
       this.redis.srem(this.channelsKey(app, uid), channel),
     ]);
     return { removed: r?.[0]?.[1] === 1, count: Number(r?.[1]?.[1] ?? 0) };
   }
 
-  async members(app: string, channel: string, limit: number): Promise<string[]> {
-    const key = this.membersKey(app, channel);
-    return (await this.redis.scard(key)) <= limit
-      ? this.redis.smembers(key)
-      : this.redis.srandmember(key, limit);
+  /** The latest `limit` joiners, latest first. */
+  members(app: string, channel: string, limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.membersKey(app, channel), 0, limit - 1);
   }
 
   channelsOf(app: string, uid: string): Promise<string[]> {
@@ -137,7 +145,7 @@ export class RedisChannelStore implements ChannelStore {
 
   // One command per channel rather than a pipeline: the channels are in different slots.
   counts(app: string, channels: readonly string[]): Promise<number[]> {
-    return Promise.all(channels.map((c) => this.redis.scard(this.membersKey(app, c))));
+    return Promise.all(channels.map((c) => this.redis.zcard(this.membersKey(app, c))));
   }
 
   async getAttributes(
