@@ -81,16 +81,18 @@ describe('three node processes on one Redis', () => {
       // The text names its sender too, so a message delivered under the wrong peerId shows.
       got.push(`${from === sender ? sender : `${from}!=${sender}`}:${seq}`);
     });
-    const senders = await Promise.all([
-      loggedIn(n1.url, 'p3-s1'),
-      loggedIn(n3.url, 'p3-s3'),
-      loggedIn(n2.url, 'p3-s2'),
-    ]);
+    const senderNodes = { 'p3-s1': n1, 'p3-s2': n2, 'p3-s3': n3 };
+    const senders = await Promise.all(
+      Object.entries(senderNodes).map(async ([uid, node]) => ({
+        uid,
+        c: await loggedIn(node.url, uid),
+      })),
+    );
     const results = await Promise.all(
-      senders.map((s, k) =>
+      senders.map(({ uid, c }) =>
         Promise.all(
           Array.from({ length: SENT }, (_, seq) =>
-            s.sendMessageToPeer({ text: `p3-s${[1, 3, 2][k]}:${seq}` }, 'p3-receiver'),
+            c.sendMessageToPeer({ text: `${uid}:${seq}` }, 'p3-receiver'),
           ),
         ),
       ),
@@ -100,13 +102,13 @@ describe('three node processes on one Redis', () => {
       [SENT, SENT, SENT],
       'every send acknowledged as received',
     );
-    await until(() => got.length >= 3 * SENT, `${3 * SENT} messages (have ${got.length})`);
+    await until(() => got.length >= 3 * SENT, `${3 * SENT} messages`);
     const seqs = bySender(got);
     assert.deepEqual([...seqs.keys()].sort(), ['p3-s1', 'p3-s2', 'p3-s3']);
     for (const [sender, list] of seqs)
       assert.deepEqual(sequenceFaults(list, SENT), NO_FAULTS, `messages of ${sender}`);
     assert.equal(got.length, 3 * SENT);
-    await Promise.all([receiverClient, ...senders].map((c) => c.logout()));
+    await Promise.all([receiverClient, ...senders.map((s) => s.c)].map((c) => c.logout()));
   });
 
   test('a user who logs in on node 1, then 2, then 3: each older session ends with REMOTE_LOGIN, messages follow the newest', async () => {
@@ -137,8 +139,6 @@ describe('three node processes on one Redis', () => {
 
   test('offline messages sent from nodes 1 and 2 while the receiver was away reach it on node 3, in order, once', async () => {
     const SENT = 30;
-    const away = await loggedIn(n1.url, 'off3-receiver');
-    await away.logout();
     const s1 = await loggedIn(n1.url, 'off3-s1');
     const s2 = await loggedIn(n2.url, 'off3-s2');
     for (let seq = 0; seq < SENT; seq++) {
@@ -160,7 +160,7 @@ describe('three node processes on one Redis', () => {
       if (props.isOfflineMessage) flagged++;
     });
     await back.login({ uid: 'off3-receiver' });
-    await until(() => got.length >= 2 * SENT, `${2 * SENT} offline messages (have ${got.length})`);
+    await until(() => got.length >= 2 * SENT, `${2 * SENT} offline messages`);
     // Stored in send order across both senders: the interleaving itself is kept.
     assert.deepEqual(
       got,
@@ -320,11 +320,16 @@ describe('three node processes on one Redis', () => {
       ['free'],
     );
 
-    // The user's attributes end with its session, seen from the other nodes.
+    // The user's attributes and metadata end with its session, seen from the other nodes.
     await owner.logout();
     await assert.rejects(
       r1.getUserAttributes('ua3-owner'),
       (e: RtmError) => e.code === AttributeOperationError.USER_NOT_FOUND,
+    );
+    await until(() => updates.length === 3, 'the empty UserMetaDataUpdated at logout');
+    assert.deepEqual(
+      updates.map((u) => u.data.items.map((i) => i.value)),
+      [['busy'], ['free'], []],
     );
     await Promise.all([r1.logout(), r2.logout()]);
   });
