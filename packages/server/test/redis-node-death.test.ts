@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   APP,
   client,
@@ -9,43 +7,13 @@ import {
   RawSocket,
   recordStates,
   sleep,
-  tempDir,
   testServer,
   until,
 } from './helpers.js';
+import { nodeProcess } from './node-process.js';
 import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
 
 const TIMERS = { heartbeatMs: 200, resumeWindowMs: 1500, unreachableAfterMs: 600 };
-
-/** Starts a node as its own process (so the test can kill -9 it); answers its URL. */
-async function nodeProcess(prefix: string) {
-  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-  const args = [
-    '--conditions=source',
-    '--import',
-    'tsx',
-    cli,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--data-dir',
-    tempDir(),
-  ];
-  args.push('--redis', REDIS_URL, '--redis-prefix', prefix, '--log-level', 'warn');
-  args.push(
-    '--heartbeat-ms',
-    String(TIMERS.heartbeatMs),
-    '--resume-window-ms',
-    String(TIMERS.resumeWindowMs),
-  );
-  args.push('--unreachable-after-ms', String(TIMERS.unreachableAfterMs));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await until(() => /listening on ws:\/\/127\.0\.0\.1:\d+/.test(out), 'node listening', 20_000);
-  return { child, url: /ws:\/\/127\.0\.0\.1:\d+/.exec(out)![0] };
-}
 
 test('kill -9 a node: its SDK clients fail over and carry on; users that do not come back go offline and leave their channels', async (t) => {
   const prefix = uniquePrefix();
@@ -56,8 +24,7 @@ test('kill -9 a node: its SDK clients fail over and carry on; users that do not 
     ...TIMERS,
   });
   t.after(() => survivor.close());
-  const doomed = await nodeProcess(prefix);
-  t.after(() => doomed.child.kill('SIGKILL'));
+  const doomed = await nodeProcess(t, { redisUrl: REDIS_URL, redisPrefix: prefix, ...TIMERS });
 
   // A message in flight to the dying node never gets its receipt: it fails after the request timeout.
   const watcher = await loggedIn(survivor, 'nd-watcher', { requestTimeoutMs: 2000 });
@@ -97,7 +64,7 @@ test('kill -9 a node: its SDK clients fail over and carry on; users that do not 
     }
   })();
   await until(() => acknowledged.length >= 20, 'traffic before the kill');
-  doomed.child.kill('SIGKILL');
+  await doomed.kill();
   await until(
     () => states.includes('CONNECTED/LOGIN_SUCCESS'),
     'the mover reconnects elsewhere',
