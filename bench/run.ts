@@ -3,7 +3,7 @@
  * server at a time, server pinned to CPU 0 and load generator to CPU 1, then prints the ratio
  * table and writes bench/results/{results.md,results.json,chart.svg}.
  *
- *   --quick              smaller sizes and shorter windows (a smoke run, ~2–3 minutes)
+ *   --quick              smaller sizes and shorter windows (a smoke run, ~3–4 minutes)
  *   --only S1,S5         scenarios to run (default: all; S1R,S2R are S1,S2 on two nodes + Redis)
  *   --servers parley,b1  servers to run (default: every server each scenario uses; b2r is
  *                        Socket.IO with the Redis adapter)
