@@ -9,8 +9,9 @@
  *                        Socket.IO with the Redis adapter)
  *   --redis URL          the Redis for S1R/S2R (default: a private redis-server the run starts
  *                        and stops, pinned to CPU 1, so that its command counts are the bench's)
- *   --profile            also CPU-profile each server in an extra window (S1, S2, S3, S6) into
- *                        the profiles directory (the measured numbers are taken before)
+ *   --profile            also CPU-profile each server in an extra window (S1, S2, S3, S6; S1R
+ *                        and S2R one file per node) into the profiles directory (the measured
+ *                        numbers are taken before)
  *   --heap-snapshot      write a heap snapshot of each server at the end of S5 into the same place
  *   --profiles DIR       the profiles directory (default $TMPDIR/parley-bench-profiles: heap
  *                        snapshots run to 100 MB and belong in no commit)
