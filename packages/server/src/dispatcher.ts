@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import {
   CloseCode,
   Limits,
+  LoginError,
   QueryPeersBySubscriptionOptionError,
   QueryPeersOnlineStatusError,
   PeerSubscriptionStatusError,
@@ -20,6 +21,7 @@ import type { Peers } from './services/peers.js';
 import type { Presence } from './services/presence.js';
 import type { Session } from './session.js';
 import type { Sessions } from './sessions.js';
+import { unavailableReply } from './temporary-errors.js';
 
 const RENEW_CODE: Record<number, number> = {
   5: RenewTokenError.INVALID_TOKEN,
@@ -33,7 +35,20 @@ export class Dispatcher {
     private readonly presence: Presence,
     private readonly peers: Peers,
     private readonly log: Logger,
+    /** Whether an error says the shared store was unreachable (see Backend.unavailable). */
+    private readonly unavailable: (err: unknown) => boolean,
   ) {}
+
+  /** The reply to request `op` #`i` that failed with `err`. */
+  failure(op: string, i: number, err: unknown): string {
+    if (this.unavailable(err)) {
+      this.log.warn({ err: String(err), op }, 'request failed: store unreachable');
+      return JSON.stringify(unavailableReply(op, i));
+    }
+    this.log.error({ err, op }, 'request failed');
+    const c = op === 'login' ? LoginError.UNKNOWN : 1;
+    return JSON.stringify({ t: 'err', i, c, m: `${op}: internal error` });
+  }
 
   login(ws: WebSocket, req: LoginReq, attach: (s: Session) => void): Promise<Session | undefined> {
     return this.sessions.login(ws, req, attach);
@@ -58,9 +73,8 @@ export class Dispatcher {
       return;
     }
     this.run(session, frame, now, ws).catch((err) => {
-      this.log.error({ err, op: frame.t }, 'request failed');
-      if ('i' in frame)
-        session.send({ t: 'err', i: frame.i, c: 1, m: `${frame.t}: internal error` });
+      const reply = this.failure(frame.t, 'i' in frame ? frame.i : 0, err);
+      if ('i' in frame) session.sendRaw(reply);
     });
   }
 

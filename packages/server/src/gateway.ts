@@ -165,16 +165,7 @@ export class Gateway {
         })
         .catch((err) => {
           conn.loggingIn = false;
-          this.log.error({ err }, 'login failed');
-          if (ws.readyState === 1)
-            ws.send(
-              JSON.stringify({
-                t: 'err',
-                i: frame.i,
-                c: LoginError.UNKNOWN,
-                m: 'login: internal error',
-              }),
-            );
+          if (ws.readyState === 1) ws.send(this.dispatcher.failure('login', frame.i, err));
         });
       return;
     }

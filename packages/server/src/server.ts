@@ -66,7 +66,9 @@ export async function startServer(
   sessions.register(new Telephony(config));
   await sessions.start();
   const rest = new RestApi(config.restKeys, sessions);
-  const dispatcher = new Dispatcher(sessions, auth, presence, peers, logger);
+  const dispatcher = new Dispatcher(sessions, auth, presence, peers, logger, (err) =>
+    backend.unavailable(err),
+  );
   const gateway: Gateway = new Gateway(
     dispatcher,
     {

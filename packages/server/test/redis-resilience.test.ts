@@ -1,41 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { test } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Redis } from 'ioredis';
 import type { RtmClient } from '@parley/sdk';
 import { loggedIn, sleep, testServer, until } from './helpers.js';
-import { uniquePrefix } from './redis-helpers.js';
-
-/** A private redis-server on a free port, so the test can kill and restart it. */
-async function privateRedis(port?: number): Promise<{ port: number; child: ChildProcess }> {
-  const p =
-    port ??
-    (await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const free = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(free));
-      });
-    }));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const probe = new Redis(p, '127.0.0.1', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  for (let k = 0; probe.status !== 'ready'; k++) {
-    assert.ok(k < 100, 'redis-server did not start');
-    await probe.connect().catch(() => sleep(50));
-  }
-  probe.disconnect();
-  return { port: p, child };
-}
+import { privateRedis, uniquePrefix } from './redis-helpers.js';
 
 /** Sends until one message gets across, within `ms`: answers how long it took. */
 async function deliveryResumes(

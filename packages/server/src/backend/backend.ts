@@ -10,5 +10,10 @@ export interface Backend {
   readonly channels: ChannelStore;
   readonly invitations: InvitationStore;
   readonly broker: Broker;
+  /**
+   * Whether `err` says the shared state could not be reached (a connection down, a command
+   * timed out): a temporary failure the client may retry, not a fault of the request.
+   */
+  unavailable(err: unknown): boolean;
   close(): Promise<void>;
 }

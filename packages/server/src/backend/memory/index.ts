@@ -14,6 +14,8 @@ export function createMemoryBackend(dataDir: string, limits: OfflineLimits): Bac
     channels: new MemoryChannelStore(),
     invitations: new MemoryInvitationStore(),
     broker,
+    // Nothing shared to lose: an error here is a fault, not an outage.
+    unavailable: () => false,
     async close() {
       await broker.close();
       await store.close();

@@ -13,11 +13,26 @@ export interface RedisBackendOptions {
   limits: OfflineLimits;
 }
 
+const COMMAND_TIMEOUT_MS = 2000;
+
+/** Errors ioredis gives when Redis cannot be reached (down, hung, connection lost). */
+function unavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /^(Command timed out|Connection is closed|Stream isn't writeable)|ECONNREFUSED|ECONNRESET|EPIPE/.test(
+      err.message,
+    )
+  );
+}
+
 /** The multi-node backend: state in Redis, delivery over Redis pub/sub. */
 export async function createRedisBackend(options: RedisBackendOptions): Promise<Backend> {
   const prefix = options.prefix ?? 'parley:';
   const redisOptions = { maxRetriesPerRequest: 2, enableReadyCheck: true, lazyConnect: true };
-  const pub = new Redis(options.url, redisOptions);
+  // Requests fail within COMMAND_TIMEOUT_MS when Redis hangs (a stopped or overloaded server),
+  // and after two reconnection attempts when it is gone: never wait for it indefinitely.
+  const pub = new Redis(options.url, { ...redisOptions, commandTimeout: COMMAND_TIMEOUT_MS });
   const sub = new Redis(options.url, redisOptions);
   const ssub = new Redis(options.url, redisOptions);
   await Promise.all([pub.connect(), sub.connect(), ssub.connect()]);
@@ -27,6 +42,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     channels: new RedisChannelStore(pub, prefix),
     invitations: new RedisInvitationStore(pub, prefix),
     broker,
+    unavailable,
     async close() {
       await broker.close();
       await Promise.allSettled([pub.quit(), sub.quit(), ssub.quit()]);

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
+import { replies } from './replies.js';
 import type {
   AttributeMap,
   AttributeOwner,
@@ -131,7 +132,8 @@ export class RedisChannelStore implements ChannelStore {
       this.redis.multi().zrem(key, uid).zcard(key).exec(),
       this.redis.srem(this.channelsKey(app, uid), channel),
     ]);
-    return { removed: r?.[0]?.[1] === 1, count: Number(r?.[1]?.[1] ?? 0) };
+    const [removed, count] = replies(r);
+    return { removed: removed === 1, count: Number(count) };
   }
 
   /** The latest `limit` joiners, latest first. */

@@ -6,6 +6,7 @@
 import type { PeerState } from '@parley/protocol';
 import type { Redis } from 'ioredis';
 import type { OfflineLimits, Store, StoredMessage, UserHolder } from '../store.js';
+import { replies } from './replies.js';
 
 /** A session id starts with the node that made it (`<node>.<random>`). */
 const nodeOf = (sid: string): string => sid.slice(0, sid.indexOf('.'));
@@ -86,8 +87,9 @@ export class RedisStore implements Store {
   async getPresence(app: string, uids: readonly string[]): Promise<PeerState[]> {
     const pipe = this.redis.pipeline();
     for (const u of uids) pipe.hget(this.user(app, u), 'state');
-    const results = (await pipe.exec()) ?? [];
-    return results.map(([, v]) => (v === 'ONLINE' || v === 'UNREACHABLE' ? v : 'OFFLINE'));
+    return replies(await pipe.exec()).map((v) =>
+      v === 'ONLINE' || v === 'UNREACHABLE' ? v : 'OFFLINE',
+    );
   }
 
   async setBan(app: string, uid: string, untilMs: number): Promise<void> {
@@ -104,12 +106,14 @@ export class RedisStore implements Store {
 
   async putOffline(app: string, to: string, msg: StoredMessage): Promise<void> {
     const key = `${this.prefix}offline:${app}:${to}`;
-    await this.redis
-      .multi()
-      .rpush(key, JSON.stringify(msg))
-      .ltrim(key, -this.limits.maxPerReceiver, -1)
-      .pexpire(key, this.limits.maxAgeMs)
-      .exec();
+    replies(
+      await this.redis
+        .multi()
+        .rpush(key, JSON.stringify(msg))
+        .ltrim(key, -this.limits.maxPerReceiver, -1)
+        .pexpire(key, this.limits.maxAgeMs)
+        .exec(),
+    );
   }
 
   async listOffline(app: string, to: string): Promise<StoredMessage[]> {
@@ -125,11 +129,13 @@ export class RedisStore implements Store {
 
   async registerSession(node: string, app: string, uid: string, sid: string): Promise<void> {
     // Two keys in two hash slots: a pipeline, not a transaction (SADD is idempotent).
-    await this.redis
-      .pipeline()
-      .sadd(`${this.prefix}nodes`, node)
-      .sadd(this.nodeKey(node, 'sessions'), JSON.stringify([app, uid, sid]))
-      .exec();
+    replies(
+      await this.redis
+        .pipeline()
+        .sadd(`${this.prefix}nodes`, node)
+        .sadd(this.nodeKey(node, 'sessions'), JSON.stringify([app, uid, sid]))
+        .exec(),
+    );
   }
 
   async unregisterSession(node: string, app: string, uid: string, sid: string): Promise<void> {
@@ -137,12 +143,14 @@ export class RedisStore implements Store {
   }
 
   async nodeAlive(node: string, ttlMs: number): Promise<boolean> {
-    const replies = await this.redis
-      .pipeline()
-      .sadd(`${this.prefix}nodes`, node)
-      .set(this.nodeKey(node, 'alive'), '1', 'PX', ttlMs, 'GET')
-      .exec();
-    return replies?.[1]?.[1] === '1';
+    const [, was] = replies(
+      await this.redis
+        .pipeline()
+        .sadd(`${this.prefix}nodes`, node)
+        .set(this.nodeKey(node, 'alive'), '1', 'PX', ttlMs, 'GET')
+        .exec(),
+    );
+    return was === '1';
   }
 
   async lapsedNodes(): Promise<string[]> {
@@ -150,8 +158,8 @@ export class RedisStore implements Store {
     if (nodes.length === 0) return [];
     const pipe = this.redis.pipeline();
     for (const n of nodes) pipe.exists(this.nodeKey(n, 'alive'));
-    const alive = (await pipe.exec()) ?? [];
-    return nodes.filter((_, k) => alive[k]?.[1] === 0);
+    const alive = replies(await pipe.exec());
+    return nodes.filter((_, k) => alive[k] === 0);
   }
 
   async takeSessions(node: string): Promise<{ app: string; uid: string; sid: string }[]> {
