@@ -20,7 +20,7 @@ import type { PeerDelivery, Peers, ReceiptEvent } from './services/peers.js';
 import type { Presence } from './services/presence.js';
 import { Handoffs, type TakeReply, type TakeRequest } from './handoff.js';
 import { SessionIds } from './session-ids.js';
-import { Session } from './session.js';
+import { Session, type SessionSnapshot } from './session.js';
 import type { EndReason, SessionService, UserEvent } from './service.js';
 import { nodeTopic } from './topics.js';
 import { UserRouter, type UserEnvelope } from './user-router.js';
@@ -188,36 +188,45 @@ export class Sessions {
     const r = req.r!;
     const holder = await this.backend.store.locateUser(req.a, req.u);
     if (!holder || holder.sid !== r.sid || holder.node === this.node) return undefined;
+    // The user's events wait until the client has its login reply and the replay, so that they
+    // are numbered after the frames that moved with the session.
     const key = req.a + '/' + req.u;
     const waiting: UserEnvelope[] = [];
     this.arriving.set(key, waiting);
-    let snap;
     try {
-      snap = await this.handoffs.take(holder.node, r.sid);
+      const snap = await this.handoffs.take(holder.node, r.sid);
+      if (!snap || snap.app !== req.a || snap.uid !== req.u)
+        return await this.fresh(ws, req, expMs, now, attach);
+      return await this.moveIn(snap, ws, req, expMs, now, attach);
     } finally {
       this.arriving.delete(key);
-    }
-    if (!snap || snap.app !== req.a || snap.uid !== req.u) {
-      const fresh = await this.fresh(ws, req, expMs, now, attach);
       this.redeliver(waiting);
-      return fresh;
     }
+  }
+
+  private async moveIn(
+    snap: SessionSnapshot,
+    ws: WebSocket,
+    req: LoginReq,
+    expMs: number,
+    now: number,
+    attach: (s: Session) => void,
+  ): Promise<Session> {
     const session = Session.restore(snap, this.config, now);
-    session.ws = ws;
     session.tokenExpMs = expMs;
     this.hub.add(session);
     await this.backend.store.registerSession(this.node, req.a, req.u, session.sid);
     await this.presence.rewatch(session);
     const result = this.result(session, true, now);
     for (const s of this.services) await s.adopted?.(session, snap.services[s.ops[0]!], result);
-    const acked = session.ack(r.s);
+    const acked = session.ack(req.r!.s);
     void this.peers
       .acknowledged(session, acked.offlineMids, acked.replies)
       .catch((e) => this.fail(e));
+    session.ws = ws;
     attach(session);
     session.send({ t: 'ok', i: req.i, r: result });
     session.replay();
-    this.redeliver(waiting);
     if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
     this.log.debug({ app: req.a, uid: req.u, sid: session.sid }, 'session moved here');
     return session;
@@ -272,8 +281,9 @@ export class Sessions {
     attach: (s: Session) => void,
   ): Promise<Session> {
     const sid = this.sessionIds.next();
+    // No socket until the login reply: what is pushed meanwhile waits in the outbox and follows
+    // the reply (a frame before it would meet the sequence of the client's previous session).
     const session = new Session(sid, this.internApp(req.a), req.u, expMs, this.config, now);
-    session.ws = ws;
     const local = this.hub.byUserId(req.a, req.u);
     this.hub.add(session);
     const previous = await this.backend.store.claimUser(req.a, req.u, { sid, node: this.node });
@@ -293,8 +303,10 @@ export class Sessions {
       } satisfies KickEvent);
     }
     if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
+    session.ws = ws;
     attach(session);
     this.reply(session, req.i, false, now);
+    session.replay();
     await this.peers.deliverStored(session);
     for (const s of this.services) await s.started?.(session);
     this.log.debug({ app: req.a, uid: req.u, sid }, 'session started');
@@ -371,15 +383,15 @@ export class Sessions {
    * the user is here (the user left or moved on).
    */
   private toLocalUser(env: UserEnvelope): boolean {
-    const found = this.hub.byUserId(env.a, env.u);
-    const holder = found && !found.ended ? found : undefined;
-    if (!holder && this.arriving.size > 0) {
+    if (this.arriving.size > 0) {
       const waiting = this.arriving.get(env.a + '/' + env.u);
       if (waiting) {
         waiting.push(env);
         return true;
       }
     }
+    const found = this.hub.byUserId(env.a, env.u);
+    const holder = found && !found.ended ? found : undefined;
     const d = env.e as PeerDelivery | UserKick | UserEvent;
     if (d.t === 'msg') {
       if (!holder) return false;
