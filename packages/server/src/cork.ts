@@ -47,7 +47,7 @@ export function corkTurn(ws: WebSocket): void {
     setTimeout(() => {
       delayed.delete(delay);
       uncork(waiting!);
-    }, delay);
+    }, delay).unref();
   }
   waiting.push(socket);
 }

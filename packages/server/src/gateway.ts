@@ -31,7 +31,7 @@ export interface GatewayOptions {
 
 interface Conn {
   session: Session | undefined;
-  /** Seconds since the gateway started: a small integer, so no heap number per socket. */
+  /** Milliseconds since the gateway started: a small integer (for 24 days), not a heap number. */
   acceptedAt: number;
   loggingIn: boolean;
 }
@@ -89,10 +89,6 @@ export class Gateway {
     this.loginSweep.unref();
   }
 
-  private seconds(ms: number): number {
-    return Math.floor((ms - this.startedAt) / 1000);
-  }
-
   get connections(): number {
     return this.wss.clients.size;
   }
@@ -117,7 +113,11 @@ export class Gateway {
       return;
     }
     const socket = ws as Socket;
-    socket[CONN] = { session: undefined, acceptedAt: this.seconds(Date.now()), loggingIn: false };
+    socket[CONN] = {
+      session: undefined,
+      acceptedAt: Date.now() - this.startedAt,
+      loggingIn: false,
+    };
     socket.on('message', this.onMessage);
     socket.on('close', this.onClose);
     socket.on('error', this.onError);
@@ -187,7 +187,7 @@ export class Gateway {
         conn &&
         !conn.session &&
         !conn.loggingIn &&
-        (this.seconds(now) - conn.acceptedAt) * 1000 > this.options.loginTimeoutMs
+        now - this.startedAt - conn.acceptedAt > this.options.loginTimeoutMs
       )
         ws.close(CloseCode.LOGIN_TIMEOUT, 'no login in time');
     }

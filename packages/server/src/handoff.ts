@@ -37,21 +37,28 @@ export class Handoffs {
   /** Asks `holder` for session `sid`; answers undefined if it has none or does not answer in time. */
   async take(holder: string, sid: string): Promise<SessionSnapshot | undefined> {
     const rid = ++this.counter;
+    let timer: NodeJS.Timeout | undefined;
     const answer = new Promise<SessionSnapshot | null>((resolve) => {
       this.waiting.set(rid, resolve);
-      setTimeout(() => resolve(null), this.timeoutMs).unref();
+      timer = setTimeout(() => resolve(null), this.timeoutMs);
+      timer.unref();
     });
     const req: TakeRequest = { t: 'take', sid, rid, to: this.node };
     const heard = await this.broker.publish(nodeTopic(holder), req).catch(() => 0);
     if (heard === 0) this.waiting.get(rid)?.(null);
     const state = await answer;
+    clearTimeout(timer);
     this.waiting.delete(rid);
     return state ?? undefined;
   }
 
-  /** A holder answered. */
-  given(reply: TakeReply): void {
-    this.waiting.get(reply.rid)?.(reply.state);
+  /** A holder answered; false when nobody waits for it any more (it came too late). */
+  given(reply: TakeReply): boolean {
+    const waiter = this.waiting.get(reply.rid);
+    if (!waiter) return false;
+    this.waiting.delete(reply.rid);
+    waiter(reply.state);
+    return true;
   }
 
   /** Answers a take request of another node. */

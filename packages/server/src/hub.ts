@@ -18,7 +18,7 @@ export class Hub {
   }
 
   remove(session: Session): void {
-    this.bySid.delete(session.sid);
+    if (this.bySid.get(session.sid) === session) this.bySid.delete(session.sid);
     const users = this.byUser.get(session.app);
     if (users?.get(session.uid) !== session) return;
     users.delete(session.uid);

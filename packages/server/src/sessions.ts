@@ -54,6 +54,10 @@ export class Sessions {
   private readonly apps = new Map<string, string>();
   /** Users whose session is on its way here from another node: their events wait. */
   private readonly arriving = new Map<string, UserEnvelope[]>();
+  /** Sessions being taken over from another node, by session id: a second login waits. */
+  private readonly adopting = new Map<string, Promise<unknown>>();
+  /** Sessions of this node being handed to another: not resumed, ended or given twice. */
+  private readonly handingOff = new Set<string>();
   private readonly services: SessionService[] = [];
   private readonly byOp = new Map<string, SessionService>();
   private readonly byUserEvent = new Map<string, SessionService>();
@@ -99,9 +103,18 @@ export class Sessions {
     }, this.config.heartbeatMs);
     this.reaperTimer.unref();
     await this.backend.store.nodeAlive(this.node, this.liveTtlMs);
-    await this.backend.broker.subscribe(nodeTopic(this.node), (p) =>
-      this.onNodeEvent(p as NodeEvent),
-    );
+    await this.backend.broker.subscribe(nodeTopic(this.node), (p) => {
+      // From other nodes (maybe of another version): checked, and never thrown into the broker.
+      if (!isNodeEvent(p)) {
+        this.log.warn({ event: p }, 'ignored a malformed node event');
+        return;
+      }
+      try {
+        this.onNodeEvent(p);
+      } catch (err) {
+        this.fail(err);
+      }
+    });
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
   }
@@ -138,11 +151,21 @@ export class Sessions {
       return undefined;
     }
     if (req.r) {
+      const inFlight = this.adopting.get(req.r.sid);
+      if (inFlight) await inFlight.catch(() => undefined);
       const old = this.hub.bySessionId(req.r.sid);
-      if (old && !old.ended && old.app === req.a && old.uid === req.u)
+      if (
+        old &&
+        !old.ended &&
+        !this.handingOff.has(old.sid) &&
+        old.app === req.a &&
+        old.uid === req.u
+      )
         return this.resume(old, ws, req, auth.expMs, now, attach);
-      const moved = await this.adopt(ws, req, auth.expMs, now, attach);
-      if (moved) return moved;
+      if (!old) {
+        const moved = await this.adopt(ws, req, auth.expMs, now, attach);
+        if (moved) return moved;
+      }
     }
     return this.fresh(ws, req, auth.expMs, now, attach);
   }
@@ -178,7 +201,23 @@ export class Sessions {
    * The client resumes a session another node holds: takes it over from there (see handoff.ts).
    * Answers undefined when no other node holds it; a fresh session when the holder is gone.
    */
-  private async adopt(
+  private adopt(
+    ws: WebSocket,
+    req: LoginReq,
+    expMs: number,
+    now: number,
+    attach: (s: Session) => void,
+  ): Promise<Session | undefined> {
+    // Registered before the first await, so a second login naming the session waits for it.
+    const sid = req.r!.sid;
+    const run = this.takeOver(ws, req, expMs, now, attach);
+    this.adopting.set(sid, run);
+    return run.finally(() => {
+      if (this.adopting.get(sid) === run) this.adopting.delete(sid);
+    });
+  }
+
+  private async takeOver(
     ws: WebSocket,
     req: LoginReq,
     expMs: number,
@@ -199,7 +238,7 @@ export class Sessions {
         return await this.fresh(ws, req, expMs, now, attach);
       return await this.moveIn(snap, ws, req, expMs, now, attach);
     } finally {
-      this.arriving.delete(key);
+      if (this.arriving.get(key) === waiting) this.arriving.delete(key);
       this.redeliver(waiting);
     }
   }
@@ -212,7 +251,7 @@ export class Sessions {
     now: number,
     attach: (s: Session) => void,
   ): Promise<Session> {
-    const session = Session.restore(snap, this.config, now);
+    const session = Session.restore({ ...snap, app: this.internApp(snap.app) }, this.config, now);
     session.tokenExpMs = expMs;
     this.hub.add(session);
     await this.backend.store.registerSession(this.node, req.a, req.u, session.sid);
@@ -235,26 +274,59 @@ export class Sessions {
   /** Another node takes over a session of this node: stop serving it and hand it over. */
   private async giveAway(req: TakeRequest): Promise<void> {
     const s = this.hub.bySessionId(req.sid);
-    if (!s || s.ended || !(await this.backend.store.moveUser(s.app, s.uid, s.sid, req.to))) {
+    if (!s || s.ended || this.handingOff.has(s.sid)) {
       await this.handoffs.give(req, null);
       return;
     }
-    // From here on the user's events go to the new node; what came before is in the outbox.
-    const ws = s.ws;
-    s.ws = null;
-    ws?.terminate();
-    const snap = s.snapshot();
-    for (const svc of this.services) {
-      const state = svc.handOff?.(s);
-      if (state !== undefined) snap.services[svc.ops[0]!] = state;
+    this.handingOff.add(s.sid);
+    try {
+      const holder = { sid: s.sid, node: this.node };
+      const moved = await this.backend.store.moveUser(s.app, s.uid, holder, req.to);
+      // From here on the user's events go to the new node; what came before is in the outbox.
+      if (moved) await this.backend.store.unregisterSession(this.node, s.app, s.uid, s.sid);
+      if (!moved || s.ended) {
+        await this.handoffs.give(req, null);
+        return;
+      }
+      const ws = s.ws;
+      s.ws = null;
+      ws?.terminate();
+      const snap = s.snapshot();
+      for (const svc of this.services) {
+        const state = svc.handOff?.(s);
+        if (state !== undefined) snap.services[svc.ops[0]!] = state;
+      }
+      s.ended = true;
+      this.hub.remove(s);
+      try {
+        await this.handoffs.give(req, snap);
+      } finally {
+        await this.presence.dropAll(s).catch((e) => this.fail(e));
+        for (const svc of this.services) await svc.handedOff?.(s).catch((e) => this.fail(e));
+      }
+      this.log.debug({ app: s.app, uid: s.uid, sid: s.sid, to: req.to }, 'session moved away');
+    } finally {
+      this.handingOff.delete(s.sid);
     }
-    s.ended = true;
-    this.hub.remove(s);
-    await this.handoffs.give(req, snap);
-    await this.presence.dropAll(s);
-    for (const svc of this.services) await svc.handedOff?.(s);
-    await this.backend.store.unregisterSession(this.node, s.app, s.uid, s.sid);
-    this.log.debug({ app: s.app, uid: s.uid, sid: s.sid, to: req.to }, 'session moved away');
+  }
+
+  /**
+   * A node answered a take after this one gave up waiting (and started a fresh session): the
+   * peer messages the old session had not delivered go to the user's session here, if any.
+   */
+  private lateHandoff(state: SessionSnapshot): void {
+    const holder = this.hub.byUserId(state.app, state.uid);
+    let moved = 0;
+    for (const e of state.outbox) {
+      if (!e.peer || !holder || holder.ended) continue;
+      holder.push(e.peer, e.offlineMid ? { offlineMid: e.offlineMid } : undefined);
+      if (e.reply) void this.peers.settle(e.reply, false).catch((err) => this.fail(err));
+      moved++;
+    }
+    this.log.warn(
+      { app: state.app, uid: state.uid, sid: state.sid, moved, frames: state.outbox.length },
+      'a session arrived after its handoff timed out',
+    );
   }
 
   /**
@@ -354,11 +426,14 @@ export class Sessions {
     this.hub.remove(session);
     for (const r of session.takeReplies()) await this.peers.settle(r, false);
     await this.presence.dropAll(session);
-    for (const s of this.services) await s.ended?.(session, why);
+    // One failing service (a store error, a lost compare-and-set) does not keep the others,
+    // nor the release below, from running.
+    for (const s of this.services) await s.ended?.(session, why).catch((e) => this.fail(e));
     await this.backend.store.unregisterSession(this.node, session.app, session.uid, session.sid);
+    const holder = { sid: session.sid, node: this.node };
     const released =
       why !== 'replaced' &&
-      (await this.backend.store.releaseUser(session.app, session.uid, session.sid));
+      (await this.backend.store.releaseUser(session.app, session.uid, holder));
     if (released) await this.presence.announce(session.app, session.uid, 'OFFLINE');
   }
 
@@ -392,32 +467,32 @@ export class Sessions {
     }
     const found = this.hub.byUserId(env.a, env.u);
     const holder = found && !found.ended ? found : undefined;
+    if (!holder) return false;
     const d = env.e as PeerDelivery | UserKick | UserEvent;
-    if (d.t === 'msg') {
-      if (!holder) return false;
-      this.peers.deliver(holder, d as PeerDelivery);
-    } else if (d.t === 'kick') {
-      if (holder) this.kickLocal(holder, (d as UserKick).why);
-    } else {
-      this.byUserEvent.get(d.t)?.onUserEvent?.(env.a, env.u, holder, d);
-    }
-    return holder !== undefined;
+    if (d.t === 'msg') this.peers.deliver(holder, d as PeerDelivery);
+    else if (d.t === 'kick') this.kickLocal(holder, (d as UserKick).why);
+    else this.byUserEvent.get(d.t)?.onUserEvent?.(env.a, env.u, holder, d);
+    return true;
   }
 
-  /** A peer message reached this node after its receiver left: follow the user once, else keep it. */
+  /**
+   * An event reached this node after its user left (moved to another node, or went offline):
+   * follow the user once; a peer message nobody takes is kept offline, anything else dropped.
+   */
   private async reroute(env: UserEnvelope): Promise<void> {
-    const d = env.e as PeerDelivery;
-    const taken = env.hop ? 0 : await this.router.toUser(env.a, env.u, d, 1);
-    if (taken === 0) await this.peers.offline(env.a, env.u, d);
+    const taken = env.hop ? 0 : await this.router.toUser(env.a, env.u, env.e, 1);
+    if (taken > 0) return;
+    if (env.e.t === 'msg') await this.peers.offline(env.a, env.u, env.e as PeerDelivery);
+    else this.byUserEvent.get(env.e.t)?.onUserEvent?.(env.a, env.u, undefined, env.e);
   }
 
   private onNodeEvent(e: NodeEvent): void {
     if (e.t === 'take') {
       this.giveAway(e).catch((err) => this.fail(err));
     } else if (e.t === 'given') {
-      this.handoffs.given(e);
+      if (!this.handoffs.given(e) && e.state) this.lateHandoff(e.state);
     } else if (e.t === 'u') {
-      if (!this.toLocalUser(e) && e.e.t === 'msg') this.reroute(e).catch((err) => this.fail(err));
+      if (!this.toLocalUser(e)) this.reroute(e).catch((err) => this.fail(err));
     } else if (e.t === 'recv') {
       const s = this.hub.bySessionId(e.reply.sid);
       s?.send({ t: 'ok', i: e.reply.i, r: { recv: e.recv, mid: e.reply.mid, ts: e.reply.ts } });
@@ -478,8 +553,10 @@ export class Sessions {
       if (now - since < this.config.resumeWindowMs) continue;
       this.lapsedSince.delete(n);
       for (const s of await this.backend.store.takeSessions(n)) {
-        if (!(await this.backend.store.releaseUser(s.app, s.uid, s.sid))) continue;
-        for (const svc of this.services) await svc.endedElsewhere?.(s.app, s.uid);
+        const holder = { sid: s.sid, node: n };
+        if (!(await this.backend.store.releaseUser(s.app, s.uid, holder))) continue;
+        for (const svc of this.services)
+          await svc.endedElsewhere?.(s.app, s.uid).catch((e) => this.fail(e));
         await this.presence.announce(s.app, s.uid, 'OFFLINE');
         this.log.info({ node: n, app: s.app, uid: s.uid }, 'ended a session of a dead node');
       }
@@ -494,18 +571,27 @@ export class Sessions {
   private async reassert(): Promise<void> {
     let count = 0;
     for (const s of [...this.hub.all()]) {
-      if (s.ended) continue;
+      if (s.ended || this.handingOff.has(s.sid)) continue;
       const holder = await this.backend.store.locateUser(s.app, s.uid);
-      if (holder && holder.sid !== s.sid) {
-        this.kickLocal(s, 'REMOTE_LOGIN', true);
+      if (s.ended) continue;
+      if (holder && (holder.sid !== s.sid || holder.node !== this.node)) {
+        if (holder.sid !== s.sid) this.kickLocal(s, 'REMOTE_LOGIN', true);
         continue;
       }
       if (!holder) {
-        await this.backend.store.claimUser(s.app, s.uid, { sid: s.sid, node: this.node });
-        if (s.presence !== 'ONLINE') await this.backend.store.setPresence(s.app, s.uid, s.presence);
+        // Released meanwhile (another node took this one for dead): the user is back.
+        const replaced = await this.backend.store.claimUser(s.app, s.uid, {
+          sid: s.sid,
+          node: this.node,
+        });
+        if (replaced) {
+          if (!s.ended) this.kickLocal(s, 'REMOTE_LOGIN', true);
+          continue;
+        }
+        await this.presence.announce(s.app, s.uid, s.presence);
       }
       await this.backend.store.registerSession(this.node, s.app, s.uid, s.sid);
-      for (const svc of this.services) await svc.reasserted?.(s);
+      for (const svc of this.services) await svc.reasserted?.(s).catch((e) => this.fail(e));
       count++;
     }
     if (count > 0)
@@ -517,6 +603,36 @@ export class Sessions {
 
   private fail(e: unknown): void {
     this.log.error({ err: e }, 'session task failed');
+  }
+}
+
+/** The shape of what may arrive on a node's inbox topic. */
+function isNodeEvent(p: unknown): p is NodeEvent {
+  if (typeof p !== 'object' || p === null) return false;
+  const e = p as Record<string, unknown>;
+  switch (e.t) {
+    case 'u':
+      return (
+        typeof e.a === 'string' &&
+        typeof e.u === 'string' &&
+        typeof e.e === 'object' &&
+        e.e !== null &&
+        typeof (e.e as { t?: unknown }).t === 'string'
+      );
+    case 'recv':
+      return typeof e.reply === 'object' && e.reply !== null && typeof e.recv === 'boolean';
+    case 'kick':
+      return typeof e.sid === 'string' && typeof e.why === 'string';
+    case 'take':
+      return typeof e.sid === 'string' && typeof e.rid === 'number' && typeof e.to === 'string';
+    case 'given':
+      return (
+        typeof e.rid === 'number' &&
+        (e.state === null ||
+          (typeof e.state === 'object' && Array.isArray((e.state as { outbox?: unknown }).outbox)))
+      );
+    default:
+      return false;
   }
 }
 

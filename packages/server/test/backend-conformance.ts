@@ -33,9 +33,10 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
         node: 'n1',
       });
       assert.equal(await b.store.claimUser('app', 'u1', { sid: 's2', node: 'n2' }), undefined);
-      assert.equal(await b.store.releaseUser('app', 'u1', 's1'), false);
+      assert.equal(await b.store.releaseUser('app', 'u1', { sid: 's1', node: 'n1' }), false);
+      assert.equal(await b.store.releaseUser('app', 'u1', { sid: 's2', node: 'n1' }), false);
       assert.deepEqual(await b.store.getPresence('app', ['u1']), ['ONLINE']);
-      assert.equal(await b.store.releaseUser('app', 'u1', 's2'), true);
+      assert.equal(await b.store.releaseUser('app', 'u1', { sid: 's2', node: 'n2' }), true);
       assert.deepEqual(await b.store.getPresence('app', ['u1']), ['OFFLINE']);
       await b.close();
     });
@@ -46,14 +47,20 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
       await b.store.claimUser('app', 'u1', { sid: 's1', node: 'n1' });
       assert.deepEqual(await b.store.locateUser('app', 'u1'), { sid: 's1', node: 'n1' });
       assert.equal(await b.store.locateUser('other-app', 'u1'), undefined);
-      assert.equal(await b.store.moveUser('app', 'u1', 'old', 'n3'), false);
+      assert.equal(await b.store.moveUser('app', 'u1', { sid: 'old', node: 'n1' }, 'n3'), false);
+      assert.equal(await b.store.moveUser('app', 'u1', { sid: 's1', node: 'n9' }, 'n3'), false);
       assert.deepEqual(await b.store.locateUser('app', 'u1'), { sid: 's1', node: 'n1' });
-      assert.equal(await b.store.moveUser('app', 'u1', 's1', 'n2'), true);
+      assert.equal(await b.store.moveUser('app', 'u1', { sid: 's1', node: 'n1' }, 'n2'), true);
       assert.deepEqual(await b.store.locateUser('app', 'u1'), { sid: 's1', node: 'n2' });
       assert.deepEqual(await b.store.getPresence('app', ['u1']), ['ONLINE']);
-      assert.equal(await b.store.releaseUser('app', 'u1', 's1'), true);
+      assert.equal(
+        await b.store.releaseUser('app', 'u1', { sid: 's1', node: 'n1' }),
+        false,
+        'the old node no longer releases a session that moved',
+      );
+      assert.equal(await b.store.releaseUser('app', 'u1', { sid: 's1', node: 'n2' }), true);
       assert.equal(await b.store.locateUser('app', 'u1'), undefined);
-      assert.equal(await b.store.moveUser('app', 'u1', 's1', 'n1'), false);
+      assert.equal(await b.store.moveUser('app', 'u1', { sid: 's1', node: 'n2' }, 'n1'), false);
       await b.close();
     });
 

@@ -37,12 +37,15 @@ export interface Store {
   /** The session holding (app, uid) and its node; undefined when the user is offline. */
   locateUser(app: string, uid: string): Promise<UserHolder | undefined>;
   /**
-   * Records that session `sid` of (app, uid) moved to `node` (a resume on another node).
-   * Answers false, changing nothing, when `sid` no longer holds the user.
+   * Records that (app, uid)'s session moved from `holder` to node `to` (a resume on another
+   * node). Answers false, changing nothing, when `holder` no longer holds the user.
    */
-  moveUser(app: string, uid: string, sid: string, node: string): Promise<boolean>;
-  /** Ends (app, uid)'s session if `sessionId` still holds it; answers whether it did. */
-  releaseUser(app: string, uid: string, sessionId: string): Promise<boolean>;
+  moveUser(app: string, uid: string, holder: UserHolder, to: string): Promise<boolean>;
+  /**
+   * Ends (app, uid)'s session if `holder` (that session on that node) still holds it; answers
+   * whether it did. A session that moved to another node is not released by its old one.
+   */
+  releaseUser(app: string, uid: string, holder: UserHolder): Promise<boolean>;
   /** Records the presence of a user who holds a session (ONLINE or UNREACHABLE). */
   setPresence(app: string, uid: string, state: Exclude<PeerState, 'OFFLINE'>): Promise<void>;
   /** The presence of each uid; a user without a session is OFFLINE. */

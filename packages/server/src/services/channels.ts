@@ -240,8 +240,17 @@ export class Channels implements SessionService {
     result.cs = cs;
   }
 
+  /** Memberships written again; where the user had been taken out, the others see it join. */
   async reasserted(session: Session): Promise<void> {
-    for (const c of session.channels) await this.backend.channels.join(session.app, c, session.uid);
+    for (const c of session.channels) {
+      const { added, count } = await this.backend.channels.join(session.app, c, session.uid);
+      if (added)
+        await this.publish(session.app, c, {
+          t: 'mjoin',
+          u: session.uid,
+          quiet: count > Limits.maxMemberEvents,
+        });
+    }
   }
 
   async ended(session: Session, _why: EndReason): Promise<void> {

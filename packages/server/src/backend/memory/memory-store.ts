@@ -40,16 +40,17 @@ export class MemoryStore implements Store {
     return Promise.resolve(h ? { sid: h.sid, node: h.node } : undefined);
   }
 
-  moveUser(app: string, uid: string, sid: string, node: string): Promise<boolean> {
+  moveUser(app: string, uid: string, holder: UserHolder, to: string): Promise<boolean> {
     const h = this.holder(app, uid);
-    if (h?.sid !== sid) return Promise.resolve(false);
-    h.node = node;
+    if (h?.sid !== holder.sid || h.node !== holder.node) return Promise.resolve(false);
+    h.node = to;
     return Promise.resolve(true);
   }
 
-  releaseUser(app: string, uid: string, sessionId: string): Promise<boolean> {
+  releaseUser(app: string, uid: string, holder: UserHolder): Promise<boolean> {
     const byUid = this.users.get(app);
-    if (byUid?.get(uid)?.sid !== sessionId) return Promise.resolve(false);
+    const h = byUid?.get(uid);
+    if (!byUid || h?.sid !== holder.sid || h.node !== holder.node) return Promise.resolve(false);
     byUid.delete(uid);
     if (byUid.size === 0) this.users.delete(app);
     return Promise.resolve(true);

@@ -16,13 +16,15 @@ const CLAIM = `local old = redis.call('HMGET', KEYS[1], 'sid', 'node')
 redis.call('HSET', KEYS[1], 'sid', ARGV[1], 'node', ARGV[2], 'state', 'ONLINE')
 if not old[1] or old[1] == ARGV[1] then return false end
 return old`;
-// KEYS[1] user hash; ARGV[1] session id, ARGV[2] its new node. Only if that session holds the user.
-const MOVE = `if redis.call('HGET', KEYS[1], 'sid') == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'node', ARGV[2]) return 1 end
+// KEYS[1] user hash; ARGV[1] session id, ARGV[2] its node, ARGV[3] its new node. Only if that
+// session, on that node, holds the user.
+const MOVE = `local h = redis.call('HMGET', KEYS[1], 'sid', 'node')
+if h[1] == ARGV[1] and h[2] == ARGV[2] then redis.call('HSET', KEYS[1], 'node', ARGV[3]) return 1 end
 return 0`;
-// KEYS[1] user hash; ARGV[1] session id. Deletes only if that session still holds the user.
-const RELEASE = `if redis.call('HGET', KEYS[1], 'sid') == ARGV[1] then
-  redis.call('DEL', KEYS[1]) return 1 end
+// KEYS[1] user hash; ARGV[1] session id, ARGV[2] its node. Deletes only if that session, on
+// that node, still holds the user.
+const RELEASE = `local h = redis.call('HMGET', KEYS[1], 'sid', 'node')
+if h[1] == ARGV[1] and h[2] == ARGV[2] then redis.call('DEL', KEYS[1]) return 1 end
 return 0`;
 // KEYS[1] user hash; ARGV[1] state. Only for a held user.
 const SET_STATE = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'state', ARGV[1]) end
@@ -72,12 +74,14 @@ export class RedisStore implements Store {
     return sid ? { sid, node: node ?? nodeOf(sid) } : undefined;
   }
 
-  async moveUser(app: string, uid: string, sid: string, node: string): Promise<boolean> {
-    return (await this.redis.eval(MOVE, 1, this.user(app, uid), sid, node)) === 1;
+  async moveUser(app: string, uid: string, holder: UserHolder, to: string): Promise<boolean> {
+    const key = this.user(app, uid);
+    return (await this.redis.eval(MOVE, 1, key, holder.sid, holder.node, to)) === 1;
   }
 
-  async releaseUser(app: string, uid: string, sessionId: string): Promise<boolean> {
-    return (await this.redis.eval(RELEASE, 1, this.user(app, uid), sessionId)) === 1;
+  async releaseUser(app: string, uid: string, holder: UserHolder): Promise<boolean> {
+    const key = this.user(app, uid);
+    return (await this.redis.eval(RELEASE, 1, key, holder.sid, holder.node)) === 1;
   }
 
   async setPresence(app: string, uid: string, state: Exclude<PeerState, 'OFFLINE'>): Promise<void> {
