@@ -10,7 +10,13 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 
-const sockets = new WeakMap<WebSocket, Duplex>();
+/**
+ * The TCP socket under a `ws` WebSocket: `ws` keeps it as `_socket` (set by `setSocket`, in every
+ * `ws` release since 1.x). Read from there rather than kept in a map: a WeakMap entry per
+ * connection costs ≈ 26 bytes (bench S5).
+ */
+const socketOf = (ws: WebSocket): Duplex | undefined =>
+  (ws as unknown as { _socket?: Duplex })._socket;
 /** Set on a socket only when its server has a write delay: no cost per socket otherwise. */
 const DELAY = Symbol('parley.writeDelayMs');
 type DelayedSocket = Duplex & { [DELAY]?: number };
@@ -20,15 +26,14 @@ let scheduled = false;
 /** Sockets waiting for their delayed flush, by delay. */
 const delayed = new Map<number, Duplex[]>();
 
-/** Remembers the TCP socket under a WebSocket (from the HTTP upgrade) and its write delay. */
-export function registerSocket(ws: WebSocket, socket: Duplex, writeDelayMs = 0): void {
-  sockets.set(ws, socket);
+/** Sets the write delay of a WebSocket's TCP socket (from the HTTP upgrade), if any. */
+export function registerSocket(socket: Duplex, writeDelayMs = 0): void {
   if (writeDelayMs > 0) (socket as DelayedSocket)[DELAY] = writeDelayMs;
 }
 
 /** Corks `ws`'s socket until the end of this event-loop turn, or its write delay (once). */
 export function corkTurn(ws: WebSocket): void {
-  const socket = sockets.get(ws) as DelayedSocket | undefined;
+  const socket = socketOf(ws) as DelayedSocket | undefined;
   if (!socket || socket.writableCorked > 0) return;
   socket.cork();
   const delay = socket[DELAY];

@@ -81,7 +81,7 @@ export class Gateway {
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        registerSocket(ws, socket, this.options.writeDelayMs);
+        registerSocket(socket, this.options.writeDelayMs);
         this.onSocket(ws);
       });
     });

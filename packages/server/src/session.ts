@@ -53,6 +53,17 @@ export interface SessionSnapshot {
 }
 
 const NONE: ReadonlySet<string> = new Set();
+const ENDED = 1;
+const WILL_EXPIRE_SENT = 2;
+const ECHO = 4;
+
+/** Per-session state made on first use: an idle session carries none of it. */
+interface Extras {
+  joined?: Set<string> | undefined;
+  watching?: Set<string> | undefined;
+  /** Rate limiters by name. */
+  rates?: Map<string, RateWindow>;
+}
 const NO_FRAMES: OutboxEntry[] = Object.freeze([]) as unknown as OutboxEntry[];
 
 export interface SessionLimits {
@@ -68,15 +79,10 @@ export class Session {
   presence: Exclude<PeerState, 'OFFLINE'> = 'ONLINE';
   /** Token expiry, ms since the epoch; 0 = never. */
   tokenExpMs: number;
-  willExpireSent = false;
-  ended = false;
-  /** Made on first use (an idle session carries no empty sets): see `channels`, `subscriptions`. */
-  private joined: Set<string> | undefined;
-  private watching: Set<string> | undefined;
-  /** Channel messages are also delivered to their sender (legacy Signaling). */
-  echoChannelMessages = false;
-  /** Rate limiters by name, made on first use: an idle session carries none. */
-  private rates: Map<string, RateWindow> | undefined;
+  /** The boolean states below, as bits: every field costs 8 bytes per connection. */
+  private flags = 0;
+  /** What a session uses only once it does something: made on first use. */
+  private extras: Extras | undefined;
   private seq = 0;
   /** NO_FRAMES (shared) while empty: an idle session carries no array. */
   private outbox: OutboxEntry[] = NO_FRAMES;
@@ -94,38 +100,64 @@ export class Session {
     this.lastRxMs = now;
   }
 
+  /** The session ended (logout, kick, expiry, moved away): nothing more is done for it. */
+  get ended(): boolean {
+    return (this.flags & ENDED) !== 0;
+  }
+  set ended(on: boolean) {
+    this.flags = on ? this.flags | ENDED : this.flags & ~ENDED;
+  }
+
+  /** TokenPrivilegeWillExpire went out for the current token. */
+  get willExpireSent(): boolean {
+    return (this.flags & WILL_EXPIRE_SENT) !== 0;
+  }
+  set willExpireSent(on: boolean) {
+    this.flags = on ? this.flags | WILL_EXPIRE_SENT : this.flags & ~WILL_EXPIRE_SENT;
+  }
+
+  /** Channel messages are also delivered to their sender (legacy Signaling). */
+  get echoChannelMessages(): boolean {
+    return (this.flags & ECHO) !== 0;
+  }
+  set echoChannelMessages(on: boolean) {
+    this.flags = on ? this.flags | ECHO : this.flags & ~ECHO;
+  }
+
   /** Channels this session has joined. */
   get channels(): ReadonlySet<string> {
-    return this.joined ?? NONE;
+    return this.extras?.joined ?? NONE;
   }
 
   /** Users whose presence this session subscribed to. */
   get subscriptions(): ReadonlySet<string> {
-    return this.watching ?? NONE;
+    return this.extras?.watching ?? NONE;
   }
 
   addChannel(channel: string): void {
-    (this.joined ??= new Set()).add(channel);
+    ((this.extras ??= {}).joined ??= new Set()).add(channel);
   }
 
   removeChannel(channel: string): boolean {
-    if (!this.joined?.delete(channel)) return false;
-    if (this.joined.size === 0) this.joined = undefined;
+    const joined = this.extras?.joined;
+    if (!joined?.delete(channel)) return false;
+    if (joined.size === 0) this.extras!.joined = undefined;
     return true;
   }
 
   addSubscription(uid: string): void {
-    (this.watching ??= new Set()).add(uid);
+    ((this.extras ??= {}).watching ??= new Set()).add(uid);
   }
 
   removeSubscription(uid: string): boolean {
-    if (!this.watching?.delete(uid)) return false;
-    if (this.watching.size === 0) this.watching = undefined;
+    const watching = this.extras?.watching;
+    if (!watching?.delete(uid)) return false;
+    if (watching.size === 0) this.extras!.watching = undefined;
     return true;
   }
 
   clearSubscriptions(): void {
-    this.watching = undefined;
+    if (this.extras) this.extras.watching = undefined;
   }
 
   /** Peer + channel messages: one window for both, as in RTM. */
@@ -135,11 +167,11 @@ export class Session {
 
   /** A rate limiter of this session by name, made on first use (for feature services). */
   rate(name: string, count: number, windowMs: number): RateWindow {
-    this.rates ??= new Map();
-    let r = this.rates.get(name);
+    const rates = ((this.extras ??= {}).rates ??= new Map());
+    let r = rates.get(name);
     if (!r) {
       r = new RateWindow(count, windowMs);
-      this.rates.set(name, r);
+      rates.set(name, r);
     }
     return r;
   }
