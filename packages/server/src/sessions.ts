@@ -164,7 +164,7 @@ export class Sessions {
         return this.resume(old, ws, req, auth.expMs, now, attach);
       if (!old) {
         const moved = await this.adopt(ws, req, auth.expMs, now, attach);
-        if (moved) return moved;
+        if (moved !== undefined) return moved ?? undefined;
       }
     }
     return this.fresh(ws, req, auth.expMs, now, attach);
@@ -199,7 +199,8 @@ export class Sessions {
 
   /**
    * The client resumes a session another node holds: takes it over from there (see handoff.ts).
-   * Answers undefined when no other node holds it; a fresh session when the holder is gone.
+   * Answers undefined when no other node holds it; a fresh session when the holder is gone; null
+   * when the login was answered otherwise (replaced by a later login meanwhile).
    */
   private adopt(
     ws: WebSocket,
@@ -207,7 +208,7 @@ export class Sessions {
     expMs: number,
     now: number,
     attach: (s: Session) => void,
-  ): Promise<Session | undefined> {
+  ): Promise<Session | null | undefined> {
     // Registered before the first await, so a second login naming the session waits for it.
     const sid = req.r!.sid;
     const run = this.takeOver(ws, req, expMs, now, attach);
@@ -223,7 +224,7 @@ export class Sessions {
     expMs: number,
     now: number,
     attach: (s: Session) => void,
-  ): Promise<Session | undefined> {
+  ): Promise<Session | null | undefined> {
     const r = req.r!;
     const holder = await this.backend.store.locateUser(req.a, req.u);
     if (!holder || holder.sid !== r.sid || holder.node === this.node) return undefined;
@@ -235,8 +236,8 @@ export class Sessions {
     try {
       const snap = await this.handoffs.take(holder.node, r.sid);
       if (!snap || snap.app !== req.a || snap.uid !== req.u)
-        return await this.fresh(ws, req, expMs, now, attach);
-      return await this.moveIn(snap, ws, req, expMs, now, attach);
+        return (await this.fresh(ws, req, expMs, now, attach)) ?? null;
+      return (await this.moveIn(snap, ws, req, expMs, now, attach)) ?? null;
     } finally {
       if (this.arriving.get(key) === waiting) this.arriving.delete(key);
       this.redeliver(waiting);
@@ -250,7 +251,7 @@ export class Sessions {
     expMs: number,
     now: number,
     attach: (s: Session) => void,
-  ): Promise<Session> {
+  ): Promise<Session | undefined> {
     const session = Session.restore({ ...snap, app: this.internApp(snap.app) }, this.config, now);
     session.tokenExpMs = expMs;
     this.hub.add(session);
@@ -258,6 +259,13 @@ export class Sessions {
     await this.presence.rewatch(session);
     const result = this.result(session, true, now);
     for (const s of this.services) await s.adopted?.(session, snap.services[s.ops[0]!], result);
+    // A login elsewhere may have replaced the session while it travelled (its kick, sent to
+    // this node before the session was here, found nothing): the Store says.
+    const holder = await this.backend.store.locateUser(req.a, req.u);
+    if (session.ended || holder?.sid !== session.sid || holder.node !== this.node) {
+      if (!session.ended) this.kickLocal(session, 'REMOTE_LOGIN', true);
+      return replacedMeanwhile(ws);
+    }
     const acked = session.ack(req.r!.s);
     void this.peers
       .acknowledged(session, acked.offlineMids, acked.replies)
@@ -351,7 +359,7 @@ export class Sessions {
     expMs: number,
     now: number,
     attach: (s: Session) => void,
-  ): Promise<Session> {
+  ): Promise<Session | undefined> {
     const sid = this.sessionIds.next();
     // No socket until the login reply: what is pushed meanwhile waits in the outbox and follows
     // the reply (a frame before it would meet the sequence of the client's previous session).
@@ -375,6 +383,7 @@ export class Sessions {
       } satisfies KickEvent);
     }
     if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
+    if (session.ended) return replacedMeanwhile(ws); // a later login kicked it already
     session.ws = ws;
     attach(session);
     this.reply(session, req.i, false, now);
@@ -634,6 +643,13 @@ function isNodeEvent(p: unknown): p is NodeEvent {
     default:
       return false;
   }
+}
+
+/** The login's session was replaced by a later login before its reply: the client hears why. */
+function replacedMeanwhile(ws: WebSocket): undefined {
+  if (ws.readyState === 1) ws.send(JSON.stringify({ t: 'kick', why: 'REMOTE_LOGIN' }));
+  ws.close(CloseCode.KICKED, 'REMOTE_LOGIN');
+  return undefined;
 }
 
 export function sendErr(ws: WebSocket, i: number, c: number, m: string): void {

@@ -34,22 +34,30 @@ const resume = (uid: string, sid: string) => ({
   r: { sid, s: 0 },
 });
 
-test('two reconnects of one session racing to two other nodes: one resumes it, the other starts fresh', async (t) => {
+test('two reconnects of one session racing to two other nodes: the one that starts fresh wins, the other hears REMOTE_LOGIN', async (t) => {
   const [n1, n2, n3] = await nodes(t, 3);
   const sid = await droppedSession(n1!, 'rr-user', 'rr-room');
-  const [sa, sb] = [await RawSocket.open(n2!.url), await RawSocket.open(n3!.url)];
-  const replies = (await Promise.all([
-    sa.request(resume('rr-user', sid)),
-    sb.request(resume('rr-user', sid)),
-  ])) as Reply[];
-  assert.deepEqual(replies.map((r) => r.t).sort(), ['ok', 'ok']);
-  assert.equal(replies.filter((r) => r.r?.resumed).length, 1, 'exactly one resumed the session');
+  const sockets = [await RawSocket.open(n2!.url), await RawSocket.open(n3!.url)];
+  const settled = await Promise.allSettled(sockets.map((s) => s.request(resume('rr-user', sid))));
+  const replies = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value as Reply] : []));
+  // The holder hands the session to one of them; the other starts fresh and replaces it.
+  const fresh = replies.filter((r) => r.r?.resumed === false);
+  assert.equal(fresh.length, 1, 'one fresh session');
+  assert.ok(replies.filter((r) => r.r?.resumed).length <= 1, 'at most one resumed');
+  const loser = sockets.find(
+    (s) => !s.frames.some((f) => f.r && (f.r as Reply['r'])?.sid === fresh[0]!.r!.sid),
+  )!;
   await until(
-    () => [n1!, n2!, n3!].filter((n) => n.sessions.hub.bySessionId(sid)).length === 0,
-    'the resumed copy is replaced by the later fresh login (REMOTE_LOGIN)',
+    () => loser.frames.some((f) => f.t === 'kick' && f.why === 'REMOTE_LOGIN'),
+    'the other hears REMOTE_LOGIN',
   );
-  sa.close();
-  sb.close();
+  const holder = await n1!.backend.store.locateUser(APP, 'rr-user');
+  assert.equal(holder?.sid, fresh[0]!.r!.sid);
+  await until(
+    () => [n1!, n2!, n3!].every((n) => !n.sessions.hub.bySessionId(sid)),
+    'no node keeps the old session',
+  );
+  for (const s of sockets) s.close();
 });
 
 test('two reconnects of one session racing to the same other node: the later waits, then resumes it there', async (t) => {
@@ -167,4 +175,32 @@ test('a node taken for dead that comes back registers its users again: watchers 
   assert.deepEqual(await w.queryPeersOnlineStatus(['ra-x']), { 'ra-x': true });
   assert.deepEqual((await room.getMembers()).sort(), ['ra-w', 'ra-x']);
   await Promise.all([x.logout(), w.logout()]);
+});
+
+test('a login elsewhere while the session travels between nodes: the travelling login is told REMOTE_LOGIN', async (t) => {
+  const [n1, n2, n3] = await nodes(t, 3);
+  const sid = await droppedSession(n1!, 'rt-user', 'rt-room');
+  // n1 is slow to answer once it has moved the user to n2; meanwhile the user logs in on n3,
+  // whose kick reaches n2 before the session does.
+  const store = n1!.backend.store;
+  const unregister = store.unregisterSession.bind(store);
+  let slowed = false;
+  store.unregisterSession = async (...args) => {
+    slowed = true;
+    await sleep(300);
+    return unregister(...args);
+  };
+  const travelling = await RawSocket.open(n2!.url);
+  const pending = travelling.request(resume('rt-user', sid));
+  await until(() => slowed, 'the move is under way');
+  const elsewhere = await RawSocket.open(n3!.url);
+  const fresh = (await elsewhere.request({ t: 'login', i: 1, a: APP, u: 'rt-user' })) as Reply;
+  await assert.rejects(pending, /socket closed/);
+  assert.ok(travelling.frames.some((f) => f.t === 'kick' && f.why === 'REMOTE_LOGIN'));
+  assert.equal(n2!.sessions.hub.bySessionId(sid), undefined);
+  assert.deepEqual(await n3!.backend.store.locateUser(APP, 'rt-user'), {
+    sid: fresh.r!.sid,
+    node: n3!.sessions.node,
+  });
+  elsewhere.close();
 });
