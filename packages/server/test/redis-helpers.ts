@@ -40,3 +40,12 @@ export async function privateRedis(port?: number): Promise<{ port: number; child
   probe.disconnect();
   return { port: p, child };
 }
+
+/** Collects the process's unhandled rejections while test `t` runs. */
+export function unhandledRejections(t: { after(fn: () => void): void }): unknown[] {
+  const seen: unknown[] = [];
+  const onUnhandled = (e: unknown) => seen.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+  return seen;
+}

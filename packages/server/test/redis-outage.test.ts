@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RtmError } from '@parley/sdk';
 import { loggedIn, testServer, until } from './helpers.js';
-import { privateRedis, uniquePrefix } from './redis-helpers.js';
+import { privateRedis, uniquePrefix, unhandledRejections } from './redis-helpers.js';
 
 test('Redis hung (SIGSTOP): requests that need it fail fast with their TIMEOUT code, same-node delivery goes on, all recovers', async (t) => {
   const redis = await privateRedis();
@@ -15,10 +15,7 @@ test('Redis hung (SIGSTOP): requests that need it fail fast with their TIMEOUT c
     await n1.close();
     await n2.close();
   });
-  const unhandled: unknown[] = [];
-  const onUnhandled = (e: unknown) => unhandled.push(e);
-  process.on('unhandledRejection', onUnhandled);
-  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const unhandled = unhandledRejections(t);
 
   // The SDK's own request timeout is far off: an answer before it is the server's.
   const config = { requestTimeoutMs: 20_000 };

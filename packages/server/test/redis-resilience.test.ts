@@ -5,7 +5,7 @@ import vm from 'node:vm';
 import { Redis } from 'ioredis';
 import type { RtmClient } from '@parley/sdk';
 import { loggedIn, sleep, testServer, until } from './helpers.js';
-import { privateRedis, uniquePrefix } from './redis-helpers.js';
+import { privateRedis, uniquePrefix, unhandledRejections } from './redis-helpers.js';
 
 /** Sends until one message gets across, within `ms`: answers how long it took. */
 async function deliveryResumes(
@@ -35,10 +35,7 @@ test('CLIENT KILL TYPE pubsub, repeated, and a Redis restart: nodes resubscribe 
     await n1.close();
     await n2.close();
   });
-  const unhandled: unknown[] = [];
-  const onUnhandled = (e: unknown) => unhandled.push(e);
-  process.on('unhandledRejection', onUnhandled);
-  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const unhandled = unhandledRejections(t);
 
   const a = await loggedIn(n1, 'rz-a');
   const b = await loggedIn(n2, 'rz-b');
