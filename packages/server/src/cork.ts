@@ -27,7 +27,7 @@ let scheduled = false;
 const delayed = new Map<number, Duplex[]>();
 
 /** Sets the write delay of a WebSocket's TCP socket (from the HTTP upgrade), if any. */
-export function registerSocket(socket: Duplex, writeDelayMs = 0): void {
+export function setWriteDelay(socket: Duplex, writeDelayMs = 0): void {
   if (writeDelayMs > 0) (socket as DelayedSocket)[DELAY] = writeDelayMs;
 }
 

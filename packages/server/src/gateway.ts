@@ -13,7 +13,7 @@ import {
   type ClientFrame,
   LoginError,
 } from '@parley/protocol';
-import { registerSocket } from './cork.js';
+import { setWriteDelay } from './cork.js';
 import type { Logger } from './log.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Session } from './session.js';
@@ -81,7 +81,7 @@ export class Gateway {
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        registerSocket(socket, this.options.writeDelayMs);
+        setWriteDelay(socket, this.options.writeDelayMs);
         this.onSocket(ws);
       });
     });

@@ -42,6 +42,17 @@ const HANDOFF_TIMEOUT_MS = 2000;
 
 const MAX_INTERNED_APPS = 1000;
 
+/** One login request on its way: its socket, its frame, what its token allows, its moment. */
+interface LoginAttempt {
+  ws: WebSocket;
+  req: LoginReq;
+  /** Token expiry, ms since the epoch; 0 = never. */
+  expMs: number;
+  now: number;
+  /** Called with the session right before the login reply goes out. */
+  attach: (s: Session) => void;
+}
+
 /** What arrives on this node's inbox topic. */
 type NodeEvent = ReceiptEvent | KickEvent | UserEnvelope | TakeRequest | TakeReply;
 
@@ -150,6 +161,7 @@ export class Sessions {
       );
       return undefined;
     }
+    const login: LoginAttempt = { ws, req, expMs: auth.expMs, now, attach };
     if (req.r) {
       const inFlight = this.adopting.get(req.r.sid);
       if (inFlight) await inFlight.catch(() => undefined);
@@ -161,36 +173,22 @@ export class Sessions {
         old.app === req.a &&
         old.uid === req.u
       )
-        return this.resume(old, ws, req, auth.expMs, now, attach);
+        return this.resume(old, login);
       if (!old) {
-        const moved = await this.adopt(ws, req, auth.expMs, now, attach);
+        const moved = await this.adopt(login);
         if (moved !== undefined) return moved ?? undefined;
       }
     }
-    return this.fresh(ws, req, auth.expMs, now, attach);
+    return this.fresh(login);
   }
 
-  private resume(
-    session: Session,
-    ws: WebSocket,
-    req: LoginReq,
-    expMs: number,
-    now: number,
-    attach: (s: Session) => void,
-  ): Session {
+  private resume(session: Session, login: LoginAttempt): Session {
+    const { ws, req, expMs, now } = login;
     if (session.ws && session.ws !== ws) session.ws.terminate();
-    session.ws = ws;
     session.lastRxMs = now;
     session.tokenExpMs = expMs;
     session.willExpireSent = false;
-    const acked = session.ack(req.r!.s);
-    void this.peers
-      .acknowledged(session, acked.offlineMids, acked.replies)
-      .catch((e) => this.fail(e));
-    attach(session);
-    this.reply(session, req.i, true, now);
-    session.replay();
-    if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
+    this.goLive(session, login, this.result(session, true, now));
     const cursor = req.r!.c ?? {};
     for (const s of this.services) s.resumed?.(session, cursor);
     this.log.debug({ app: session.app, uid: session.uid, sid: session.sid }, 'session resumed');
@@ -202,29 +200,18 @@ export class Sessions {
    * Answers undefined when no other node holds it; a fresh session when the holder is gone; null
    * when the login was answered otherwise (replaced by a later login meanwhile).
    */
-  private adopt(
-    ws: WebSocket,
-    req: LoginReq,
-    expMs: number,
-    now: number,
-    attach: (s: Session) => void,
-  ): Promise<Session | null | undefined> {
+  private adopt(login: LoginAttempt): Promise<Session | null | undefined> {
     // Registered before the first await, so a second login naming the session waits for it.
-    const sid = req.r!.sid;
-    const run = this.takeOver(ws, req, expMs, now, attach);
+    const sid = login.req.r!.sid;
+    const run = this.takeOver(login);
     this.adopting.set(sid, run);
     return run.finally(() => {
       if (this.adopting.get(sid) === run) this.adopting.delete(sid);
     });
   }
 
-  private async takeOver(
-    ws: WebSocket,
-    req: LoginReq,
-    expMs: number,
-    now: number,
-    attach: (s: Session) => void,
-  ): Promise<Session | null | undefined> {
+  private async takeOver(login: LoginAttempt): Promise<Session | null | undefined> {
+    const { req } = login;
     const r = req.r!;
     const holder = await this.backend.store.locateUser(req.a, req.u);
     if (!holder || holder.sid !== r.sid || holder.node === this.node) return undefined;
@@ -236,22 +223,16 @@ export class Sessions {
     try {
       const snap = await this.handoffs.take(holder.node, r.sid);
       if (!snap || snap.app !== req.a || snap.uid !== req.u)
-        return (await this.fresh(ws, req, expMs, now, attach)) ?? null;
-      return (await this.moveIn(snap, ws, req, expMs, now, attach)) ?? null;
+        return (await this.fresh(login)) ?? null;
+      return (await this.moveIn(snap, login)) ?? null;
     } finally {
       if (this.arriving.get(key) === waiting) this.arriving.delete(key);
       this.redeliver(waiting);
     }
   }
 
-  private async moveIn(
-    snap: SessionSnapshot,
-    ws: WebSocket,
-    req: LoginReq,
-    expMs: number,
-    now: number,
-    attach: (s: Session) => void,
-  ): Promise<Session | undefined> {
+  private async moveIn(snap: SessionSnapshot, login: LoginAttempt): Promise<Session | undefined> {
+    const { ws, req, expMs, now } = login;
     const session = Session.restore({ ...snap, app: this.internApp(snap.app) }, this.config, now);
     session.tokenExpMs = expMs;
     this.hub.add(session);
@@ -266,15 +247,7 @@ export class Sessions {
       if (!session.ended) this.kickLocal(session, 'REMOTE_LOGIN', true);
       return replacedMeanwhile(ws);
     }
-    const acked = session.ack(req.r!.s);
-    void this.peers
-      .acknowledged(session, acked.offlineMids, acked.replies)
-      .catch((e) => this.fail(e));
-    session.ws = ws;
-    attach(session);
-    session.send({ t: 'ok', i: req.i, r: result });
-    session.replay();
-    if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
+    this.goLive(session, login, result);
     this.log.debug({ app: req.a, uid: req.u, sid: session.sid }, 'session moved here');
     return session;
   }
@@ -353,13 +326,8 @@ export class Sessions {
     for (const env of waiting) this.onNodeEvent(env);
   }
 
-  private async fresh(
-    ws: WebSocket,
-    req: LoginReq,
-    expMs: number,
-    now: number,
-    attach: (s: Session) => void,
-  ): Promise<Session | undefined> {
+  private async fresh(login: LoginAttempt): Promise<Session | undefined> {
+    const { ws, req, expMs, now } = login;
     const sid = this.sessionIds.next();
     // No socket until the login reply: what is pushed meanwhile waits in the outbox and follows
     // the reply (a frame before it would meet the sequence of the client's previous session).
@@ -384,18 +352,30 @@ export class Sessions {
     }
     if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
     if (session.ended) return replacedMeanwhile(ws); // a later login kicked it already
-    session.ws = ws;
-    attach(session);
-    this.reply(session, req.i, false, now);
-    session.replay();
+    this.goLive(session, login, this.result(session, false, now));
     await this.peers.deliverStored(session);
     for (const s of this.services) await s.started?.(session);
     this.log.debug({ app: req.a, uid: req.u, sid }, 'session started');
     return session;
   }
 
-  private reply(session: Session, i: number, resumed: boolean, now: number): void {
-    session.send({ t: 'ok', i, r: this.result(session, resumed, now) });
+  /**
+   * The login's session takes its socket: what the client acknowledged with a resume is
+   * settled, the reply goes out, then every frame still unacknowledged, in order. Nothing is
+   * written to the socket before the reply (see `fresh`).
+   */
+  private goLive(session: Session, login: LoginAttempt, result: LoginResult): void {
+    if (login.req.r && result.resumed) {
+      const acked = session.ack(login.req.r.s);
+      void this.peers
+        .acknowledged(session, acked.offlineMids, acked.replies)
+        .catch((e) => this.fail(e));
+    }
+    session.ws = login.ws;
+    login.attach(session);
+    session.send({ t: 'ok', i: login.req.i, r: result });
+    session.replay();
+    if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
   }
 
   private result(session: Session, resumed: boolean, now: number): LoginResult {

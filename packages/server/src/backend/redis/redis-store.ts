@@ -8,9 +8,6 @@ import type { Redis } from 'ioredis';
 import type { OfflineLimits, Store, StoredMessage, UserHolder } from '../store.js';
 import { replies } from './replies.js';
 
-/** A session id starts with the node that made it (`<node>.<random>`). */
-const nodeOf = (sid: string): string => sid.slice(0, sid.indexOf('.'));
-
 // KEYS[1] user hash; ARGV[1] new session id, ARGV[2] its node. Answers the replaced {sid, node}, or false.
 const CLAIM = `local old = redis.call('HMGET', KEYS[1], 'sid', 'node')
 redis.call('HSET', KEYS[1], 'sid', ARGV[1], 'node', ARGV[2], 'state', 'ONLINE')
@@ -65,13 +62,13 @@ export class RedisStore implements Store {
 
   async claimUser(app: string, uid: string, holder: UserHolder): Promise<UserHolder | undefined> {
     const old = (await this.redis.eval(CLAIM, 1, this.user(app, uid), holder.sid, holder.node)) as
-      [string, string | null] | null;
-    return old ? { sid: old[0], node: old[1] ?? nodeOf(old[0]) } : undefined;
+      [string, string] | null;
+    return old ? { sid: old[0], node: old[1] } : undefined;
   }
 
   async locateUser(app: string, uid: string): Promise<UserHolder | undefined> {
     const [sid, node] = await this.redis.hmget(this.user(app, uid), 'sid', 'node');
-    return sid ? { sid, node: node ?? nodeOf(sid) } : undefined;
+    return sid && node ? { sid, node } : undefined;
   }
 
   async moveUser(app: string, uid: string, holder: UserHolder, to: string): Promise<boolean> {
