@@ -9,3 +9,4 @@ export * from './metadata-frames.js';
 export * from './telephony-frames.js';
 export * from './invitation-frames.js';
 export * from './errors.js';
+export * from './clock.js';
