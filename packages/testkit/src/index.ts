@@ -1,0 +1,2 @@
+/** Test helpers shared by every package's tests. */
+export { ManualClock } from './manual-clock.js';
