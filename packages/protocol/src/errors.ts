@@ -215,6 +215,18 @@ export const InvitationApiCallError = {
   ALREADY_SENT: 5,
 } as const;
 
+/** Every API's "the client is not logged in" code (102 in each table that has one). */
+export const USER_NOT_LOGGED_IN = 102;
+
+/**
+ * Codes of `err` replies to invitation requests (`inv.*`) other than misuse: the request may be
+ * sent again (the SDK does, and reports the invitation's failure when it gives up).
+ */
+export const InvitationRequestError = {
+  /** The server could not complete it now (its shared store was unreachable, or it failed). */
+  TRY_AGAIN: 0,
+} as const;
+
 /** The `name` of every error class the web SDK throws. */
 export type RtmErrorName =
   | 'RtmInvalidArgumentError'
