@@ -113,7 +113,7 @@ export class Sessions {
       this.reap(Date.now()).catch((e) => this.fail(e));
     }, this.config.heartbeatMs);
     this.reaperTimer.unref();
-    await this.backend.store.nodeAlive(this.node, this.liveTtlMs);
+    await this.backend.nodes.nodeAlive(this.node, this.liveTtlMs);
     await this.backend.broker.subscribe(nodeTopic(this.node), (p) => {
       // From other nodes (maybe of another version): checked, and never thrown into the broker.
       if (!isNodeEvent(p)) {
@@ -151,7 +151,7 @@ export class Sessions {
       sendErr(ws, req.i, auth.code, auth.message);
       return undefined;
     }
-    const bannedUntil = await this.backend.store.getBan(req.a, req.u, now);
+    const bannedUntil = await this.backend.bans.getBan(req.a, req.u, now);
     if (bannedUntil > 0) {
       sendErr(
         ws,
@@ -213,7 +213,7 @@ export class Sessions {
   private async takeOver(login: LoginAttempt): Promise<Session | null | undefined> {
     const { req } = login;
     const r = req.r!;
-    const holder = await this.backend.store.locateUser(req.a, req.u);
+    const holder = await this.backend.users.locateUser(req.a, req.u);
     if (!holder || holder.sid !== r.sid || holder.node === this.node) return undefined;
     // The user's events wait until the client has its login reply and the replay, so that they
     // are numbered after the frames that moved with the session.
@@ -236,13 +236,13 @@ export class Sessions {
     const session = Session.restore({ ...snap, app: this.internApp(snap.app) }, this.config, now);
     session.tokenExpMs = expMs;
     this.hub.add(session);
-    await this.backend.store.registerSession(this.node, req.a, req.u, session.sid);
+    await this.backend.nodes.registerSession(this.node, req.a, req.u, session.sid);
     await this.presence.rewatch(session);
     const result = this.result(session, true, now);
     for (const s of this.services) await s.adopted?.(session, snap.services[s.ops[0]!], result);
     // A login elsewhere may have replaced the session while it travelled (its kick, sent to
     // this node before the session was here, found nothing): the Store says.
-    const holder = await this.backend.store.locateUser(req.a, req.u);
+    const holder = await this.backend.users.locateUser(req.a, req.u);
     if (session.ended || holder?.sid !== session.sid || holder.node !== this.node) {
       if (!session.ended) this.kickLocal(session, 'REMOTE_LOGIN', true);
       return replacedMeanwhile(ws);
@@ -262,9 +262,9 @@ export class Sessions {
     this.handingOff.add(s.sid);
     try {
       const holder = { sid: s.sid, node: this.node };
-      const moved = await this.backend.store.moveUser(s.app, s.uid, holder, req.to);
+      const moved = await this.backend.users.moveUser(s.app, s.uid, holder, req.to);
       // From here on the user's events go to the new node; what came before is in the outbox.
-      if (moved) await this.backend.store.unregisterSession(this.node, s.app, s.uid, s.sid);
+      if (moved) await this.backend.nodes.unregisterSession(this.node, s.app, s.uid, s.sid);
       if (!moved || s.ended) {
         await this.handoffs.give(req, null);
         return;
@@ -334,8 +334,8 @@ export class Sessions {
     const session = new Session(sid, this.internApp(req.a), req.u, expMs, this.config, now);
     const local = this.hub.byUserId(req.a, req.u);
     this.hub.add(session);
-    const previous = await this.backend.store.claimUser(req.a, req.u, { sid, node: this.node });
-    await this.backend.store.registerSession(this.node, req.a, req.u, sid);
+    const previous = await this.backend.users.claimUser(req.a, req.u, { sid, node: this.node });
+    await this.backend.nodes.registerSession(this.node, req.a, req.u, sid);
     if (local && !local.ended) {
       // The same user logged in again on this node: the older session is aborted, and the
       // messages it never delivered move to the new one.
@@ -418,11 +418,11 @@ export class Sessions {
     // One failing service (a store error, a lost compare-and-set) does not keep the others,
     // nor the release below, from running.
     for (const s of this.services) await s.ended?.(session, why).catch((e) => this.fail(e));
-    await this.backend.store.unregisterSession(this.node, session.app, session.uid, session.sid);
+    await this.backend.nodes.unregisterSession(this.node, session.app, session.uid, session.sid);
     const holder = { sid: session.sid, node: this.node };
     const released =
       why !== 'replaced' &&
-      (await this.backend.store.releaseUser(session.app, session.uid, holder));
+      (await this.backend.users.releaseUser(session.app, session.uid, holder));
     if (released) await this.presence.announce(session.app, session.uid, 'OFFLINE');
   }
 
@@ -436,7 +436,7 @@ export class Sessions {
 
   /** Bans a user: its session, on whichever node, ends with BANNED_BY_SERVER. */
   async ban(app: string, uid: string, untilMs: number): Promise<boolean> {
-    await this.backend.store.setBan(app, uid, untilMs);
+    await this.backend.bans.setBan(app, uid, untilMs);
     if (untilMs === 0) return false;
     const kick: UserKick = { t: 'kick', why: 'BANNED_BY_SERVER' };
     return (await this.router.toUser(app, uid, kick)) > 0;
@@ -532,8 +532,8 @@ export class Sessions {
    * has been silent for the resume window, its users go offline and leave their channels.
    */
   private async reap(now: number): Promise<void> {
-    if (!(await this.backend.store.nodeAlive(this.node, this.liveTtlMs))) await this.reassert();
-    const lapsed = new Set(await this.backend.store.lapsedNodes());
+    if (!(await this.backend.nodes.nodeAlive(this.node, this.liveTtlMs))) await this.reassert();
+    const lapsed = new Set(await this.backend.nodes.lapsedNodes());
     for (const n of this.lapsedSince.keys()) if (!lapsed.has(n)) this.lapsedSince.delete(n);
     for (const n of lapsed) {
       if (n === this.node) continue;
@@ -541,9 +541,9 @@ export class Sessions {
       this.lapsedSince.set(n, since);
       if (now - since < this.config.resumeWindowMs) continue;
       this.lapsedSince.delete(n);
-      for (const s of await this.backend.store.takeSessions(n)) {
+      for (const s of await this.backend.nodes.takeSessions(n)) {
         const holder = { sid: s.sid, node: n };
-        if (!(await this.backend.store.releaseUser(s.app, s.uid, holder))) continue;
+        if (!(await this.backend.users.releaseUser(s.app, s.uid, holder))) continue;
         for (const svc of this.services)
           await svc.endedElsewhere?.(s.app, s.uid).catch((e) => this.fail(e));
         await this.presence.announce(s.app, s.uid, 'OFFLINE');
@@ -561,7 +561,7 @@ export class Sessions {
     let count = 0;
     for (const s of [...this.hub.all()]) {
       if (s.ended || this.handingOff.has(s.sid)) continue;
-      const holder = await this.backend.store.locateUser(s.app, s.uid);
+      const holder = await this.backend.users.locateUser(s.app, s.uid);
       if (s.ended) continue;
       if (holder && (holder.sid !== s.sid || holder.node !== this.node)) {
         if (holder.sid !== s.sid) this.kickLocal(s, 'REMOTE_LOGIN', true);
@@ -569,7 +569,7 @@ export class Sessions {
       }
       if (!holder) {
         // Released meanwhile (another node took this one for dead): the user is back.
-        const replaced = await this.backend.store.claimUser(s.app, s.uid, {
+        const replaced = await this.backend.users.claimUser(s.app, s.uid, {
           sid: s.sid,
           node: this.node,
         });
@@ -579,7 +579,7 @@ export class Sessions {
         }
         await this.presence.announce(s.app, s.uid, s.presence);
       }
-      await this.backend.store.registerSession(this.node, s.app, s.uid, s.sid);
+      await this.backend.nodes.registerSession(this.node, s.app, s.uid, s.sid);
       for (const svc of this.services) await svc.reasserted?.(s).catch((e) => this.fail(e));
       count++;
     }

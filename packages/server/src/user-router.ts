@@ -29,7 +29,7 @@ export class UserRouter {
 
   /** Sends `e` to (app, uid)'s session; answers how many nodes took it (0: the user is offline). */
   async toUser(app: string, uid: string, e: UserEvent, hop?: 1): Promise<number> {
-    const holder = await this.backend.store.locateUser(app, uid);
+    const holder = await this.backend.users.locateUser(app, uid);
     if (!holder) return 0;
     const env: UserEnvelope = hop
       ? { t: 'u', a: app, u: uid, e, hop }

@@ -6,7 +6,7 @@
  */
 import { PeerMessageError, type PeerSendReq } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { StoredMessage } from '../backend/store.js';
+import type { StoredMessage } from '../backend/offline-inbox.js';
 import type { ReplyTarget, Session } from '../session.js';
 import { nodeTopic } from '../topics.js';
 
@@ -84,7 +84,7 @@ export class Peers {
 
   /** The receiver is offline: keep the message if asked, and tell the sender it was not received. */
   async offline(app: string, to: string, d: PeerDelivery): Promise<void> {
-    if (d.off) await this.backend.store.putOffline(app, to, d.msg);
+    if (d.off) await this.backend.offline.putOffline(app, to, d.msg);
     await this.settle(d.reply, false);
   }
 
@@ -102,7 +102,7 @@ export class Peers {
 
   /** Pushes the messages kept while the user was offline, oldest first. */
   async deliverStored(session: Session): Promise<void> {
-    const stored = await this.backend.store.listOffline(session.app, session.uid);
+    const stored = await this.backend.offline.listOffline(session.app, session.uid);
     for (const m of stored) {
       session.push(
         { t: 'msg', mid: m.mid, f: m.from, m: m.m, ts: m.ts, off: 1 },
@@ -118,7 +118,7 @@ export class Peers {
     replies: ReplyTarget[],
   ): Promise<void> {
     if (offlineMids.length > 0)
-      await this.backend.store.deleteOffline(session.app, session.uid, offlineMids);
+      await this.backend.offline.deleteOffline(session.app, session.uid, offlineMids);
     for (const r of replies) await this.settle(r, true);
   }
 

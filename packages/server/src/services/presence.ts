@@ -27,7 +27,7 @@ export class Presence {
   }
 
   async announce(app: string, uid: string, state: PeerState): Promise<void> {
-    if (state !== 'OFFLINE') await this.backend.store.setPresence(app, uid, state);
+    if (state !== 'OFFLINE') await this.backend.users.setPresence(app, uid, state);
     await this.backend.broker.publish(presenceTopic(app, uid), {
       uid,
       state,
@@ -35,7 +35,7 @@ export class Presence {
   }
 
   async query(app: string, ids: readonly string[]): Promise<Record<string, boolean>> {
-    const states = await this.backend.store.getPresence(app, ids);
+    const states = await this.backend.users.getPresence(app, ids);
     const out: Record<string, boolean> = {};
     // Like RTM, a query never says UNREACHABLE: a user holding a session is online.
     ids.forEach((id, k) => (out[id] = states[k] !== 'OFFLINE'));
@@ -68,7 +68,7 @@ export class Presence {
       session.addSubscription(id);
       await this.watchers.watch(presenceTopic(session.app, id), session);
     }
-    const states = await this.backend.store.getPresence(session.app, ids);
+    const states = await this.backend.users.getPresence(session.app, ids);
     const st: Record<string, PeerState> = {};
     ids.forEach((id, k) => (st[id] = states[k]!));
     return st;
