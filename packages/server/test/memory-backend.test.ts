@@ -1,16 +1,19 @@
 /** Every conformance suite on the embedded backend: memory, and SQLite for the offline inbox. */
+import { ManualClock } from '@parley/testkit';
 import { createMemoryBackend } from '../src/index.js';
 import { MemoryAttributeStore } from '../src/backend/memory/memory-attribute-store.js';
 import { MemoryBanList } from '../src/backend/memory/memory-ban-list.js';
 import { MemoryBroker } from '../src/backend/memory/memory-broker.js';
 import { MemoryChannelStore } from '../src/backend/memory/memory-channel-store.js';
 import { MemoryInvitationStore } from '../src/backend/memory/memory-invitation-store.js';
+import { MemoryNodeRegistry } from '../src/backend/memory/memory-node-registry.js';
 import { MemoryUserRegistry } from '../src/backend/memory/memory-user-registry.js';
 import { runAttributeStoreConformance } from './attribute-store-conformance.js';
 import { runBanListConformance } from './ban-list-conformance.js';
 import { runBrokerConformance } from './broker-conformance.js';
 import { runChannelStoreConformance } from './channel-store-conformance.js';
 import { runInvitationStoreConformance } from './invitation-store-conformance.js';
+import { runNodeRegistryConformance } from './node-registry-conformance.js';
 import { runOfflineInboxConformance } from './offline-inbox-conformance.js';
 import { runUserRegistryConformance } from './user-registry-conformance.js';
 
@@ -21,6 +24,14 @@ runOfflineInboxConformance('SQLite', (dataDir, limits) => {
   return { inbox: b.offline, close: () => b.close() };
 });
 runBanListConformance('memory', () => new MemoryBanList());
+runNodeRegistryConformance('memory', () => {
+  const clock = new ManualClock();
+  return {
+    nodes: new MemoryNodeRegistry(clock),
+    lapseTtlMs: 1000,
+    advance: (ms) => clock.advance(ms),
+  };
+});
 runChannelStoreConformance('memory', () => new MemoryChannelStore());
 runAttributeStoreConformance('memory', () => new MemoryAttributeStore());
 runInvitationStoreConformance('memory', () => new MemoryInvitationStore());
