@@ -16,8 +16,12 @@ import type {
 } from '../src/backend/attribute-store.js';
 import { CONFLICT, OwnerWrites } from '../src/backend/owner-writes.js';
 import { RedisAttributeStore } from '../src/backend/redis/redis-attribute-store.js';
+import { RedisBanList } from '../src/backend/redis/redis-ban-list.js';
 import { RedisChannelStore } from '../src/backend/redis/redis-channel-store.js';
 import { RedisInvitationStore } from '../src/backend/redis/redis-invitation-store.js';
+import { RedisNodeRegistry } from '../src/backend/redis/redis-node-registry.js';
+import { RedisOfflineInbox } from '../src/backend/redis/redis-offline-inbox.js';
+import { RedisUserRegistry } from '../src/backend/redis/redis-user-registry.js';
 import type { RunningServer } from '../src/index.js';
 import { loggedIn, testServer } from './helpers.js';
 import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
@@ -355,5 +359,41 @@ describe('Redis Cluster', () => {
     });
     assert.equal(scripts, 7, 'join, join, put attributes, put metadata, create, update, remove');
     assert.ok(transactions >= 1, 'leave');
+  });
+
+  test('every script and transaction of the user registry, offline inbox, ban list and node registry names its keys and keeps to one slot', async () => {
+    const { scripts, transactions } = await watchSlots(async (conn, prefix) => {
+      const users = new RedisUserRegistry(conn, prefix);
+      const offline = new RedisOfflineInbox(conn, prefix, { maxPerReceiver: 5, maxAgeMs: 60_000 });
+      const bans = new RedisBanList(conn, prefix);
+      const nodes = new RedisNodeRegistry(conn, prefix);
+      const holder = { sid: 's1', node: 'n1' };
+      await users.claimUser('app', 'u1', holder);
+      await users.setPresence('app', 'u1', 'UNREACHABLE');
+      await users.getPresence('app', ['u1', 'u2']);
+      await users.locateUser('app', 'u1');
+      await users.moveUser('app', 'u1', holder, 'n2');
+      await users.releaseUser('app', 'u1', { sid: 's1', node: 'n2' });
+      const msg = { mid: 'm1', from: 'u2', m: { k: 'T', x: 'hi' }, ts: Date.now() } as const;
+      await offline.putOffline('app', 'u1', msg);
+      await offline.listOffline('app', 'u1');
+      await offline.deleteOffline('app', 'u1', ['m1']);
+      await bans.setBan('app', 'u1', Date.now() + 60_000);
+      await bans.getBan('app', 'u1', Date.now());
+      await bans.setBan('app', 'u1', 0);
+      await nodes.nodeAlive('n1', 60_000);
+      await nodes.registerSession('n1', 'app', 'u1', 's1');
+      await nodes.registerSession('n3', 'app', 'u3', 's3');
+      await nodes.unregisterSession('n1', 'app', 'u1', 's1');
+      await nodes.lapsedNodes();
+      await nodes.takeSessions('n1');
+      await nodes.takeSessions('n3');
+    });
+    assert.equal(
+      scripts,
+      7,
+      'claim, presence, move, release, delete offline, take sessions twice (alive and lapsed)',
+    );
+    assert.equal(transactions, 1, 'put offline');
   });
 });
