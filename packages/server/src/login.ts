@@ -79,7 +79,7 @@ export class Logins {
     const now = this.clock.now();
     const auth = this.auth.check(req.a, req.u, req.k, now);
     if (!auth.ok) return this.refuse(conn, req.i, auth.code, auth.message);
-    const bannedUntil = await this.backend.store.getBan(req.a, req.u, now);
+    const bannedUntil = await this.backend.bans.getBan(req.a, req.u, now);
     if (bannedUntil > 0)
       return this.refuse(
         conn,
@@ -136,8 +136,8 @@ export class Logins {
     const session = new Session(sid, app, req.u, expMs, this.config, now);
     const local = this.hub.byUserId(req.a, req.u);
     this.hub.add(session);
-    const previous = await this.backend.store.claimUser(req.a, req.u, { sid, node: this.node });
-    await this.backend.store.registerSession(this.node, req.a, req.u, sid);
+    const previous = await this.backend.users.claimUser(req.a, req.u, { sid, node: this.node });
+    await this.backend.nodes.registerSession(this.node, req.a, req.u, sid);
     if (local && !local.ended) {
       // The same user logged in again on this node: the older session is aborted, and the
       // messages it never delivered move to the new one.

@@ -1,8 +1,8 @@
 /**
- * Reaper: this node's liveness in the Store, and the end of the sessions of nodes that died.
+ * Reaper: this node's liveness in the node registry, and the end of the sessions of nodes that died.
  * Each node refreshes its mark every heartbeat; once another node has been silent for the
  * resume window, its users go offline and leave their channels (each user once, by whichever
- * node takes the dead node's sessions first). A node the Store forgot (a Redis restarted
+ * node takes the dead node's sessions first). A node the registry forgot (a Redis restarted
  * without persistence, or a stall past its liveness) registers its live sessions again.
  */
 import type { Clock, TimerHandle } from '@parley/protocol';
@@ -37,7 +37,7 @@ export class Reaper {
   }
 
   async start(): Promise<void> {
-    await this.backend.store.nodeAlive(this.node, this.liveTtlMs);
+    await this.backend.nodes.nodeAlive(this.node, this.liveTtlMs);
     this.timer = this.clock.setInterval(() => {
       this.reap(this.clock.now()).catch((e) => this.sessions.fail(e));
     }, this.config.heartbeatMs);
@@ -49,9 +49,9 @@ export class Reaper {
   }
 
   private async reap(now: number): Promise<void> {
-    const { store } = this.backend;
-    if (!(await store.nodeAlive(this.node, this.liveTtlMs))) await this.reassert();
-    const lapsed = new Set(await store.lapsedNodes());
+    const { users, nodes } = this.backend;
+    if (!(await nodes.nodeAlive(this.node, this.liveTtlMs))) await this.reassert();
+    const lapsed = new Set(await nodes.lapsedNodes());
     for (const n of this.lapsedSince.keys()) if (!lapsed.has(n)) this.lapsedSince.delete(n);
     for (const n of lapsed) {
       if (n === this.node) continue;
@@ -65,10 +65,10 @@ export class Reaper {
 
   /** Ends what a dead node's sessions left behind; each user goes offline once. */
   private async endSessionsOf(dead: string): Promise<void> {
-    const { store } = this.backend;
+    const { users, nodes } = this.backend;
     let ended = 0;
-    for (const s of await store.takeSessions(dead)) {
-      if (!(await store.releaseUser(s.app, s.uid, { sid: s.sid, node: dead }))) continue;
+    for (const s of await nodes.takeSessions(dead)) {
+      if (!(await users.releaseUser(s.app, s.uid, { sid: s.sid, node: dead }))) continue;
       for (const svc of this.sessions.all)
         await svc.endedElsewhere?.(s.app, s.uid).catch((e) => this.sessions.fail(e));
       await this.presence.announce(s.app, s.uid, 'OFFLINE');
@@ -98,11 +98,11 @@ export class Reaper {
    * online and in their channels. A user held elsewhere meanwhile is let go here.
    */
   private async reassert(): Promise<void> {
-    const { store } = this.backend;
+    const { users, nodes } = this.backend;
     let count = 0;
     for (const s of [...this.hub.all()]) {
       if (s.ended || this.sessions.handingOff.has(s.sid)) continue;
-      const holder = await store.locateUser(s.app, s.uid);
+      const holder = await users.locateUser(s.app, s.uid);
       if (s.ended) continue;
       if (holder && (holder.sid !== s.sid || holder.node !== this.node)) {
         if (holder.sid !== s.sid) this.sessions.kickLocal(s, 'REMOTE_LOGIN', true);
@@ -110,14 +110,14 @@ export class Reaper {
       }
       if (!holder) {
         // Released meanwhile (another node took this one for dead): the user is back.
-        const replaced = await store.claimUser(s.app, s.uid, { sid: s.sid, node: this.node });
+        const replaced = await users.claimUser(s.app, s.uid, { sid: s.sid, node: this.node });
         if (replaced) {
           if (!s.ended) this.sessions.kickLocal(s, 'REMOTE_LOGIN', true);
           continue;
         }
         await this.presence.announce(s.app, s.uid, s.presence);
       }
-      await store.registerSession(this.node, s.app, s.uid, s.sid);
+      await nodes.registerSession(this.node, s.app, s.uid, s.sid);
       for (const svc of this.sessions.all)
         await svc.reasserted?.(s).catch((e) => this.sessions.fail(e));
       count++;

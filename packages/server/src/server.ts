@@ -66,7 +66,7 @@ export async function startServer(
   const limits = { maxPerReceiver: config.offlineMaxPerReceiver, maxAgeMs: config.offlineMaxAgeMs };
   const backend: Backend = config.redisUrl
     ? await createRedisBackend({ url: config.redisUrl, prefix: config.redisPrefix, limits })
-    : createMemoryBackend(config.dataDir, limits);
+    : createMemoryBackend(config.dataDir, limits, clock);
   const node = randomBytes(4).toString('hex');
   const events = new EventStream(logger);
   const hub = new Hub(config.writeDelayMs);

@@ -1,7 +1,7 @@
 /**
  * Session moves: a client whose reconnect lands on another node resumes its session there.
  * This node asks the holder for it (see handoff.ts for the request and its answer); the holder
- * moves the user in the Store (compare-and-set on session and node), stops serving the session
+ * moves the user in the user registry (compare-and-set on session and node), stops serving the session
  * without any shared change, and answers a snapshot. The user's events that arrive meanwhile
  * wait until the login reply and the replay are out.
  */
@@ -65,7 +65,7 @@ export class SessionMoves {
   private async takeOver(login: LoginAttempt): Promise<Session | null | undefined> {
     const { req } = login;
     const r = req.r!;
-    const holder = await this.backend.store.locateUser(req.a, req.u);
+    const holder = await this.backend.users.locateUser(req.a, req.u);
     if (!holder || holder.sid !== r.sid || holder.node === this.node) return undefined;
     const waiting = this.router.hold(req.a, req.u);
     try {
@@ -84,13 +84,13 @@ export class SessionMoves {
     const session = Session.restore({ ...snap, app }, this.config, now);
     session.tokenExpMs = expMs;
     this.hub.add(session);
-    await this.backend.store.registerSession(this.node, req.a, req.u, session.sid);
+    await this.backend.nodes.registerSession(this.node, req.a, req.u, session.sid);
     await this.presence.rewatch(session);
     const result = this.logins.result(session, true, now);
     for (const s of this.sessions.all) await s.adopted?.(session, snap.services[s.name], result);
     // A login elsewhere may have replaced the session while it travelled (its kick, sent to
-    // this node before the session was here, found nothing): the Store says.
-    const holder = await this.backend.store.locateUser(req.a, req.u);
+    // this node before the session was here, found nothing): the user registry says.
+    const holder = await this.backend.users.locateUser(req.a, req.u);
     if (session.ended || holder?.sid !== session.sid || holder.node !== this.node) {
       if (!session.ended) this.sessions.kickLocal(session, 'REMOTE_LOGIN', true);
       return this.logins.replacedMeanwhile(login.conn);
@@ -116,9 +116,9 @@ export class SessionMoves {
     handingOff.add(s.sid);
     try {
       const holder = { sid: s.sid, node: this.node };
-      const moved = await this.backend.store.moveUser(s.app, s.uid, holder, req.to);
+      const moved = await this.backend.users.moveUser(s.app, s.uid, holder, req.to);
       // From here on the user's events go to the new node; what came before is in the outbox.
-      if (moved) await this.backend.store.unregisterSession(this.node, s.app, s.uid, s.sid);
+      if (moved) await this.backend.nodes.unregisterSession(this.node, s.app, s.uid, s.sid);
       if (!moved || s.ended) {
         await this.handoffs.give(req, null);
         return;

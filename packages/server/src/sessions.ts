@@ -106,11 +106,11 @@ export class Sessions {
     // One failing service (a store error, a lost compare-and-set) does not keep the others,
     // nor the release below, from running.
     for (const s of this.services) await s.ended?.(session, why).catch((e) => this.fail(e));
-    await this.backend.store.unregisterSession(this.node, session.app, session.uid, session.sid);
+    await this.backend.nodes.unregisterSession(this.node, session.app, session.uid, session.sid);
     const holder = { sid: session.sid, node: this.node };
     const released =
       why !== 'replaced' &&
-      (await this.backend.store.releaseUser(session.app, session.uid, holder));
+      (await this.backend.users.releaseUser(session.app, session.uid, holder));
     if (released) await this.presence.announce(session.app, session.uid, 'OFFLINE');
     this.events.emit({
       type: 'logout',
@@ -140,7 +140,7 @@ export class Sessions {
 
   /** Bans a user: its session, on whichever node, ends with BANNED_BY_SERVER. */
   async ban(app: string, uid: string, untilMs: number): Promise<boolean> {
-    await this.backend.store.setBan(app, uid, untilMs);
+    await this.backend.bans.setBan(app, uid, untilMs);
     const kick: UserKick = { t: 'kick', why: 'BANNED_BY_SERVER' };
     const kicked = untilMs > 0 && (await this.router.toUser(app, uid, kick)) > 0;
     this.events.emit({ type: 'ban', app, uid, untilMs, kicked, ts: this.clock.now() });

@@ -1,6 +1,6 @@
 /**
  * UserRouter: sends an event to whichever node holds a user, and hands the events that reach
- * this node to the service handling their type. The Store says which session and node hold
+ * this node to the service handling their type. The user registry says which session and node hold
  * (app, uid); the event goes to that node's inbox topic (one subscription per node, none per
  * user), or straight to the local session when the user is here. An event that arrives after
  * its user left (moved on, or went offline) follows the user once; if nobody takes it, its
@@ -53,7 +53,7 @@ export class UserRouter {
 
   /** Sends `e` to (app, uid)'s session; answers how many nodes took it (0: the user is offline). */
   async toUser(app: string, uid: string, e: UserEvent, hop?: 1): Promise<number> {
-    const holder = await this.backend.store.locateUser(app, uid);
+    const holder = await this.backend.users.locateUser(app, uid);
     if (!holder) return 0;
     const env: UserEnvelope = hop
       ? { t: 'u', a: app, u: uid, e, hop }

@@ -113,7 +113,7 @@ test('events come after the store write that made them true: a joiner is a membe
     );
   });
   server.events.on('logout', (e) => {
-    checks.push(server.backend.store.getPresence(e.app, [e.uid]).then(([s]) => `logout:${s}`));
+    checks.push(server.backend.users.getPresence(e.app, [e.uid]).then(([s]) => `logout:${s}`));
   });
   const c = await loggedIn(server, 'ev-writer');
   await c.createChannel('ev-written').join();
@@ -257,7 +257,7 @@ test('on Redis, a node that stops: the node that takes its sessions emits their 
   assert.equal((await raw.request({ t: 'login', i: 1, a: APP, u: 'ev-stranded' })).t, 'ok');
   // Closing drains the sockets but ends no session: to the others the node simply went silent.
   await doomed.close();
-  const lapsed = async () => (await survivor.backend.store.lapsedNodes()).includes(doomed.node);
+  const lapsed = async () => (await survivor.backend.nodes.lapsedNodes()).includes(doomed.node);
   await untilTrue(lapsed, 'the doomed node lapses in Redis');
   await clock.advance(100);
   await clock.advance(1100);

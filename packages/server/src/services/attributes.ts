@@ -13,7 +13,7 @@ import {
   type UserAttrWriteReq,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { AttributeMap, AttributeOwner, StoredAttribute } from '../backend/channel-store.js';
+import type { AttributeMap, AttributeOwner, StoredAttribute } from '../backend/attribute-store.js';
 import { CONFLICT, OwnerWrites, maxWriteAttempts } from '../backend/owner-writes.js';
 import type { ServerConfig } from '../config.js';
 import type { EventStream } from '../events.js';
@@ -83,7 +83,7 @@ export class Attributes implements SessionService {
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
-    const store = backend.channels;
+    const store = backend.attributes;
     this.writes = new OwnerWrites(
       (o) => store.getAttributes(o.owner, o.app, o.id),
       (o, attrs, version) => store.putAttributesIf(o.owner, o.app, o.id, attrs, version),
@@ -124,7 +124,7 @@ export class Attributes implements SessionService {
       }
       case 'uattr.get': {
         if (!this.allowRead(session, f.i, 'user', now)) return;
-        const [state] = await this.backend.store.getPresence(session.app, [f.u]);
+        const [state] = await this.backend.users.getPresence(session.app, [f.u]);
         if (state === 'OFFLINE')
           return this.hub.tell(session, {
             t: 'err',
@@ -132,7 +132,7 @@ export class Attributes implements SessionService {
             c: AttributeOperationError.USER_NOT_FOUND,
             m: `userId: "${f.u}" is not online`,
           });
-        const { value: attrs } = await this.backend.channels.getAttributes(
+        const { value: attrs } = await this.backend.attributes.getAttributes(
           'user',
           session.app,
           f.u,
@@ -143,7 +143,7 @@ export class Attributes implements SessionService {
       }
       case 'cattr.get': {
         if (!this.allowRead(session, f.i, 'channel', now)) return;
-        const { value: attrs } = await this.backend.channels.getAttributes(
+        const { value: attrs } = await this.backend.attributes.getAttributes(
           'channel',
           session.app,
           f.c,
@@ -262,14 +262,14 @@ export class Attributes implements SessionService {
       if (now - e.since < this.config.channelAttributesClearMs) continue;
       this.emptySince.delete(key);
       void (async () => {
-        const store = this.backend.channels;
+        const store = this.backend.attributes;
         // Read before the count: a write that comes after it keeps what it wrote.
         const [attrs, meta] = await Promise.all([
           store.getAttributes('channel', e.app, e.id),
           store.getMetadata('channel', e.app, e.id),
         ]);
         if (attrs.version === '' && meta.version === '') return;
-        const [count] = await store.counts(e.app, [e.id]);
+        const [count] = await this.backend.channels.counts(e.app, [e.id]);
         if (count !== 0) return;
         const empty = { majorRevision: 0, items: new Map() };
         const [clearedAttrs] = await Promise.all([

@@ -15,7 +15,7 @@ import {
   type WireMetadata,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { StoredMetadata } from '../backend/channel-store.js';
+import type { StoredMetadata } from '../backend/attribute-store.js';
 import { CONFLICT, OwnerWrites, maxWriteAttempts } from '../backend/owner-writes.js';
 import type { EventStream } from '../events.js';
 import type { Hub } from '../hub.js';
@@ -116,7 +116,7 @@ export class Metadata implements SessionService {
     this.watchers = new TopicWatchers(backend.broker, (s, e) =>
       hub.push(s, { t: 'umeta', u: e.u, d: e.d }),
     );
-    const store = backend.channels;
+    const store = backend.attributes;
     this.writes = new OwnerWrites(
       (o) => store.getMetadata(o.owner, o.app, o.id),
       (o, meta, version) => store.putMetadataIf(o.owner, o.app, o.id, meta, version),
@@ -173,7 +173,7 @@ export class Metadata implements SessionService {
         return;
       }
       case 'meta.get': {
-        const meta = await this.backend.channels.getMetadata(
+        const meta = await this.backend.attributes.getMetadata(
           f.o === 'u' ? 'user' : 'channel',
           session.app,
           f.id,

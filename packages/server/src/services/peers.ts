@@ -10,7 +10,7 @@
  */
 import { PeerMessageError, type Clock, type PeerSendReq } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { StoredMessage } from '../backend/store.js';
+import type { StoredMessage } from '../backend/offline-inbox.js';
 import type { EventStream, MessageSource, PeerOutcome } from '../events.js';
 import type { Hub } from '../hub.js';
 import { op, type ServiceFrame, type SessionService, type UserEvent } from '../service.js';
@@ -124,7 +124,7 @@ export class Peers implements SessionService {
 
   /** The receiver is offline: keep the message if asked, and tell the sender it was not received. */
   async offline(app: string, to: string, d: PeerDelivery): Promise<void> {
-    if (d.off) await this.backend.store.putOffline(app, to, d.msg);
+    if (d.off) await this.backend.offline.putOffline(app, to, d.msg);
     await this.settle(d.reply, false, d.off ? 'stored' : undefined);
   }
 
@@ -142,7 +142,7 @@ export class Peers implements SessionService {
 
   /** Pushes the messages kept while the user was offline, oldest first. */
   async deliverStored(session: Session): Promise<void> {
-    const stored = await this.backend.store.listOffline(session.app, session.uid);
+    const stored = await this.backend.offline.listOffline(session.app, session.uid);
     for (const m of stored) {
       this.hub.push(
         session,
@@ -159,7 +159,7 @@ export class Peers implements SessionService {
     replies: ReplyTarget[],
   ): Promise<void> {
     if (offlineMids.length > 0)
-      await this.backend.store.deleteOffline(session.app, session.uid, offlineMids);
+      await this.backend.offline.deleteOffline(session.app, session.uid, offlineMids);
     for (const r of replies) await this.settle(r, true);
   }
 

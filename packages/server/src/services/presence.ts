@@ -107,7 +107,7 @@ export class Presence implements SessionService {
   }
 
   async announce(app: string, uid: string, state: PeerState): Promise<void> {
-    if (state !== 'OFFLINE') await this.backend.store.setPresence(app, uid, state);
+    if (state !== 'OFFLINE') await this.backend.users.setPresence(app, uid, state);
     await this.backend.broker.publish(presenceTopic(app, uid), {
       uid,
       state,
@@ -116,7 +116,7 @@ export class Presence implements SessionService {
 
   /** Whether each user is online; like RTM, a query never says UNREACHABLE. */
   async query(app: string, ids: readonly string[]): Promise<Record<string, boolean>> {
-    const states = await this.backend.store.getPresence(app, ids);
+    const states = await this.backend.users.getPresence(app, ids);
     const out = new Map<string, boolean>();
     ids.forEach((id, k) => out.set(id, states[k] !== 'OFFLINE'));
     return Object.fromEntries(out);
@@ -135,7 +135,7 @@ export class Presence implements SessionService {
       session.addSubscription(id);
       await this.watchers.watch(presenceTopic(session.app, id), session);
     }
-    const states = await this.backend.store.getPresence(session.app, ids);
+    const states = await this.backend.users.getPresence(session.app, ids);
     const st = new Map<string, PeerState>();
     ids.forEach((id, k) => st.set(id, states[k]!));
     return Object.fromEntries(st);
