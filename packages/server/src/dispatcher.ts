@@ -55,7 +55,7 @@ export class Dispatcher {
       return;
     }
     const route = this.routes.get(frame.t);
-    if (!route) return; // every validated type has a route; a test checks it
+    if (!route) throw new Error(`no service answers "${frame.t}"`);
     route.service.handle(session, frame, now).catch((err: unknown) => {
       if ('i' in frame) this.hub.tell(session, this.failure(frame.t, frame.i, route.codes, err));
       else this.log.error({ err, op: frame.t }, 'frame failed');
@@ -65,11 +65,6 @@ export class Dispatcher {
   /** The reply to a login that failed with `err`. */
   loginFailure(i: number, err: unknown): ErrFrame {
     return this.failure('login', i, LOGIN_CODES, err);
-  }
-
-  /** Whether some service answers frames of type `t`. */
-  answers(t: string): boolean {
-    return this.routes.has(t);
   }
 
   private failure(op: string, i: number, codes: OpCodes, err: unknown): ErrFrame {
