@@ -215,6 +215,21 @@ export const InvitationApiCallError = {
   ALREADY_SENT: 5,
 } as const;
 
+/**
+ * Parley's invitation requests (`inv.*`, and the telephony `tel.*` requests, whose errors take
+ * the invitation API's classes). No RTM API returns these to the app: the SDK turns a failed
+ * invitation request into a LocalInvitationFailureReason (NOT_LOGGEDIN, PEER_NO_RESPONSE,
+ * UNKNOWN). The server answers misuse with InvitationApiCallError codes; these two are the
+ * SDK's own, for a request that no server answer ended. Not in ErrorTables: no API is named
+ * by them.
+ */
+export const InvitationRequestError = {
+  /** No answer: the request timed out, or the connection dropped before the answer. */
+  NO_ANSWER: 0,
+  /** Made while not logged in (the number every RTM table uses for it). */
+  USER_NOT_LOGGED_IN: 102,
+} as const;
+
 /** The `name` of every error class the web SDK throws. */
 export type RtmErrorName =
   | 'RtmInvalidArgumentError'
