@@ -20,6 +20,8 @@ export interface BareServerOptions {
   answerPing?: boolean;
   /** Heartbeat interval the login reply announces (default 2500 ms). */
   heartbeatMs?: number;
+  /** Requests to answer `ok`, by type, with the result the function makes (others stall). */
+  answers?: Readonly<Record<string, (f: RawFrame) => unknown>>;
 }
 
 export class BareServer {
@@ -52,6 +54,7 @@ export class BareServer {
       answerLogin: true,
       answerPing: true,
       heartbeatMs: 2500,
+      answers: {},
       ...options,
     });
   }
@@ -98,6 +101,9 @@ export class BareServer {
       ws.close();
     } else if (f.t === 'ping' && this.options.answerPing) {
       ws.send(encodeFrame({ t: 'pong', ts: 0 }));
+    } else if (Object.hasOwn(this.options.answers, f.t)) {
+      const r = this.options.answers[f.t]!(f);
+      ws.send(encodeFrame(r === undefined ? { t: 'ok', i } : { t: 'ok', i, r }));
     }
   }
 }
