@@ -215,19 +215,19 @@ export const InvitationApiCallError = {
   ALREADY_SENT: 5,
 } as const;
 
+/** Every API's "the client is not logged in" code (102 in each table that has one). */
+export const USER_NOT_LOGGED_IN = 102;
+
 /**
- * Parley's invitation requests (`inv.*`, and the telephony `tel.*` requests, whose errors take
- * the invitation API's classes). No RTM API returns these to the app: the SDK turns a failed
- * invitation request into a LocalInvitationFailureReason (NOT_LOGGEDIN, PEER_NO_RESPONSE,
- * UNKNOWN). The server answers misuse with InvitationApiCallError codes; these two are the
- * SDK's own, for a request that no server answer ended. Not in ErrorTables: no API is named
- * by them.
+ * Codes of `err` replies to invitation requests (`inv.*`) other than misuse: the request may be
+ * sent again (the SDK does, and reports the invitation's failure when it gives up). The SDK
+ * fails an invitation request that got no answer (it timed out, or the connection dropped
+ * first) with TRY_AGAIN too, so both are retried alike. Not in ErrorTables: no RTM API hands
+ * these to the app, which sees a LocalInvitationFailureReason instead.
  */
 export const InvitationRequestError = {
-  /** No answer: the request timed out, or the connection dropped before the answer. */
-  NO_ANSWER: 0,
-  /** Made while not logged in (the number every RTM table uses for it). */
-  USER_NOT_LOGGED_IN: 102,
+  /** The server could not complete it now (its shared store was unreachable, or it failed). */
+  TRY_AGAIN: 0,
 } as const;
 
 /** The `name` of every error class the web SDK throws. */

@@ -7,8 +7,8 @@
  */
 import {
   ChannelMessageError,
-  InvitationRequestError,
   TelephonyError,
+  USER_NOT_LOGGED_IN,
   type RequestBody,
   type TelephonyRequestBody,
 } from '@parley/protocol';
@@ -74,7 +74,7 @@ export class Extensions implements ClientFeature<never> {
       method: `Signaling.${frame.t}`,
       api: 'invitation',
       timeoutCode: TelephonyError.NET,
-      notLoggedInCode: InvitationRequestError.USER_NOT_LOGGED_IN,
+      notLoggedInCode: USER_NOT_LOGGED_IN,
     };
     return this.host.connection.request(call, { ...frame });
   }

@@ -12,6 +12,7 @@ import {
   InvitationApiCallError,
   InvitationRequestError,
   isValidId,
+  USER_NOT_LOGGED_IN,
   type InvitationRequest,
   type InvitationReliablePush,
   type LocalInvitationPush,
@@ -31,7 +32,8 @@ import { LocalInvitation, RemoteInvitationImpl, type InvitationLink } from './in
 import { RecentIds } from './recent-ids.js';
 import type { ApiCall } from './requests.js';
 
-const { NO_ANSWER, USER_NOT_LOGGED_IN } = InvitationRequestError;
+/** The server could not do it now, or no answer came (timed out, the connection dropped). */
+const { TRY_AGAIN } = InvitationRequestError;
 
 type InvitationBody = RequestBody<InvitationRequest['t']>;
 
@@ -39,7 +41,7 @@ function call(method: string): ApiCall {
   return {
     method,
     api: 'invitation',
-    timeoutCode: NO_ANSWER,
+    timeoutCode: TRY_AGAIN,
     notLoggedInCode: USER_NOT_LOGGED_IN,
   };
 }
@@ -141,7 +143,7 @@ export class Invitations implements ClientFeature<'linv' | 'rinv'> {
         inv.onFailure(
           e.code === USER_NOT_LOGGED_IN
             ? LocalInvitationFailureReason.NOT_LOGGEDIN
-            : e.code === NO_ANSWER
+            : e.code === TRY_AGAIN
               ? LocalInvitationFailureReason.PEER_NO_RESPONSE
               : LocalInvitationFailureReason.UNKNOWN,
         );
@@ -236,7 +238,7 @@ export class Invitations implements ClientFeature<'linv' | 'rinv'> {
       (e: RtmError) => {
         const state = this.host.connection.state;
         const loggedIn = state === 'CONNECTED' || state === 'RECONNECTING';
-        if (e.code === NO_ANSWER && tries > 1 && loggedIn)
+        if (e.code === TRY_AGAIN && tries > 1 && loggedIn)
           return this.request(method, body, tries - 1);
         throw e;
       },

@@ -6,13 +6,20 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import AgoraRTM, { type RtmClient, type RtmConfig } from '@parley/sdk';
 import { SUBPROTOCOL } from '@parley/protocol';
-import { startServer, type RunningServer, type ServerConfig } from '../src/index.js';
+import {
+  startServer,
+  type RunningServer,
+  type ServerConfig,
+  type ServerDeps,
+} from '../src/index.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
 }
 
-export async function testServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+export async function testServer(
+  overrides: Partial<ServerConfig> & ServerDeps = {},
+): Promise<RunningServer> {
   return startServer({
     port: 0,
     host: '127.0.0.1',
@@ -64,6 +71,19 @@ export function sleep(ms: number): Promise<void> {
 export async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Resolves once `cond()` resolves true, polling; rejects after `timeoutMs` with `what`. */
+export async function untilTrue(
+  cond: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
