@@ -2,10 +2,10 @@
  * Attributes: the key-value attributes of agora-rtm-sdk 1.x, the local user's (set again when
  * the server lost the session) and any channel's, and their shapes.
  */
-import { AttributeOperationError, type RequestBody } from '@parley/protocol';
+import type { RequestBody } from '@parley/protocol';
 import type { State } from './connection.js';
 import type { ClientFeature, FeatureHost } from './feature.js';
-import type { ApiCall } from './requests.js';
+import { apiCall, type ApiCall } from './requests.js';
 
 export interface AttributesMap {
   [key: string]: string;
@@ -26,12 +26,7 @@ export interface ChannelAttributeOptions {
 export type WriteOp = 'set' | 'add' | 'del' | 'clear';
 
 function call(method: string): ApiCall {
-  return {
-    method: `RtmClient.${method}`,
-    api: 'attributes',
-    timeoutCode: AttributeOperationError.TIMEOUT,
-    notLoggedInCode: AttributeOperationError.USER_NOT_LOGGED_IN,
-  };
+  return apiCall(`RtmClient.${method}`, 'attributes');
 }
 
 /** `keys`, present only when given. */

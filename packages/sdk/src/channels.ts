@@ -6,8 +6,6 @@
 import {
   ChannelMessageError,
   CreateChannelError,
-  GetChannelMemberCountError,
-  GetMembersError,
   ID_RULE,
   isValidId,
   JoinChannelError,
@@ -22,7 +20,7 @@ import type { ClientFeature, FeatureHost } from './feature.js';
 import { fromWire, toWire, type RtmMessage } from './message.js';
 import { metadataFromWire } from './metadata-item.js';
 import type { Metadata } from './metadata.js';
-import type { ApiCall } from './requests.js';
+import { apiCall, type ApiCall } from './requests.js';
 
 interface Joined {
   channel: RtmChannel;
@@ -30,36 +28,17 @@ interface Joined {
   cs: number;
 }
 
-export const JOIN: ApiCall = {
-  method: 'RtmChannel.join',
-  api: 'join',
-  timeoutCode: JoinChannelError.TIMEOUT,
-  notLoggedInCode: JoinChannelError.USER_NOT_LOGGED_IN,
-};
+const JOIN = apiCall('RtmChannel.join', 'join');
+/** Leave has no TIMEOUT code: a leave that got no answer fails with FAILURE. */
 const LEAVE: ApiCall = {
   method: 'RtmChannel.leave',
   api: 'leave',
   timeoutCode: LeaveChannelError.FAILURE,
   notLoggedInCode: LeaveChannelError.USER_NOT_LOGGED_IN,
 };
-export const SEND: ApiCall = {
-  method: 'RtmChannel.sendMessage',
-  api: 'sendMessage',
-  timeoutCode: ChannelMessageError.TIMEOUT,
-  notLoggedInCode: ChannelMessageError.USER_NOT_LOGGED_IN,
-};
-const MEMBERS: ApiCall = {
-  method: 'RtmChannel.getMembers',
-  api: 'getMembers',
-  timeoutCode: GetMembersError.TIMEOUT,
-  notLoggedInCode: GetMembersError.USER_NOT_LOGGED_IN,
-};
-const MEMBER_COUNT: ApiCall = {
-  method: 'RtmClient.getChannelMemberCount',
-  api: 'getChannelMemberCount',
-  timeoutCode: GetChannelMemberCountError.TIMEOUT,
-  notLoggedInCode: GetChannelMemberCountError.USER_NOT_LOGGED_IN,
-};
+const SEND = apiCall('RtmChannel.sendMessage', 'sendMessage');
+const MEMBERS = apiCall('RtmChannel.getMembers', 'getMembers');
+const MEMBER_COUNT = apiCall('RtmClient.getChannelMemberCount', 'getChannelMemberCount');
 
 type ChannelPushType = ChannelPush['t'];
 
@@ -146,6 +125,24 @@ export class Channels implements ClientFeature<ChannelPushType> {
   }
 
   send(channel: RtmChannel, message: RtmMessage): Promise<void> {
+    const id = channel.channelId;
+    if (this.joined.get(id)?.channel !== channel && this.host.connection.state === 'CONNECTED')
+      return this.sendTo(id, message, false, `sendMessage: not in channel "${id}"; join it first`);
+    return this.sendTo(id, message, false);
+  }
+
+  /** Parley extension: to any channel, joined or not (Signaling `messageChannelSendForce`). */
+  sendWithoutJoining(channelId: string, message: RtmMessage): Promise<void> {
+    return this.sendTo(channelId, message, true);
+  }
+
+  /** Sends, unless the message is no message, or `notInChannel` says why it cannot go. */
+  private sendTo(
+    channelId: string,
+    message: RtmMessage,
+    force: boolean,
+    notInChannel?: string,
+  ): Promise<void> {
     const m = toWire(message);
     if (!m)
       return Promise.reject(
@@ -155,18 +152,16 @@ export class Channels implements ClientFeature<ChannelPushType> {
           'message: must be {text: string} or {rawMessage: Uint8Array, description?: string}',
         ),
       );
-    if (
-      this.joined.get(channel.channelId)?.channel !== channel &&
-      this.host.connection.state === 'CONNECTED'
-    )
+    if (notInChannel !== undefined)
       return Promise.reject(
-        createRtmError(
-          'sendMessage',
-          ChannelMessageError.NOT_IN_CHANNEL,
-          `sendMessage: not in channel "${channel.channelId}"; join it first`,
-        ),
+        createRtmError('sendMessage', ChannelMessageError.NOT_IN_CHANNEL, notInChannel),
       );
-    const body = { t: 'csend', c: channel.channelId, m } satisfies RequestBody<'csend'>;
+    const body = {
+      t: 'csend',
+      c: channelId,
+      m,
+      ...(force ? { force: true } : {}),
+    } satisfies RequestBody<'csend'>;
     return this.host.connection.request(SEND, body).then(() => undefined);
   }
 

@@ -6,19 +6,17 @@
  * registry.
  */
 import {
-  ChannelMessageError,
   TelephonyError,
   USER_NOT_LOGGED_IN,
   type RequestBody,
   type TelephonyRequestBody,
 } from '@parley/protocol';
 import type { RtmChannel } from './channel.js';
-import { JOIN, SEND, type Channels } from './channels.js';
-import { createRtmError } from './errors.js';
+import type { Channels } from './channels.js';
 import type { ClientFeature, FeatureHost } from './feature.js';
 import { FeatureRegistry } from './feature-registry.js';
-import { toWire, type RtmMessage } from './message.js';
-import type { ApiCall } from './requests.js';
+import type { RtmMessage } from './message.js';
+import { apiCall, type ApiCall } from './requests.js';
 
 export interface ParleyExtensions {
   /** Sends a channel message without joining the channel (Signaling `messageChannelSendForce`). */
@@ -34,7 +32,8 @@ export interface ParleyExtensions {
   telephony(frame: TelephonyRequestBody): Promise<void>;
 }
 
-const ECHO: ApiCall = { ...JOIN, method: 'RtmClient.setChannelMessageEcho' };
+/** A session option of the server; it fails with join's codes. */
+const ECHO = apiCall('RtmClient.setChannelMessageEcho', 'join');
 
 export class Extensions implements ClientFeature<never> {
   readonly pushes = [] as const;
@@ -45,17 +44,7 @@ export class Extensions implements ClientFeature<never> {
   ) {}
 
   sendChannelMessageWithoutJoining(channelId: string, message: RtmMessage): Promise<void> {
-    const m = toWire(message);
-    if (!m)
-      return Promise.reject(
-        createRtmError(
-          'sendMessage',
-          ChannelMessageError.INVALID_MESSAGE,
-          'message: must be {text} or {rawMessage}',
-        ),
-      );
-    const body = { t: 'csend', c: channelId, m, force: true } satisfies RequestBody<'csend'>;
-    return this.host.connection.request(SEND, body).then(() => undefined);
+    return this.channels.sendWithoutJoining(channelId, message);
   }
 
   joinWithMemberList(channel: RtmChannel): Promise<string[]> {

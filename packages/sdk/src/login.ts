@@ -10,7 +10,7 @@ import {
   type RequestBody,
 } from '@parley/protocol';
 import { Timing } from './config.js';
-import { createRtmError } from './errors.js';
+import { createRtmError, type RtmError } from './errors.js';
 import type { ClientFeature, FeatureHost } from './feature.js';
 import type { ApiCall } from './requests.js';
 
@@ -21,22 +21,32 @@ const RENEW: ApiCall = {
   notLoggedInCode: RenewTokenError.USER_NOT_LOGGED_IN,
 };
 
-/** A sliding window of call times on a clock; `take()` answers false for the call one too many. */
+/**
+ * A sliding one-second window of the calls of one API, on a clock (the web SDK's limit of
+ * `Limits.loginRatePerSecond`, an RtmInvokeTooOftenError).
+ */
 class CallRate {
   private readonly calls: number[] = [];
 
   constructor(
     private readonly clock: Clock,
-    private readonly perWindow: number,
-    private readonly windowMs: number,
+    private readonly api: 'login' | 'renewToken',
+    private readonly tooOftenCode: number,
   ) {}
 
-  take(): boolean {
+  /** Counts the call; answers the TOO_OFTEN error instead when it is one too many. */
+  refuse(): RtmError | undefined {
     const now = this.clock.now();
-    while (this.calls.length > 0 && now - this.calls[0]! >= this.windowMs) this.calls.shift();
-    if (this.calls.length >= this.perWindow) return false;
-    this.calls.push(now);
-    return true;
+    const calls = this.calls;
+    while (calls.length > 0 && now - calls[0]! >= Timing.callRateWindowMs) calls.shift();
+    if (calls.length >= Limits.loginRatePerSecond)
+      return createRtmError(
+        this.api,
+        this.tooOftenCode,
+        `${this.api}: more than ${Limits.loginRatePerSecond} calls per second`,
+      );
+    calls.push(now);
+    return undefined;
   }
 }
 
@@ -46,21 +56,14 @@ export class Login implements ClientFeature<never> {
   private readonly renewals: CallRate;
 
   constructor(private readonly host: FeatureHost) {
-    const perSecond = Limits.loginRatePerSecond;
-    this.logins = new CallRate(host.clock, perSecond, Timing.callRateWindowMs);
-    this.renewals = new CallRate(host.clock, perSecond, Timing.callRateWindowMs);
+    this.logins = new CallRate(host.clock, 'login', LoginError.TOO_OFTEN);
+    this.renewals = new CallRate(host.clock, 'renewToken', RenewTokenError.TOO_OFTEN);
   }
 
   login(options: { uid: string; token?: string }): Promise<void> {
     const connection = this.host.connection;
-    if (!this.logins.take())
-      return Promise.reject(
-        createRtmError(
-          'login',
-          LoginError.TOO_OFTEN,
-          `login: more than ${Limits.loginRatePerSecond} calls per second`,
-        ),
-      );
+    const tooOften = this.logins.refuse();
+    if (tooOften) return Promise.reject(tooOften);
     if (connection.state !== 'DISCONNECTED')
       return Promise.reject(
         createRtmError(
@@ -94,14 +97,8 @@ export class Login implements ClientFeature<never> {
           'token: must be a non-empty string',
         ),
       );
-    if (!this.renewals.take())
-      return Promise.reject(
-        createRtmError(
-          'renewToken',
-          RenewTokenError.TOO_OFTEN,
-          `renewToken: more than ${Limits.loginRatePerSecond} calls per second`,
-        ),
-      );
+    const tooOften = this.renewals.refuse();
+    if (tooOften) return Promise.reject(tooOften);
     if (connection.state === 'RECONNECTING') {
       connection.setToken(token);
       return Promise.resolve();

@@ -4,7 +4,6 @@
  * channel events (channels.ts); the writes and reads of both are here.
  */
 import {
-  MetadataOperationError,
   MetadataSubscriptionError,
   type MetadataOp,
   type RequestBody,
@@ -17,17 +16,9 @@ import {
   type RtmMetadataItem,
   type RtmMetadataOptions,
 } from './metadata-item.js';
-import type { ApiCall } from './requests.js';
+import { apiCall, type ApiCall } from './requests.js';
 
-function call(method: string): ApiCall {
-  return {
-    method,
-    api: 'metadata',
-    timeoutCode: MetadataOperationError.TIMEOUT,
-    notLoggedInCode: MetadataOperationError.USER_NOT_LOGGED_IN,
-  };
-}
-
+/** The subscription table spells its not-logged-in code NOT_LOGGED_IN, as the web SDK does. */
 function subscriptionCall(method: string): ApiCall {
   return {
     method,
@@ -63,13 +54,13 @@ export class Metadata implements ClientFeature<'umeta'> {
       rts: options?.enableRecordTs === true,
       ruid: options?.enableRecordUserId === true,
     } satisfies RequestBody<'meta'>;
-    await this.host.connection.request(call(method), body);
+    await this.host.connection.request(apiCall(method, 'metadata'), body);
   }
 
   /** Reads a user's ('u') or a channel's ('c') metadata. */
   async read(method: string, owner: 'u' | 'c', id: string): Promise<RtmMetadata> {
     const body = { t: 'meta.get', o: owner, id } satisfies RequestBody<'meta.get'>;
-    return metadataFromWire(await this.host.connection.request(call(method), body));
+    return metadataFromWire(await this.host.connection.request(apiCall(method, 'metadata'), body));
   }
 
   /** UserMetaDataUpdated then reports every change of `uid`'s metadata (`on`), or no more. */

@@ -12,14 +12,9 @@ import type { ClientFeature, FeatureHost } from './feature.js';
 import type { Invitations } from './invitations.js';
 import { fromWire, toWire, type RtmMessage, type SendMessageOptions } from './message.js';
 import { RecentIds } from './recent-ids.js';
-import type { ApiCall } from './requests.js';
+import { apiCall } from './requests.js';
 
-const SEND: ApiCall = {
-  method: 'RtmClient.sendMessageToPeer',
-  api: 'sendMessageToPeer',
-  timeoutCode: PeerMessageError.TIMEOUT,
-  notLoggedInCode: PeerMessageError.USER_NOT_LOGGED_IN,
-};
+const SEND = apiCall('RtmClient.sendMessageToPeer', 'sendMessageToPeer');
 
 export class Peers implements ClientFeature<'msg'> {
   readonly pushes = ['msg'] as const;

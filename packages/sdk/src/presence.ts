@@ -3,41 +3,19 @@
  * the subscribed peers' states, then every change), and subscribing again to the same peers
  * when the server lost the session.
  */
-import {
-  PeerSubscriptionStatusError,
-  QueryPeersBySubscriptionOptionError,
-  QueryPeersOnlineStatusError,
-  type PresencePush,
-  type RequestBody,
-} from '@parley/protocol';
+import type { PresencePush, RequestBody } from '@parley/protocol';
 import type { PeersOnlineStatusMap, PeersOnlineStatusResult } from './client-events.js';
 import type { State } from './connection.js';
 import type { ClientFeature, FeatureHost } from './feature.js';
-import type { ApiCall } from './requests.js';
+import { apiCall } from './requests.js';
 
-const QUERY: ApiCall = {
-  method: 'RtmClient.queryPeersOnlineStatus',
-  api: 'queryPeersOnlineStatus',
-  timeoutCode: QueryPeersOnlineStatusError.TIMEOUT,
-  notLoggedInCode: QueryPeersOnlineStatusError.USER_NOT_LOGGED_IN,
-};
-const SUBSCRIBE: ApiCall = {
-  method: 'RtmClient.subscribePeersOnlineStatus',
-  api: 'subscribePeersOnlineStatus',
-  timeoutCode: PeerSubscriptionStatusError.TIMEOUT,
-  notLoggedInCode: PeerSubscriptionStatusError.USER_NOT_LOGGED_IN,
-};
-const UNSUBSCRIBE: ApiCall = {
-  ...SUBSCRIBE,
-  method: 'RtmClient.unsubscribePeersOnlineStatus',
-  api: 'unsubscribePeersOnlineStatus',
-};
-const LIST: ApiCall = {
-  method: 'RtmClient.queryPeersBySubscriptionOption',
-  api: 'queryPeersBySubscriptionOption',
-  timeoutCode: QueryPeersBySubscriptionOptionError.TIMEOUT,
-  notLoggedInCode: QueryPeersBySubscriptionOptionError.USER_NOT_LOGGED_IN,
-};
+const QUERY = apiCall('RtmClient.queryPeersOnlineStatus', 'queryPeersOnlineStatus');
+const SUBSCRIBE = apiCall('RtmClient.subscribePeersOnlineStatus', 'subscribePeersOnlineStatus');
+const UNSUBSCRIBE = apiCall(
+  'RtmClient.unsubscribePeersOnlineStatus',
+  'unsubscribePeersOnlineStatus',
+);
+const LIST = apiCall('RtmClient.queryPeersBySubscriptionOption', 'queryPeersBySubscriptionOption');
 
 export class Presence implements ClientFeature<'pst'> {
   readonly pushes = ['pst'] as const;

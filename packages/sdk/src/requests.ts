@@ -3,7 +3,13 @@
  * queued (made while reconnecting; sent once the session is back). Each has a deadline, and
  * the connection's one sweep timer expires them: nothing is scheduled per request.
  */
-import type { ApiName, ErrFrame, OkFrame, RequestBody } from '@parley/protocol';
+import {
+  ErrorTables,
+  type ApiName,
+  type ErrFrame,
+  type OkFrame,
+  type RequestBody,
+} from '@parley/protocol';
 import { createRtmError, timeoutError, type RtmError } from './errors.js';
 
 /**
@@ -27,6 +33,19 @@ export interface ApiCall {
   readonly timeoutCode: number;
   /** Made, or still queued, while the client is not logged in. */
   readonly notLoggedInCode: number;
+}
+
+/** The APIs whose error table has TIMEOUT and USER_NOT_LOGGED_IN (most have both). */
+export type TimedApi = {
+  [A in ApiName]: (typeof ErrorTables)[A] extends { TIMEOUT: number; USER_NOT_LOGGED_IN: number }
+    ? A
+    : never;
+}[ApiName];
+
+/** The ApiCall of `method`, failing with its API's TIMEOUT and USER_NOT_LOGGED_IN codes. */
+export function apiCall(method: string, api: TimedApi): ApiCall {
+  const table = ErrorTables[api];
+  return { method, api, timeoutCode: table.TIMEOUT, notLoggedInCode: table.USER_NOT_LOGGED_IN };
 }
 
 export interface Pending {
