@@ -183,7 +183,7 @@ void Server::stop() {
 }
 
 Server& sharedServer() {
-  static Server server;
+  static Server server(0, "", {{"PARLEY_INVITATION_PEER_OFFLINE_MS", "1500"}});
   return server;
 }
 
