@@ -170,7 +170,7 @@ Server::Server(int port, const std::string& dir, const std::map<std::string, std
   size_t a = line.find("ws://");
   size_t b = line.find(' ', a);
   url = line.substr(a, b - a);
-  port = std::atoi(url.substr(url.rfind(':') + 1).c_str());
+  this->port = std::atoi(url.substr(url.rfind(':') + 1).c_str());
 }
 
 Server::~Server() { stop(); }
@@ -284,6 +284,7 @@ void Proxy::run() {
       fds.push_back({p.second, POLLIN, 0});
     }
     if (poll(fds.data(), fds.size(), 50) <= 0) continue;
+    size_t polled = pairs.size();  // pairs accepted below were not polled yet
     if (fds[0].revents & POLLIN) {
       int in = accept(listen_, nullptr, nullptr);
       if (in >= 0) {
@@ -305,7 +306,7 @@ void Proxy::run() {
       }
     }
     std::vector<size_t> dead;
-    for (size_t i = 0; i < pairs.size(); i++) {
+    for (size_t i = 0; i < polled; i++) {
       for (int side = 0; side < 2; side++) {
         pollfd& f = fds[1 + i * 2 + side];
         if (!(f.revents & (POLLIN | POLLHUP | POLLERR))) continue;
