@@ -68,7 +68,10 @@ TEST_SUITE("threads") {
   }
 
   TEST_CASE("API calls from inside callbacks: reply, join, logout and release do not deadlock") {
-    Recorder a, b, cb;
+    // b and cb outlive the test: the SDK thread is still returning from b's callback (the one
+    // that released the service) when the test thread sees `released`.
+    static Recorder b, cb;
+    Recorder a;
     std::string alice = uid("alice"), bob = uid("bob"), room = uid("room");
     IRtmService* sa = loggedIn(a, sharedServer().url, alice);
     IRtmService* sb = makeService(b, sharedServer().url);

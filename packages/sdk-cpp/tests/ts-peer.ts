@@ -10,7 +10,11 @@
  */
 import { createRequire } from 'node:module';
 import readline from 'node:readline';
-import AgoraRTM, { type RtmChannel, type RemoteInvitation, type LocalInvitation } from '@parley/sdk';
+import AgoraRTM, {
+  type RtmChannel,
+  type RemoteInvitation,
+  type LocalInvitation,
+} from '@parley/sdk';
 
 const require = createRequire(import.meta.url);
 const agoraToken = require('agora-token') as {
@@ -58,12 +62,21 @@ const s = (c: Cmd, k: string) => String(c[k]);
 
 const ops: Record<string, (c: Cmd) => unknown> = {
   token: (c) =>
-    agoraToken.RtmTokenBuilder.buildToken(s(c, 'appId'), s(c, 'cert'), s(c, 'uid'), Number(c.expire ?? 3600)),
+    agoraToken.RtmTokenBuilder.buildToken(
+      s(c, 'appId'),
+      s(c, 'cert'),
+      s(c, 'uid'),
+      Number(c.expire ?? 3600),
+    ),
   login: (c) => client.login({ uid: s(c, 'uid'), ...(c.token ? { token: s(c, 'token') } : {}) }),
   logout: () => client.logout(),
   send: (c) => {
     const m = c.raw
-      ? client.createMessage({ rawMessage: new Uint8Array(Buffer.from(s(c, 'raw'), 'base64')), messageType: 'RAW', description: c.description as string | undefined })
+      ? client.createMessage({
+          rawMessage: new Uint8Array(Buffer.from(s(c, 'raw'), 'base64')),
+          messageType: 'RAW',
+          description: c.description as string | undefined,
+        })
       : client.createMessage({ text: s(c, 'text'), messageType: 'TEXT' });
     return client.sendMessageToPeer(m, s(c, 'to'), { enableOfflineMessaging: c.off === true });
   },
@@ -79,7 +92,9 @@ const ops: Record<string, (c: Cmd) => unknown> = {
   },
   leave: (c) => channels.get(s(c, 'ch'))!.leave(),
   csend: (c) =>
-    channels.get(s(c, 'ch'))!.sendMessage(client.createMessage({ text: s(c, 'text'), messageType: 'TEXT' })),
+    channels
+      .get(s(c, 'ch'))!
+      .sendMessage(client.createMessage({ text: s(c, 'text'), messageType: 'TEXT' })),
   members: (c) => channels.get(s(c, 'ch'))!.getMembers(),
   query: (c) => client.queryPeersOnlineStatus(c.ids as string[]),
   setUserAttrs: (c) => client.setLocalUserAttributes(c.attrs as Record<string, string>),
