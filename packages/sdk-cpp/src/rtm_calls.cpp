@@ -5,6 +5,7 @@
 //
 // Ownership: the app holds one reference to each invitation object until it calls release();
 // the SDK holds one while the invitation is live and while a callback about it runs.
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -150,11 +151,29 @@ void CallManagerImpl::toApp(const std::shared_ptr<Inv>& inv, Fn fn) {
   });
 }
 
+template <class T>
+static void track(std::vector<std::weak_ptr<T>>& made, const std::shared_ptr<T>& inv) {
+  made.erase(std::remove_if(made.begin(), made.end(),
+                            [](const std::weak_ptr<T>& w) { return w.expired(); }),
+             made.end());
+  made.push_back(inv);
+}
+
+CallManagerImpl::~CallManagerImpl() {
+  // Runs when the service is deleted, after its thread stopped: nothing else holds the lock.
+  for (auto& w : madeLocal_)
+    if (auto inv = w.lock()) inv->appRef_.reset();
+  for (auto& w : madeRemote_)
+    if (auto inv = w.lock()) inv->appRef_.reset();
+}
+
 ILocalCallInvitation* CallManagerImpl::createLocalCallInvitation(const char* calleeId) {
   try {
     if (!isValidId(calleeId)) return nullptr;
     std::shared_ptr<LocalInvitationImpl> inv(new LocalInvitationImpl(service_, calleeId));
     inv->appRef_ = inv;
+    std::lock_guard<std::mutex> lock(service_->mu_);
+    track(madeLocal_, inv);
     return inv.get();
   } catch (...) {
     return nullptr;
@@ -368,6 +387,7 @@ void CallManagerImpl::remoteEvent(const Json& f) {
     std::shared_ptr<RemoteInvitationImpl> inv(
         new RemoteInvitationImpl(service_, caller, id, str(f, "ch"), str(f, "c")));
     inv->appRef_ = inv;
+    track(madeRemote_, inv);
     incoming_[key] = inv;
     // Acknowledge before the app hears of it, so the server has the ack before any answer.
     fire(Json{{"t", "inv.ack"}, {"f", caller}, {"id", id}});

@@ -81,6 +81,8 @@ class RemoteInvitationImpl;
 class CallManagerImpl : public IRtmCallManager {
  public:
   explicit CallManagerImpl(RtmService* service) : service_(service) {}
+  /** Frees the invitation objects the app never released. */
+  ~CallManagerImpl() override;
   int sendLocalInvitation(ILocalCallInvitation* invitation) override;
   int acceptRemoteInvitation(IRemoteCallInvitation* invitation) override;
   int refuseRemoteInvitation(IRemoteCallInvitation* invitation) override;
@@ -113,6 +115,8 @@ class CallManagerImpl : public IRtmCallManager {
   std::map<std::string, std::vector<Json>> sending_;
   std::map<std::string, std::shared_ptr<RemoteInvitationImpl>> incoming_;
   RecentIds seen_{10000};
+  std::vector<std::weak_ptr<LocalInvitationImpl>> madeLocal_;
+  std::vector<std::weak_ptr<RemoteInvitationImpl>> madeRemote_;
 };
 
 class RtmService : public IRtmService, public ConnectionHooks {

@@ -254,9 +254,12 @@ class BeastTransport : public Transport {
   void post(std::function<void()> task) override { net::post(io_, std::move(task)); }
 
   void every(int ms, std::function<void()> tick) override {
-    auto timer = std::make_shared<net::steady_timer>(io_);
-    timers_.push_back(timer);
-    schedule(timer, ms, std::make_shared<std::function<void()>>(std::move(tick)));
+    // Timers are touched only on the loop thread.
+    net::post(io_, [this, ms, tick]() mutable {
+      auto timer = std::make_shared<net::steady_timer>(io_);
+      timers_.push_back(timer);
+      schedule(timer, ms, std::make_shared<std::function<void()>>(std::move(tick)));
+    });
   }
 
   long connect(const std::string& url, const std::string& subprotocol,

@@ -216,15 +216,21 @@ Json TsPeer::call(Json cmd) {
 
 bool TsPeer::waitEvent(const std::string& ev, const std::function<bool(const Json&)>& pred,
                        Json* got, int ms) {
-  std::string line;
-  bool ok = p_->waitLine(
-      [&](const std::string& l) {
-        Json j = Json::parse(l, nullptr, false);
-        return j.is_object() && j.value("ev", "") == ev && pred(j);
-      },
-      ms, &line);
-  if (ok && got) *got = Json::parse(line);
-  return ok;
+  // Any event not taken yet, in any order relative to other kinds of events.
+  for (int waited = 0; waited <= ms; waited += 20) {
+    std::vector<std::string> lines = p_->lines();
+    for (size_t i = 0; i < lines.size(); i++) {
+      if (taken_.count(i)) continue;
+      Json j = Json::parse(lines[i], nullptr, false);
+      if (j.is_object() && j.value("ev", "") == ev && pred(j)) {
+        taken_.insert(i);
+        if (got) *got = j;
+        return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 std::vector<Json> TsPeer::events(const std::string& ev) {

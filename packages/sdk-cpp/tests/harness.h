@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -100,6 +101,7 @@ class TsPeer {
  private:
   std::unique_ptr<Process> p_;
   int n_ = 0;
+  std::set<size_t> taken_;
 };
 
 /** A TCP proxy in front of a port; cut() drops every connection and refuses new ones. */

@@ -129,9 +129,11 @@ TEST_SUITE("calls") {
     ILocalCallInvitation* c = m->createLocalCallInvitation(bob.c_str());
     REQUIRE(m->sendLocalInvitation(c) == 0);
     REQUIRE(a.wait("linv received"));
+    REQUIRE(b.waitPrefix("rinv from") != "");
     REQUIRE(sa->logout() == 0);
     CHECK(a.wait("linv failure 4"));
     c->release();
+    b.lastRemote.load()->release();
     sa->release();
     sb->release();
   }
