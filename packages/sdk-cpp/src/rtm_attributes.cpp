@@ -129,46 +129,53 @@ int RtmService::getUserAttributes(const char* userId, long long& requestId) {
   return getUserAttributesByKeys(userId, nullptr, -1, requestId);
 }
 
-int RtmService::getUserAttributesByKeys(const char* userId, const char* attributeKeys[],
-                                        int numberOfKeys, long long& requestId) {
+int RtmService::attributeRead(const char* type, const char* idField, const char* id,
+                              const char* keys[], int nKeys, int maxKeys, long long& requestId,
+                              std::function<void(long long, const Reply&)> done) {
   try {
     requestId = newRequestId();
     std::lock_guard<std::mutex> lock(mu_);
     if (int c = ready(ATTRIBUTE_OPERATION_ERR_NOT_INITIALIZED,
                       ATTRIBUTE_OPERATION_ERR_USER_NOT_LOGGED_IN))
       return c;
-    if (!isValidId(userId)) return ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT;
-    Json frame{{"t", "uattr.get"}, {"u", userId}};
-    if (numberOfKeys != -1) {  // -1: getUserAttributes (all keys)
+    if (!isValidId(id)) return ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT;
+    Json frame{{"t", type}, {idField, id}};
+    if (nKeys != -1) {  // -1: all keys (getUserAttributes, getChannelAttributes)
       Json list;
-      if (int c = keyList(attributeKeys, numberOfKeys, limits::maxUserAttributes, list)) return c;
+      if (int c = keyList(keys, nKeys, maxKeys, list)) return c;
       frame["keys"] = list;
     }
-    long long id = requestId;
-    std::string uid = userId;
+    long long rid = requestId;
     conn_->request(std::move(frame), ATTRIBUTE_OPERATION_ERR_TIMEOUT,
-                   [this, id, uid](const Reply& r) {
-                     auto kv = std::make_shared<std::vector<std::pair<std::string, std::string>>>();
-                     const Json& attrs = member(r.result, "attrs");
-                     if (r.ok && attrs.is_object())
-                       for (auto it = attrs.begin(); it != attrs.end(); ++it)
-                         if (it->is_string()) kv->emplace_back(it.key(), it->get<std::string>());
-                     ATTRIBUTE_OPERATION_ERR code = attrCode(r);
-                     toHandlers([id, uid, kv, code](IRtmServiceEventHandler* h) {
-                       std::vector<RtmAttribute> out(kv->size());
-                       for (size_t i = 0; i < kv->size(); i++) {
-                         out[i].key = (*kv)[i].first.c_str();
-                         out[i].value = (*kv)[i].second.c_str();
-                       }
-                       h->onGetUserAttributesResult(id, uid.c_str(),
-                                                    out.empty() ? nullptr : out.data(),
-                                                    int(out.size()), code);
-                     });
-                   });
+                   [rid, done](const Reply& r) { done(rid, r); });
     return 0;
   } catch (...) {
     return ATTRIBUTE_OPERATION_ERR_FAILURE;
   }
+}
+
+int RtmService::getUserAttributesByKeys(const char* userId, const char* attributeKeys[],
+                                        int numberOfKeys, long long& requestId) {
+  std::string uid = userId ? userId : "";
+  return attributeRead(
+      "uattr.get", "u", userId, attributeKeys, numberOfKeys, limits::maxUserAttributes,
+      requestId, [this, uid](long long id, const Reply& r) {
+        auto kv = std::make_shared<std::vector<std::pair<std::string, std::string>>>();
+        const Json& attrs = member(r.result, "attrs");
+        if (r.ok && attrs.is_object())
+          for (auto it = attrs.begin(); it != attrs.end(); ++it)
+            if (it->is_string()) kv->emplace_back(it.key(), it->get<std::string>());
+        ATTRIBUTE_OPERATION_ERR code = attrCode(r);
+        toHandlers([id, uid, kv, code](IRtmServiceEventHandler* h) {
+          std::vector<RtmAttribute> out(kv->size());
+          for (size_t i = 0; i < kv->size(); i++) {
+            out[i].key = (*kv)[i].first.c_str();
+            out[i].value = (*kv)[i].second.c_str();
+          }
+          h->onGetUserAttributesResult(id, uid.c_str(), out.empty() ? nullptr : out.data(),
+                                       int(out.size()), code);
+        });
+      });
 }
 
 int RtmService::channelAttributeWrite(const std::string& op, const char* channelId,
@@ -276,35 +283,17 @@ std::shared_ptr<std::vector<ChannelAttributeImpl>> channelAttributes(const Json&
 
 int RtmService::getChannelAttributesByKeys(const char* channelId, const char* attributeKeys[],
                                            int numberOfKeys, long long& requestId) {
-  try {
-    requestId = newRequestId();
-    std::lock_guard<std::mutex> lock(mu_);
-    if (int c = ready(ATTRIBUTE_OPERATION_ERR_NOT_INITIALIZED,
-                      ATTRIBUTE_OPERATION_ERR_USER_NOT_LOGGED_IN))
-      return c;
-    if (!isValidId(channelId)) return ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT;
-    Json frame{{"t", "cattr.get"}, {"c", channelId}};
-    if (numberOfKeys != -1) {
-      Json list;
-      if (int c = keyList(attributeKeys, numberOfKeys, limits::maxChannelAttributes, list))
-        return c;
-      frame["keys"] = list;
-    }
-    long long id = requestId;
-    conn_->request(std::move(frame), ATTRIBUTE_OPERATION_ERR_TIMEOUT, [this, id](const Reply& r) {
-      auto attrs = channelAttributes(r.ok ? member(r.result, "attrs") : Json());
-      ATTRIBUTE_OPERATION_ERR code = attrCode(r);
-      toHandlers([id, attrs, code](IRtmServiceEventHandler* h) {
-        std::vector<const IRtmChannelAttribute*> out;
-        for (auto& a : *attrs) out.push_back(&a);
-        h->onGetChannelAttributesResult(id, out.empty() ? nullptr : out.data(), int(out.size()),
-                                        code);
-      });
-    });
-    return 0;
-  } catch (...) {
-    return ATTRIBUTE_OPERATION_ERR_FAILURE;
-  }
+  return attributeRead("cattr.get", "c", channelId, attributeKeys, numberOfKeys,
+                       limits::maxChannelAttributes, requestId, [this](long long id, const Reply& r) {
+                         auto attrs = channelAttributes(r.ok ? member(r.result, "attrs") : Json());
+                         ATTRIBUTE_OPERATION_ERR code = attrCode(r);
+                         toHandlers([id, attrs, code](IRtmServiceEventHandler* h) {
+                           std::vector<const IRtmChannelAttribute*> out;
+                           for (auto& a : *attrs) out.push_back(&a);
+                           h->onGetChannelAttributesResult(
+                               id, out.empty() ? nullptr : out.data(), int(out.size()), code);
+                         });
+                       });
 }
 
 int RtmService::getChannelMemberCount(const char* channelIds[], int channelCount,

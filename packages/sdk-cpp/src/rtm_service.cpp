@@ -636,8 +636,8 @@ int RtmService::queryPeersOnlineStatus(const char* peerIds[], int peerCount,
   PARLEY_END(QUERY_PEERS_ONLINE_STATUS_ERR_FAILURE)
 }
 
-int RtmService::subscribePeersOnlineStatus(const char* peerIds[], int peerCount,
-                                           long long& requestId) {
+int RtmService::subscription(bool subscribe, const char* peerIds[], int peerCount,
+                             long long& requestId) {
   PARLEY_GUARD(PEER_SUBSCRIPTION_STATUS_ERR_FAILURE)
   requestId = newRequestId();
   std::lock_guard<std::mutex> lock(mu_);
@@ -647,11 +647,16 @@ int RtmService::subscribePeersOnlineStatus(const char* peerIds[], int peerCount,
   std::vector<std::string> ids;
   for (int i = 0; peerIds && i < peerCount && i <= limits::maxSubscriptions; i++)
     ids.push_back(peerIds[i] ? peerIds[i] : "");
-  return peerList("psub", peerIds, peerCount, limits::maxSubscriptions,
-                  PEER_SUBSCRIPTION_STATUS_ERR_OVERFLOW, requestId,
-                  [this, ids](long long id, const Reply& r) {
-                    if (r.ok)
-                      for (auto& p : ids) subscribed_.insert(p);
+  return peerList(subscribe ? "psub" : "punsub", peerIds, peerCount, limits::maxSubscriptions,
+                  subscribe ? PEER_SUBSCRIPTION_STATUS_ERR_OVERFLOW
+                            : PEER_SUBSCRIPTION_STATUS_ERR_INVALID_ARGUMENT,
+                  requestId, [this, ids, subscribe](long long id, const Reply& r) {
+                    // What to subscribe again if the server loses the session.
+                    for (auto& p : ids)
+                      if (r.ok && subscribe)
+                        subscribed_.insert(p);
+                      else if (r.ok)
+                        subscribed_.erase(p);
                     PEER_SUBSCRIPTION_STATUS_ERR code = PEER_SUBSCRIPTION_STATUS_ERR(
                         r.ok ? 0 : (r.code >= 1 && r.code <= 6) || r.code == 102 ? r.code : 1);
                     toHandlers([id, code](IRtmServiceEventHandler* h) {
@@ -661,29 +666,14 @@ int RtmService::subscribePeersOnlineStatus(const char* peerIds[], int peerCount,
   PARLEY_END(PEER_SUBSCRIPTION_STATUS_ERR_FAILURE)
 }
 
+int RtmService::subscribePeersOnlineStatus(const char* peerIds[], int peerCount,
+                                           long long& requestId) {
+  return subscription(true, peerIds, peerCount, requestId);
+}
+
 int RtmService::unsubscribePeersOnlineStatus(const char* peerIds[], int peerCount,
                                              long long& requestId) {
-  PARLEY_GUARD(PEER_SUBSCRIPTION_STATUS_ERR_FAILURE)
-  requestId = newRequestId();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (int c = ready(PEER_SUBSCRIPTION_STATUS_ERR_NOT_INITIALIZED,
-                    PEER_SUBSCRIPTION_STATUS_ERR_USER_NOT_LOGGED_IN))
-    return c;
-  std::vector<std::string> ids;
-  for (int i = 0; peerIds && i < peerCount && i <= limits::maxSubscriptions; i++)
-    ids.push_back(peerIds[i] ? peerIds[i] : "");
-  return peerList("punsub", peerIds, peerCount, limits::maxSubscriptions,
-                  PEER_SUBSCRIPTION_STATUS_ERR_INVALID_ARGUMENT, requestId,
-                  [this, ids](long long id, const Reply& r) {
-                    if (r.ok)
-                      for (auto& p : ids) subscribed_.erase(p);
-                    PEER_SUBSCRIPTION_STATUS_ERR code = PEER_SUBSCRIPTION_STATUS_ERR(
-                        r.ok ? 0 : (r.code >= 1 && r.code <= 6) || r.code == 102 ? r.code : 1);
-                    toHandlers([id, code](IRtmServiceEventHandler* h) {
-                      h->onSubscriptionRequestResult(id, code);
-                    });
-                  });
-  PARLEY_END(PEER_SUBSCRIPTION_STATUS_ERR_FAILURE)
+  return subscription(false, peerIds, peerCount, requestId);
 }
 
 int RtmService::queryPeersBySubscriptionOption(PEER_SUBSCRIPTION_OPTION option,

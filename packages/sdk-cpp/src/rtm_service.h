@@ -238,6 +238,11 @@ class RtmService : public IRtmService, public ConnectionHooks {
                             long long& requestId,
                             void (IRtmServiceEventHandler::*result)(long long,
                                                                     ATTRIBUTE_OPERATION_ERR));
+  int subscription(bool subscribe, const char* peerIds[], int peerCount, long long& requestId);
+  /** Checks and sends an attribute read (`uattr.get` / `cattr.get`); 0 or the error code. */
+  int attributeRead(const char* type, const char* idField, const char* id, const char* keys[],
+                    int nKeys, int maxKeys, long long& requestId,
+                    std::function<void(long long, const Reply&)> done);
   int peerList(const char* op, const char* peerIds[], int peerCount, int max, int overflowCode,
                long long& requestId, std::function<void(long long, const Reply&)> done);
 
