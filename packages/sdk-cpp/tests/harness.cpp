@@ -183,7 +183,9 @@ void Server::stop() {
 }
 
 Server& sharedServer() {
-  static Server server(0, "", {{"PARLEY_INVITATION_PEER_OFFLINE_MS", "1500"}});
+  static Server server(0, "",
+                       {{"PARLEY_INVITATION_PEER_OFFLINE_MS", "1500"},
+                        {"PARLEY_INVITATION_EXPIRE_MS", "6000"}});
   return server;
 }
 

@@ -119,6 +119,28 @@ TEST_SUITE("calls") {
     s->release();
   }
 
+  TEST_CASE("an invitation nobody answers expires on both sides") {
+    Recorder a, b;
+    std::string bob = uid("bob");
+    IRtmService* sa = loggedIn(a, sharedServer().url, uid("alice"));
+    IRtmService* sb = loggedIn(b, sharedServer().url, bob);
+    sb->getRtmCallManager(&b);
+    IRtmCallManager* m = sa->getRtmCallManager(&a);
+    ILocalCallInvitation* c = m->createLocalCallInvitation(bob.c_str());
+    REQUIRE(m->sendLocalInvitation(c) == 0);
+    REQUIRE(b.waitPrefix("rinv from") != "");
+    // The shared server runs with PARLEY_INVITATION_EXPIRE_MS=6000.
+    CHECK(a.wait("linv failure 3"));
+    CHECK(b.wait("rinv failure 3"));
+    CHECK(b.lastRemote.load()->getState() == REMOTE_INVITATION_STATE_FAILURE);
+    CHECK(sb->getRtmCallManager(nullptr)->acceptRemoteInvitation(b.lastRemote) ==
+          INVITATION_API_CALL_ERR_ALREADY_END);
+    b.lastRemote.load()->release();
+    c->release();
+    sa->release();
+    sb->release();
+  }
+
   TEST_CASE("a logout ends live invitations with NOT_LOGGEDIN") {
     Recorder a, b;
     std::string bob = uid("bob");
