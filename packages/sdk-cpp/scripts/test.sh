@@ -6,7 +6,7 @@ root="$(cd "$(dirname "$0")/../../.." && pwd)"
 bash "$root/packages/sdk-cpp/scripts/build.sh"
 asan="$root/build/cpp-asan"
 # -O0: Beast under ASan at -O1 takes minutes to compile on 2 cores; the tests wait on sockets.
-cmake -S "$root/packages/sdk-cpp" -B "$asan" -DCMAKE_BUILD_TYPE=Debug \
+cmake -S "$root/packages/sdk-cpp" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DPARLEY_SANITIZE=ON \
   -DPARLEY_CONTRACT_PREFIX="$root/build/cpp" >/dev/null
 cmake --build "$asan" -j2
