@@ -13,3 +13,4 @@ cmake --build "$asan" -j2
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ctest --test-dir "$asan" --output-on-failure -j2
+echo "test:cpp: ${SECONDS} s (configure + build + ctest)"

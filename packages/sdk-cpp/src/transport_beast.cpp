@@ -89,7 +89,7 @@ class WsSock : public Sock {
 
  public:
   WsSock(long id, SocketEvents ev, net::io_context& io, net::ssl::context* ctx)
-      : Sock(id, std::move(ev)), resolver_(io), ws_(make(io, ctx)) {}
+      : Sock(id, std::move(ev)), resolver_(io), ws_(make(io, ctx)), closeTimer_(io) {}
 
   void start(const Url& url, const std::string& protocol) override {
     url_ = url;
@@ -113,10 +113,18 @@ class WsSock : public Sock {
     beast::error_code ec;
     resolver_.cancel();
     if (open_) {
+      // A clean close (1000), bounded by a timer of its own: the stream's expiry cannot be set
+      // while a read and a write are both pending.
       auto self = std::static_pointer_cast<WsSock>(shared_from_this());
-      beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(2));
+      closeTimer_.expires_after(std::chrono::seconds(2));
+      closeTimer_.async_wait([self](beast::error_code ec) {
+        if (ec) return;
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->ws_).socket().close(ignored);
+      });
       ws_.async_close(websocket::close_code::normal, [self](beast::error_code) {
         beast::error_code ignored;
+        self->closeTimer_.cancel();
         beast::get_lowest_layer(self->ws_).socket().close(ignored);
       });
     } else {
@@ -231,6 +239,7 @@ class WsSock : public Sock {
   websocket::stream<Next> ws_;
   beast::flat_buffer buf_;
   websocket::response_type res_;
+  net::steady_timer closeTimer_;
   Url url_;
   std::string protocol_;
   std::deque<std::string> out_;
