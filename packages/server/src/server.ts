@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '@parley/protocol';
-import type { Backend } from './backend/backend.js';
+import { serviceLimits, type Backend } from './backend/backend.js';
 import { createMemoryBackend } from './backend/memory/index.js';
 import { createRedisBackend } from './backend/redis/index.js';
 import { defaultConfig, type ServerConfig, type ServerDeps } from './config.js';
@@ -64,9 +64,15 @@ export async function startServer(
   const clock: Clock = injected ?? systemClock;
   const logger = log ?? createLogger(config.logLevel);
   const limits = { maxPerReceiver: config.offlineMaxPerReceiver, maxAgeMs: config.offlineMaxAgeMs };
+  const service = serviceLimits(config);
   const backend: Backend = config.redisUrl
-    ? await createRedisBackend({ url: config.redisUrl, prefix: config.redisPrefix, limits })
-    : createMemoryBackend(config.dataDir, limits, clock);
+    ? await createRedisBackend({
+        url: config.redisUrl,
+        prefix: config.redisPrefix,
+        limits,
+        service,
+      })
+    : createMemoryBackend(config.dataDir, limits, clock, service);
   const node = randomBytes(4).toString('hex');
   const events = new EventStream(logger);
   const hub = new Hub(config.writeDelayMs);
@@ -94,6 +100,7 @@ export async function startServer(
     clock,
     logger,
     node,
+    events,
   );
   const channels = new Channels(backend, hub, relay, events, clock);
   const attributes = new Attributes(backend, hub, channels, events, config, clock, logger);
