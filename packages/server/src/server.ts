@@ -13,10 +13,12 @@ import { EventStream } from './events.js';
 import { Gateway } from './gateway.js';
 import { Hub } from './hub.js';
 import { createLogger, type Logger } from './log.js';
+import { LiveStats } from './live-stats.js';
 import { Logins } from './login.js';
+import { Metrics } from './metrics.js';
 import { NodeInbox } from './node-inbox.js';
 import { Reaper } from './reaper.js';
-import { RestApi } from './rest.js';
+import { RestApi } from './rest/rest-api.js';
 import { Account } from './services/account.js';
 import { Attributes } from './services/attributes.js';
 import { Auth } from './services/auth.js';
@@ -33,6 +35,7 @@ import { Sessions } from './sessions.js';
 import { createStaticFiles } from './static-files.js';
 import { Sweep } from './sweep.js';
 import { UserRouter } from './user-router.js';
+import { startWebhooks } from './webhooks/webhooks.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -76,6 +79,15 @@ export async function startServer(
   const node = randomBytes(4).toString('hex');
   const events = new EventStream(logger);
   const hub = new Hub(config.writeDelayMs);
+  // Embedded: one node, whose webhook queue outlives its restarts; Redis: each node its own.
+  const webhookOwner = config.redisUrl ? node : 'local';
+  const metrics = new Metrics({
+    events,
+    connections: () => gateway.connections,
+    sessions: () => hub.size,
+    channels: () => hub.channelCount,
+    webhookQueueDepth: () => backend.webhooks.size(webhookOwner),
+  });
   const router = new UserRouter(backend, node, hub, logger);
   const auth = new Auth(config.apps);
   const presence = new Presence(backend, hub);
@@ -147,8 +159,40 @@ export async function startServer(
   const reaper = new Reaper(config, node, backend, hub, sessions, presence, events, clock, logger);
   await reaper.start();
   await new NodeInbox(backend.broker, node, router, peers, sessions, moves, logger).open();
+  const webhooks = await startWebhooks(
+    config,
+    events,
+    backend.webhooks,
+    webhookOwner,
+    clock,
+    logger,
+  );
   sweep.start();
-  const rest = new RestApi(config, sessions, clock);
+  const stats = new LiveStats(
+    metrics,
+    { connections: () => gateway.connections, sessions: () => hub.size },
+    config.statsIntervalMs,
+    config.statsWindowMs,
+    clock,
+  );
+  const rest = new RestApi({
+    config,
+    backend,
+    sessions,
+    peers,
+    channels,
+    attributes,
+    events,
+    clock,
+    log: logger,
+    admin: {
+      stats: () => ({ node, intervalMs: stats.interval, samples: stats.all }),
+      nodes: async () => ({
+        mode: config.redisUrl ? 'redis' : 'embedded',
+        nodes: (await backend.nodes.liveNodes()).map((n) => ({ ...n, self: n.node === node })),
+      }),
+    },
+  });
   const dispatcher = new Dispatcher(services, hub, logins, sessions, logger, (err) =>
     backend.unavailable(err),
   );
@@ -158,7 +202,7 @@ export async function startServer(
     {
       loginTimeoutMs: config.loginTimeoutMs,
       sweepIntervalMs: config.sweepIntervalMs,
-      rest: (req, res) => rest.handle(req, res),
+      rest: (req, res) => metrics.handle(req, res) || rest.handle(req, res),
       files: createStaticFiles(),
       health: (): Record<string, unknown> => ({
         node,
@@ -184,6 +228,8 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await gateway.drain();
+        webhooks?.stop();
+        stats.stop();
         sweep.stop();
         reaper.stop();
         relay.stop();

@@ -140,7 +140,15 @@ export class Channels implements SessionService {
     await this.relay.publish(app, channel, { t: 'cmsg', f: from, m, ts: now });
     await stored;
     if (this.events.wants('channel.message'))
-      this.events.emit({ type: 'channel.message', app, channel, from, message: m, source, ts: now });
+      this.events.emit({
+        type: 'channel.message',
+        app,
+        channel,
+        from,
+        message: m,
+        source,
+        ts: now,
+      });
   }
 
   private async join(session: Session, f: JoinReq, now: number): Promise<void> {
