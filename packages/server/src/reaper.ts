@@ -49,7 +49,7 @@ export class Reaper {
   }
 
   private async reap(now: number): Promise<void> {
-    const { users, nodes } = this.backend;
+    const { nodes } = this.backend;
     if (!(await nodes.nodeAlive(this.node, this.liveTtlMs))) await this.reassert();
     const lapsed = new Set(await nodes.lapsedNodes());
     for (const n of this.lapsedSince.keys()) if (!lapsed.has(n)) this.lapsedSince.delete(n);
