@@ -21,7 +21,7 @@ import { RestAuth } from './auth.js';
 import { channelRoutes } from './ops-channels.js';
 import { userRoutes } from './ops-users.js';
 import { RestRateLimit } from './rate-limit.js';
-import { RestRouter } from './router.js';
+import { RestRouter, type Route } from './router.js';
 
 export interface RestDeps {
   config: ServerConfig;
@@ -36,32 +36,35 @@ export interface RestDeps {
   log: Logger;
 }
 
+/** Every route of the REST API (openapi.json documents each). */
+export function restRoutes(d: RestDeps): Route[] {
+  const { config, backend, clock } = d;
+  return [
+    ...messageRoutes(d.peers, d.channels, config),
+    ...eventRoutes(backend.eventLog),
+    ...historyRoutes(backend.history, config),
+    ...userRoutes(backend, d.sessions, config, clock),
+    ...channelRoutes(backend, d.attributes),
+    ...adminRoutes(d.admin),
+  ];
+}
+
 export class RestApi {
   private readonly router: RestRouter;
 
   constructor(d: RestDeps) {
     const { config, backend, clock } = d;
     if (config.restEventsMaxPerApp > 0) recordPulledEvents(d.events, backend.eventLog, d.log);
-    this.router = new RestRouter(
-      [
-        ...messageRoutes(d.peers, d.channels, config),
-        ...eventRoutes(backend.eventLog),
-        ...historyRoutes(backend.history, config),
-        ...userRoutes(backend, d.sessions, config, clock),
-        ...channelRoutes(backend, d.attributes),
-        ...adminRoutes(d.admin),
-      ],
-      {
-        auth: new RestAuth(config.restKeys, config.apps),
-        rate: new RestRateLimit(config.restRatePerSecond, clock),
-        clock,
-        events: d.events,
-        log: d.log,
-        maxBodyBytes: config.restMaxBodyBytes,
-        apps: new Set(config.apps.map((a) => a.appId)),
-        unavailable: (err) => backend.unavailable(err),
-      },
-    );
+    this.router = new RestRouter(restRoutes(d), {
+      auth: new RestAuth(config.restKeys, config.apps),
+      rate: new RestRateLimit(config.restRatePerSecond, clock),
+      clock,
+      events: d.events,
+      log: d.log,
+      maxBodyBytes: config.restMaxBodyBytes,
+      apps: new Set(config.apps.map((a) => a.appId)),
+      unavailable: (err) => backend.unavailable(err),
+    });
   }
 
   /** Answers the request if it is a REST route; false otherwise. */
