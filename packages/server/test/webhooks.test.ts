@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { ManualClock } from '@parley/testkit';
 import { startServer } from '../src/index.js';
-import { APP, client, loggedIn, tempDir, testServer, until } from './helpers.js';
+import { APP, loggedIn, tempDir, testServer, until } from './helpers.js';
 import { basic, restClient } from './rest-client.js';
 import { WebhookReceiver, freePort, type Notice } from './webhook-receiver.js';
 
