@@ -31,13 +31,9 @@ export class LiveStats {
     this.timer.unref?.();
   }
 
-  /** The samples, oldest first. */
-  get all(): readonly StatsSample[] {
-    return this.samples;
-  }
-
-  get interval(): number {
-    return this.intervalMs;
+  /** What the admin route answers: this node's samples and how they are taken. */
+  view(node: string): Record<string, unknown> {
+    return { node, intervalMs: this.intervalMs, windowMs: this.windowMs, samples: this.samples };
   }
 
   stop(): void {

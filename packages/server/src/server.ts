@@ -186,7 +186,7 @@ export async function startServer(
     clock,
     log: logger,
     admin: {
-      stats: () => ({ node, intervalMs: stats.interval, samples: stats.all }),
+      stats: () => stats.view(node),
       nodes: async () => ({
         mode: config.redisUrl ? 'redis' : 'embedded',
         nodes: (await backend.nodes.liveNodes()).map((n) => ({ ...n, self: n.node === node })),

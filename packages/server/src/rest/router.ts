@@ -109,7 +109,11 @@ export class RestRouter {
     this.run(found, req, url)
       .then((body) => answer(200, { result: 'success', request_id: requestId, ...body }))
       .catch((err: unknown) => {
-        if (err instanceof RestError) return refuse(err, err.status === 401 ? BASIC : {});
+        // The Basic challenge only to a caller that sent no credentials: a browser answers it
+        // with a password prompt, which a page whose fetch sent wrong ones must not get.
+        const challenge =
+          err instanceof RestError && err.status === 401 && !req.headers.authorization;
+        if (err instanceof RestError) return refuse(err, challenge ? BASIC : {});
         if (this.o.unavailable(err)) {
           this.o.log.warn({ err: String(err), route: name }, 'REST call failed: store unreachable');
           return refuse(
