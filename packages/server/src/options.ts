@@ -30,7 +30,7 @@ const TABLE: { readonly [K in Key]-?: Option<K> } = {
     'PARLEY_DATA_DIR',
     '--data-dir',
     text,
-    'where SQLite keeps offline messages',
+    'where SQLite keeps offline messages, the message history and the webhook queue',
   ),
   apps: o(
     'apps',
