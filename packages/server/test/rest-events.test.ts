@@ -108,3 +108,35 @@ test('on two Redis nodes one pull sees the events of both', async (t) => {
   assert.deepEqual((await restA('GET', USER_EVENTS)).body.events, [], 'and A has nothing left');
   await Promise.all([onA.logout(), onB.logout()]);
 });
+
+test('on two Redis nodes a REST message sent on one node reaches a receiver on the other, wait_for_ack included', async (t) => {
+  const prefix = uniquePrefix();
+  const common = { restKeys: KEYS, redisUrl: REDIS_URL, redisPrefix: prefix };
+  const [a, b] = await Promise.all([testServer(common), testServer(common)]);
+  t.after(async () => {
+    await Promise.all([a.close(), b.close()]);
+  });
+  const rx = client(b);
+  const got: string[] = [];
+  rx.on('MessageFromPeer', (m, from) => got.push(`peer:${from}:${m.text}`));
+  await rx.login({ uid: 'ev-far' });
+  const room = rx.createChannel('ev-far-room');
+  room.on('ChannelMessage', (m, from) => got.push(`channel:${from}:${m.text}`));
+  await room.join();
+  const restA = restClient(a.port, AUTH);
+  const peer = await restA(
+    'POST',
+    `/dev/v2/project/${APP}/rtm/users/ev-ops/peer_messages?wait_for_ack=true`,
+    {
+      body: { destination: 'ev-far', payload: 'across nodes' },
+    },
+  );
+  assert.equal(peer.body.code, 'message_delivered', 'the receipt came back across Redis');
+  const channel = await restA('POST', `/dev/v2/project/${APP}/rtm/users/ev-ops/channel_messages`, {
+    body: { channel_name: 'ev-far-room', payload: 'to the room' },
+  });
+  assert.equal(channel.body.code, 'message_sent');
+  await untilTrue(() => Promise.resolve(got.length === 2), 'both messages');
+  assert.deepEqual(got, ['peer:ev-ops:across nodes', 'channel:ev-ops:to the room']);
+  await rx.logout();
+});
