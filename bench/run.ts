@@ -52,6 +52,7 @@ import {
 } from './lib/proc.js';
 import { renderChart } from './lib/chart.js';
 import { type BenchRedis, startRedis, useRedis } from './lib/redis.js';
+import { type WebhookSink, startWebhookSink } from './lib/webhook-sink.js';
 import { type Results, renderConsole, renderMarkdown, targets } from './lib/report.js';
 
 const SERVER_CPU = 0;
@@ -61,12 +62,13 @@ const LOAD_CPU = 1;
 
 /** Which servers each scenario runs, in order. */
 const PLAN: Record<ScenarioId, ServerKind[]> = {
-  S1: ['parley', 'b0', 'b1', 'b2'],
-  S2: ['parley', 'b0', 'b1', 'b2'],
+  S1: ['parley', 'hooks', 'b0', 'b1', 'b2'],
+  S2: ['parley', 'hooks', 'b0', 'b1', 'b2'],
   S3: ['parley', 'b0', 'b1', 'b2'],
   S4: ['parley', 'b0', 'b1', 'b2'],
   S5: ['parley', 'bare', 'b2'],
   S6: ['parley', 'bare', 'b2'],
+  S7: ['parley'],
   S1R: ['parley', 'b2r'],
   S2R: ['parley', 'b2r'],
 };
@@ -81,6 +83,7 @@ const NODES: Partial<Record<ScenarioId, number>> = { S1R: 2, S2R: 2 };
 const SCRIPT: Record<ServerKind, string> = {
   parley: './servers/parley.ts',
   alt: './servers/parley.ts',
+  hooks: './servers/parley.ts',
   b0: './servers/b0-naive-ws.ts',
   b1: './servers/b1-tuned-ws.ts',
   b2: './servers/b2-socketio.ts',
@@ -151,6 +154,10 @@ interface Server {
 let options: Options;
 /** The Redis of the multi-node scenarios, when the run has any. */
 let redis: BenchRedis | undefined;
+/** The webhook receiver of the `hooks` server, when the run has one. */
+let hookReceiver: WebhookSink | undefined;
+/** S7's REST key. */
+const REST_KEY = 'bench:bench-secret';
 
 /** The Redis a node of a multi-node job uses: its URL and this job's key/channel prefix. */
 interface Shared {
@@ -166,7 +173,7 @@ async function startServer(
 ): Promise<Server> {
   const redisArgs = shared ? ['--redis', shared.url, '--redis-prefix', shared.prefix] : [];
   const args =
-    kind === 'parley' || kind === 'alt'
+    kind === 'parley' || kind === 'alt' || kind === 'hooks'
       ? [
           '--port',
           '0',
@@ -185,6 +192,8 @@ async function startServer(
           ...(scenario === 'S6'
             ? ['--apps', `${BENCH_APP.appId}:${BENCH_APP.appCertificate}`]
             : []),
+          ...(kind === 'hooks' ? hookReceiver!.flags : []),
+          ...(scenario === 'S7' ? ['--rest-keys', REST_KEY, '--rest-rate-per-second', '0'] : []),
           ...redisArgs,
         ]
       : redisArgs;
@@ -341,6 +350,11 @@ async function main(): Promise<void> {
     env.redis = redis.description;
     log(`S1R/S2R share ${env.redis} at ${redis.url}`);
   }
+  if (
+    o.only.some((id) => PLAN[id].includes('hooks')) &&
+    (!o.servers || o.servers.includes('hooks'))
+  )
+    hookReceiver = await startWebhookSink();
   const results: Results = {};
   for (const scenario of o.only) {
     const servers = PLAN[scenario]
@@ -353,6 +367,7 @@ async function main(): Promise<void> {
       log(`${scenario} ${LABEL[server]}: starting (other work: ${busy.toFixed(0)} % of a core)`);
       const t0 = performance.now();
       const job: Omit<Job, 'urls' | 'serverPids' | 'redis'> = { scenario, server, params };
+      if (scenario === 'S7') job.restKey = REST_KEY;
       if (o.profile && scenario !== 'S4' && scenario !== 'S5')
         job.profileFile = path.join(profiles, `${scenario}-${server}.cpuprofile`);
       if (o.heapSnapshot && scenario === 'S5')
@@ -374,6 +389,8 @@ async function main(): Promise<void> {
     }
   }
   await redis?.stop();
+  if (hookReceiver) log(`the webhook receiver got ${hookReceiver.received()} notices`);
+  await hookReceiver?.stop();
   env.loadAvgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const elapsedS = (performance.now() - started) / 1000;
   const rows = [...targets(results), ...(o.compare ? targets(results, 'alt') : [])];

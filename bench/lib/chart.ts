@@ -18,6 +18,7 @@ const ROW_H = 22;
 const COLORS: Record<ServerKind, string> = {
   parley: '#2f6fdf',
   alt: '#7aa5ee',
+  hooks: '#5b8f4e',
   b0: '#9a9a9a',
   b1: '#6b6b6b',
   b2: '#c28b2c',

@@ -8,9 +8,10 @@ import type { Params } from './params.js';
 /**
  * The servers the bench knows. `bare` is a `ws` server that accepts sockets and does nothing;
  * `alt` is Parley from another checkout (`--compare DIR`), for before/after comparisons;
- * `b2r` is Socket.IO with `@socket.io/redis-adapter`, the multi-node baseline (S1R, S2R).
+ * `b2r` is Socket.IO with `@socket.io/redis-adapter`, the multi-node baseline (S1R, S2R);
+ * `hooks` is Parley with webhooks on for login and logout events (S1, S2: against Parley).
  */
-export type ServerKind = 'parley' | 'alt' | 'b0' | 'b1' | 'b2' | 'b2r' | 'bare';
+export type ServerKind = 'parley' | 'alt' | 'hooks' | 'b0' | 'b1' | 'b2' | 'b2r' | 'bare';
 
 /** What each server speaks, i.e. which load-generator client talks to it. */
 export type Protocol = 'parley' | 'json' | 'socketio' | 'bare';
@@ -18,6 +19,7 @@ export type Protocol = 'parley' | 'json' | 'socketio' | 'bare';
 export const PROTOCOL: Record<ServerKind, Protocol> = {
   parley: 'parley',
   alt: 'parley',
+  hooks: 'parley',
   b0: 'json',
   b1: 'json',
   b2: 'socketio',
@@ -28,6 +30,7 @@ export const PROTOCOL: Record<ServerKind, Protocol> = {
 export const LABEL: Record<ServerKind, string> = {
   parley: 'Parley',
   alt: 'Parley (--compare)',
+  hooks: 'Parley + webhooks',
   b0: 'B0 naive ws',
   b1: 'B1 tuned ws',
   b2: 'B2 Socket.IO',
@@ -71,13 +74,15 @@ export interface Job {
   /** The Redis the nodes share (S1R, S2R), and its process when it runs on this machine. */
   redis?: { url: string; pid: number | undefined };
   params: Params;
+  /** S7: the `key:secret` of the server's REST keys. */
+  restKey?: string;
   /** Take a CPU profile of the server during an extra window after the measurement. */
   profileFile?: string;
   heapSnapshotFile?: string;
 }
 
-/** S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis. */
-export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S1R' | 'S2R';
+/** S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis; S7 is REST sending. */
+export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S1R' | 'S2R';
 
 /** A scenario's result for one server: named numbers (NaN = not measured) and notes. */
 export interface ScenarioResult {

@@ -61,6 +61,11 @@ export interface Params {
   s5: { connections: number };
   /** S6 logins. */
   s6: { logins: number; concurrency: number; warmupLogins: number };
+  /**
+   * S7 REST peer messages: `concurrency` keep-alive HTTP connections each send one after the
+   * other (closed loop) to `receivers` logged-in clients, for `measureMs` after a warm-up.
+   */
+  s7: { receivers: number; concurrency: number; warmupMs: number; measureMs: number };
   /** Connections opened at once while setting up. */
   connectConcurrency: number;
 }
@@ -86,6 +91,7 @@ export const FULL: Params = {
   s4: { members: 1000, rate: 50, warmupMs: 2000, roundTrips: 40, intervalMs: 100 },
   s5: { connections: 10_000 },
   s6: { logins: 3000, concurrency: 64, warmupLogins: 300 },
+  s7: { receivers: 100, concurrency: 32, warmupMs: 2000, measureMs: 6000 },
   connectConcurrency: 100,
 };
 
@@ -108,5 +114,6 @@ export const QUICK: Params = {
   s4: { members: 200, rate: 50, warmupMs: 1000, roundTrips: 10, intervalMs: 100 },
   s5: { connections: 1000 },
   s6: { logins: 500, concurrency: 32, warmupLogins: 50 },
+  s7: { receivers: 20, concurrency: 16, warmupMs: 500, measureMs: 2000 },
   connectConcurrency: 100,
 };

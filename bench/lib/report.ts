@@ -34,6 +34,8 @@ const TARGETS: {
   what: string;
   baseline: ServerKind;
   goal?: Goal;
+  /** Whose number is divided by the baseline's (default: Parley). */
+  subject?: ServerKind;
 }[] = [
   {
     scenario: 'S1',
@@ -62,6 +64,38 @@ const TARGETS: {
     what: 'S2 peer relay p99',
     baseline: 'b1',
     goal: { op: '<=', goal: 1.1, on: 'ratio' },
+  },
+  {
+    scenario: 'S1',
+    metric: 'cpuUsPerDelivery',
+    what: 'S1 CPU per delivery, webhooks on (login, logout) ÷ off',
+    baseline: 'parley',
+    subject: 'hooks',
+    goal: { op: '<=', goal: 1.05, on: 'ratio' },
+  },
+  {
+    scenario: 'S1',
+    metric: 'lastP99Ms',
+    what: 'S1 last-recipient p99, webhooks on ÷ off',
+    baseline: 'parley',
+    subject: 'hooks',
+    goal: { op: '<=', goal: 1.05, on: 'ratio' },
+  },
+  {
+    scenario: 'S2',
+    metric: 'p99Ms',
+    what: 'S2 peer relay p99, webhooks on ÷ off',
+    baseline: 'parley',
+    subject: 'hooks',
+    goal: { op: '<=', goal: 1.05, on: 'ratio' },
+  },
+  {
+    scenario: 'S2',
+    metric: 'cpuUsPerMessage',
+    what: 'S2 CPU per message, webhooks on ÷ off',
+    baseline: 'parley',
+    subject: 'hooks',
+    goal: { op: '<=', goal: 1.05, on: 'ratio' },
   },
   {
     scenario: 'S5',
@@ -121,8 +155,10 @@ export function targets(results: Results, who: 'parley' | 'alt' = 'parley'): Tar
   const rows: TargetRow[] = [];
   for (const t of TARGETS) {
     const r = results[t.scenario];
-    if (!r || !r[who]) continue;
-    const parley = r[who]?.metrics[t.metric] ?? NaN;
+    // A row of another subject (webhooks on) is the main run's only.
+    const subject = t.subject ?? who;
+    if (!r || !r[subject] || (t.subject && who === 'alt')) continue;
+    const parley = r[subject]?.metrics[t.metric] ?? NaN;
     const base = r[t.baseline]?.metrics[t.metric] ?? NaN;
     const ratio = parley / base;
     const met = t.goal ? meets(t.goal.on === 'ratio' ? ratio : parley, t.goal) : undefined;
@@ -266,6 +302,21 @@ const COLUMNS: Record<ScenarioId, { title: string; columns: Column[] }> = {
       { key: 'rssPerConnB', header: 'RSS B/conn' },
       { key: 'heapUsedMiB', header: 'heap used MiB', digits: 1 },
       { key: 'rssMiB', header: 'RSS MiB', digits: 1 },
+    ],
+  },
+  S7: {
+    title: 'S7 REST peer messages (keep-alive HTTP, closed loop)',
+    columns: [
+      { key: 'messagesPerSec', header: 'messages/s' },
+      { key: 'answerP50Ms', header: 'call → answer p50 ms', digits: 2 },
+      { key: 'answerP99Ms', header: 'call → answer p99 ms', digits: 2 },
+      { key: 'deliveryP99Ms', header: 'call → receiver p99 ms', digits: 2 },
+      { key: 'cpuUsPerMessage', header: 'server CPU µs/message (net)', digits: 1 },
+      { key: 'lost', header: 'lost' },
+      { key: 'failed', header: 'failed calls' },
+      { key: 'serverLoopP99Ms', header: 'server loop delay p99 ms', digits: 1 },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
     ],
   },
   S6: {

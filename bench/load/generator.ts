@@ -18,6 +18,7 @@ import { s3 } from './scenarios/s3-churn.js';
 import { s4 } from './scenarios/s4-invite.js';
 import { s5 } from './scenarios/s5-memory.js';
 import { s6 } from './scenarios/s6-logins.js';
+import { s7 } from './scenarios/s7-rest.js';
 
 const SCENARIOS: Record<ScenarioId, (ctx: Ctx) => Promise<ScenarioResult>> = {
   S1: s1,
@@ -26,6 +27,7 @@ const SCENARIOS: Record<ScenarioId, (ctx: Ctx) => Promise<ScenarioResult>> = {
   S4: s4,
   S5: s5,
   S6: s6,
+  S7: s7,
   S1R: s1r,
   S2R: s2r,
 };

@@ -34,6 +34,8 @@ export interface ChannelSendReq {
   m: WireMessage;
   /** Send without having joined (legacy Signaling `messageChannelSendForce`). */
   force?: boolean;
+  /** Keep a text message in the history (enableHistoricalMessaging), before the reply. */
+  h?: boolean;
 }
 /** Per-session options (legacy Signaling semantics). */
 export interface SessionOptionsReq {

@@ -63,6 +63,8 @@ export interface PeerSendReq {
   m: WireMessage;
   /** Store for later delivery if the receiver is offline. */
   off?: boolean;
+  /** Keep a text message in the history (enableHistoricalMessaging), before the reply. */
+  h?: boolean;
 }
 export interface PresenceQueryReq {
   t: 'pquery';

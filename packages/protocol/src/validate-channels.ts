@@ -10,6 +10,7 @@ import {
 import { utf8Length } from './codec.js';
 import { ID_RULE, isValidId } from './ids.js';
 import { Limits } from './limits.js';
+import type { ChannelSendReq } from './channel-frames.js';
 import { Reject, wireMessage, type Validator } from './validation.js';
 
 function channelId(value: unknown, code: number): string {
@@ -121,7 +122,15 @@ export const channelValidators: Record<string, Validator> = {
     const m = wireMessage(f.m, ChannelMessageError.INVALID_MESSAGE);
     if (f.force !== undefined && typeof f.force !== 'boolean')
       throw new Reject(ChannelMessageError.FAILURE, 'force: must be a boolean');
-    return f.force ? { t: 'csend', i, c, m, force: true } : { t: 'csend', i, c, m };
+    if (f.h !== undefined && typeof f.h !== 'boolean')
+      throw new Reject(
+        ChannelMessageError.INVALID_MESSAGE,
+        'options.enableHistoricalMessaging: must be a boolean',
+      );
+    const frame: ChannelSendReq = { t: 'csend', i, c, m };
+    if (f.force === true) frame.force = true;
+    if (f.h === true) frame.h = true;
+    return frame;
   },
   members: (f, i) => ({ t: 'members', i, c: channelId(f.c, GetMembersError.FAILURE) }),
   mcount(f, i) {

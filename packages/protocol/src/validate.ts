@@ -15,7 +15,7 @@ import {
   QueryPeersOnlineStatusError,
   RenewTokenError,
 } from './errors.js';
-import type { ClientFrame } from './frames.js';
+import type { ClientFrame, PeerSendReq } from './frames.js';
 import { ID_RULE, isValidAppId, isValidId } from './ids.js';
 import { Limits } from './limits.js';
 import { channelValidators } from './validate-channels.js';
@@ -81,7 +81,14 @@ const coreValidators: Record<string, Validator> = {
         PeerMessageError.INVALID_MESSAGE,
         'options.enableOfflineMessaging: must be a boolean',
       );
-    return { t: 'psend', i, to: f.to, m, off: f.off === true };
+    if (f.h !== undefined && typeof f.h !== 'boolean')
+      throw new Reject(
+        PeerMessageError.INVALID_MESSAGE,
+        'options.enableHistoricalMessaging: must be a boolean',
+      );
+    const frame: PeerSendReq = { t: 'psend', i, to: f.to, m, off: f.off === true };
+    if (f.h === true) frame.h = true;
+    return frame;
   },
   pquery(f, i) {
     const c = QueryPeersOnlineStatusError.INVALID_ARGUMENT;

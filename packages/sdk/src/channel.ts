@@ -2,7 +2,7 @@
 import type { ChannelAttributes } from './attributes.js';
 import type { Channels } from './channels.js';
 import { EventEmitter } from './emitter.js';
-import type { ReceivedMessageProperties, RtmMessage } from './message.js';
+import type { ChannelMessageOptions, ReceivedMessageProperties, RtmMessage } from './message.js';
 import type { RtmMetadata, RtmMetadataItem, RtmMetadataOptions } from './metadata-item.js';
 
 export interface RtmChannelEvents {
@@ -37,9 +37,13 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
     return this.feature.leave(this);
   }
 
-  /** Sends a message to every other member (never echoed to the sender). */
-  sendMessage(message: RtmMessage): Promise<void> {
-    return this.feature.send(this, message);
+  /**
+   * Sends a message to every other member (never echoed to the sender). With
+   * `options.enableHistoricalMessaging` a text message is also kept in the server's history
+   * before the promise resolves.
+   */
+  sendMessage(message: RtmMessage, options?: ChannelMessageOptions): Promise<void> {
+    return this.feature.send(this, message, options?.enableHistoricalMessaging === true);
   }
 
   /** Members of the channel (at most 512). */

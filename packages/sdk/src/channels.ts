@@ -124,16 +124,22 @@ export class Channels implements ClientFeature<ChannelPushType> {
     } satisfies RequestBody<'leave'>);
   }
 
-  send(channel: RtmChannel, message: RtmMessage): Promise<void> {
+  send(channel: RtmChannel, message: RtmMessage, hist = false): Promise<void> {
     const id = channel.channelId;
     if (this.joined.get(id)?.channel !== channel && this.host.connection.state === 'CONNECTED')
-      return this.sendTo(id, message, false, `sendMessage: not in channel "${id}"; join it first`);
-    return this.sendTo(id, message, false);
+      return this.sendTo(
+        id,
+        message,
+        false,
+        hist,
+        `sendMessage: not in channel "${id}"; join it first`,
+      );
+    return this.sendTo(id, message, false, hist);
   }
 
   /** Parley extension: to any channel, joined or not (Signaling `messageChannelSendForce`). */
   sendWithoutJoining(channelId: string, message: RtmMessage): Promise<void> {
-    return this.sendTo(channelId, message, true);
+    return this.sendTo(channelId, message, true, false);
   }
 
   /** Sends, unless the message is no message, or `notInChannel` says why it cannot go. */
@@ -141,6 +147,7 @@ export class Channels implements ClientFeature<ChannelPushType> {
     channelId: string,
     message: RtmMessage,
     force: boolean,
+    hist: boolean,
     notInChannel?: string,
   ): Promise<void> {
     const m = toWire(message);
@@ -161,6 +168,7 @@ export class Channels implements ClientFeature<ChannelPushType> {
       c: channelId,
       m,
       ...(force ? { force: true } : {}),
+      ...(hist ? { h: true } : {}),
     } satisfies RequestBody<'csend'>;
     return this.host.connection.request(SEND, body).then(() => undefined);
   }

@@ -47,6 +47,7 @@ export type {
   RtmRawMessage,
   ReceivedMessageProperties,
   SendMessageOptions,
+  ChannelMessageOptions,
 } from './message.js';
 export { EventEmitter } from './emitter.js';
 export { parleyExtensions, type ParleyExtensions } from './extensions.js';

@@ -26,6 +26,13 @@ export interface ReceivedMessageProperties {
 /** 1.2.x `sendMessageToPeer` options. */
 export interface SendMessageOptions {
   enableOfflineMessaging?: boolean;
+  /** Keep a text message in the server's history (Agora's REST history queries). */
+  enableHistoricalMessaging?: boolean;
+}
+
+/** 1.x `RtmChannel.sendMessage` options. */
+export interface ChannelMessageOptions {
+  /** Keep a text message in the server's history (Agora's REST history queries). */
   enableHistoricalMessaging?: boolean;
 }
 

@@ -28,7 +28,9 @@ export class Peers implements ClientFeature<'msg'> {
 
   /**
    * Resolves `{hasPeerReceived}`: true once the peer's SDK has the message, false when the peer
-   * is offline (stored if `options.enableOfflineMessaging`, a 1.2.x option).
+   * is offline (stored if `options.enableOfflineMessaging`, a 1.2.x option). With
+   * `options.enableHistoricalMessaging` a text message is also kept in the server's history
+   * (the REST history queries) before the promise resolves.
    */
   send(
     message: RtmMessage,
@@ -44,8 +46,13 @@ export class Peers implements ClientFeature<'msg'> {
           'message: must be {text: string} or {rawMessage: Uint8Array, description?: string}',
         ),
       );
-    const offline = options?.enableOfflineMessaging ? { off: true } : {};
-    const body = { t: 'psend', to: peerId, m, ...offline } satisfies RequestBody<'psend'>;
+    const body = {
+      t: 'psend',
+      to: peerId,
+      m,
+      ...(options?.enableOfflineMessaging ? { off: true } : {}),
+      ...(options?.enableHistoricalMessaging ? { h: true } : {}),
+    } satisfies RequestBody<'psend'>;
     return this.host.connection.request(SEND, body).then((r) => ({ hasPeerReceived: r.recv }));
   }
 

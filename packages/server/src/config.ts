@@ -78,6 +78,34 @@ export interface ServerConfig {
   maxInternedApps: number;
   /** REST request bodies larger than this are refused before parsing. */
   restMaxBodyBytes: number;
+  /** REST calls per second per app (on each node), as Agora's 500. */
+  restRatePerSecond: number;
+  /** How long a REST peer message with `wait_for_ack=true` waits for the receiver's ack. */
+  restAckTimeoutMs: number;
+  /** Events kept per app for the REST event pull, each of user and channel events (newest). */
+  restEventsMaxPerApp: number;
+  /** Historical messages are kept this long. */
+  historyMaxAgeMs: number;
+  /** Historical messages kept per app (the oldest are evicted first). */
+  historyMaxPerApp: number;
+  /** Where webhook notices are POSTed; unset = no webhooks. */
+  webhookUrl: string | undefined;
+  /** The key of the notices' HMAC signatures (required with a URL). */
+  webhookSecret: string | undefined;
+  /** Event names sent as webhooks (empty = all). */
+  webhookEvents: string[];
+  /** Webhook notices queued per node; beyond it new ones are dropped (counted, logged). */
+  webhookQueueMax: number;
+  /** A receiver that has not answered 2xx by then failed that attempt. */
+  webhookTimeoutMs: number;
+  /** The first retry waits this long; each next one twice as long, up to webhookRetryMaxMs. */
+  webhookRetryMs: number;
+  webhookRetryMaxMs: number;
+  /** A notice that has failed for this long is given up (dropped, counted, logged). */
+  webhookRetryForMs: number;
+  /** The admin console's charts: one sample per interval, kept for the window. */
+  statsIntervalMs: number;
+  statsWindowMs: number;
   /** A REST ban without `durationSeconds` lasts this long. */
   banDefaultSeconds: number;
   banMaxSeconds: number;
@@ -121,7 +149,22 @@ export const DEFAULTS: Readonly<ServerConfig> = Object.freeze({
   storeRetryMs: 1000,
   handoffTimeoutMs: 2000,
   maxInternedApps: 1000,
-  restMaxBodyBytes: 4096,
+  restMaxBodyBytes: 64 * 1024,
+  restRatePerSecond: 500,
+  restAckTimeoutMs: 10_000,
+  restEventsMaxPerApp: 2000,
+  historyMaxAgeMs: 7 * DAY_MS,
+  historyMaxPerApp: 100_000,
+  webhookUrl: undefined,
+  webhookSecret: undefined,
+  webhookEvents: [],
+  webhookQueueMax: 100_000,
+  webhookTimeoutMs: 10_000,
+  webhookRetryMs: 1000,
+  webhookRetryMaxMs: 10 * 60_000,
+  webhookRetryForMs: DAY_MS,
+  statsIntervalMs: 2000,
+  statsWindowMs: 5 * 60_000,
   banDefaultSeconds: 3600,
   banMaxSeconds: 30 * 24 * 3600,
   logLevel: 'info',
@@ -129,7 +172,12 @@ export const DEFAULTS: Readonly<ServerConfig> = Object.freeze({
 
 /** A fresh copy of the defaults (its lists are the caller's to change). */
 export function defaultConfig(): ServerConfig {
-  return { ...DEFAULTS, apps: [...DEFAULTS.apps], restKeys: [...DEFAULTS.restKeys] };
+  return {
+    ...DEFAULTS,
+    apps: [...DEFAULTS.apps],
+    restKeys: [...DEFAULTS.restKeys],
+    webhookEvents: [...DEFAULTS.webhookEvents],
+  };
 }
 
 /** What `startServer` takes besides the configuration: things a test or an embedder injects. */

@@ -114,6 +114,43 @@ export interface BanEvent extends Base {
   /** Whether a live session was kicked. */
   kicked: boolean;
 }
+/** A login this node refused (bad token, unknown app, banned). */
+export interface LoginRefusedEvent extends Base {
+  type: 'login.refused';
+  uid: string;
+  /** The LOGIN_ERR code the client got. */
+  code: number;
+}
+/**
+ * A channel message reached the local members of one node: emitted by each node with members,
+ * once per message (its deliveries; `channel.message` is the send, once per deployment).
+ */
+export interface ChannelFanoutEvent extends Base {
+  type: 'channel.fanout';
+  channel: string;
+  /** Sockets of this node the message was written to. */
+  count: number;
+}
+/** A REST call was answered. */
+export interface RestRequestEvent extends Base {
+  type: 'rest.request';
+  /** The route's name (e.g. `peer_messages`), or `unknown`. */
+  route: string;
+  status: number;
+}
+/**
+ * What became of one attempt to deliver a webhook: `delivered` (2xx), `failed` (will be tried
+ * again), `expired` (failed for longer than the retry period; dropped), or `dropped` (the queue
+ * was full: never queued).
+ */
+export interface WebhookDeliveryEvent extends Base {
+  type: 'webhook.delivery';
+  noticeId: string;
+  eventType: number;
+  outcome: 'delivered' | 'failed' | 'expired' | 'dropped';
+  /** Attempts made so far (0 for `dropped`). */
+  attempts: number;
+}
 export interface NodeDownEvent extends Base {
   type: 'node.down';
   /** The dead node (the event's `app` is ''). */
@@ -133,7 +170,11 @@ export type ServerEvent =
   | MetadataChangedEvent
   | InvitationEvent
   | BanEvent
-  | NodeDownEvent;
+  | NodeDownEvent
+  | LoginRefusedEvent
+  | ChannelFanoutEvent
+  | RestRequestEvent
+  | WebhookDeliveryEvent;
 
 export type ServerEventType = ServerEvent['type'];
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
@@ -193,4 +234,8 @@ export const EVENT_TYPES: readonly ServerEventType[] = [
   'invitation',
   'ban',
   'node.down',
+  'login.refused',
+  'channel.fanout',
+  'rest.request',
+  'webhook.delivery',
 ];

@@ -48,6 +48,8 @@ export class Hub {
     uncork(this.corked.splice(0));
   };
   private readonly flushDelayed = (): void => uncork(this.delayed.splice(0));
+  /** Sockets the last `fanout` wrote to (read right after it, for the fan-out event). */
+  lastFanoutWrites = 0;
 
   constructor(private readonly writeDelayMs: number) {}
 
@@ -82,6 +84,13 @@ export class Hub {
 
   all(): IterableIterator<Session> {
     return this.bySid.values();
+  }
+
+  /** Channels with members on this node (for gauges, read at scrape time). */
+  get channelCount(): number {
+    let n = 0;
+    for (const byChannel of this.channels.values()) n += byChannel.size;
+    return n;
   }
 
   // ---------- channel members on this node ----------
@@ -160,8 +169,13 @@ export class Hub {
    */
   fanout(app: string, channel: string, frame: ServerFrame, except?: string): Buffer {
     const data = Buffer.from(encodeFrame(frame));
+    let writes = 0;
     for (const s of this.members(app, channel))
-      if (s.uid !== except && s.attached) this.write(s.conn!, data);
+      if (s.uid !== except && s.attached) {
+        this.write(s.conn!, data);
+        writes++;
+      }
+    this.lastFanoutWrites = writes;
     return data;
   }
 

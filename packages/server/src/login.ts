@@ -78,14 +78,15 @@ export class Logins {
   async login(conn: Conn, req: LoginReq): Promise<Session | undefined> {
     const now = this.clock.now();
     const auth = this.auth.check(req.a, req.u, req.k, now);
-    if (!auth.ok) return this.refuse(conn, req.i, auth.code, auth.message);
+    if (!auth.ok) return this.refuse(conn, req, auth.code, auth.message, now);
     const bannedUntil = await this.backend.bans.getBan(req.a, req.u, now);
     if (bannedUntil > 0)
       return this.refuse(
         conn,
-        req.i,
+        req,
         LoginError.REJECTED,
         `uid: "${req.u}" is banned until ${new Date(bannedUntil).toISOString()}`,
+        now,
       );
     const login: LoginAttempt = { conn, req, expMs: auth.expMs, now };
     if (req.r) {
@@ -108,8 +109,9 @@ export class Logins {
     return this.fresh(login);
   }
 
-  private refuse(conn: Conn, i: number, c: number, m: string): undefined {
-    this.hub.tellConn(conn, { t: 'err', i, c, m });
+  private refuse(conn: Conn, req: LoginReq, c: number, m: string, now: number): undefined {
+    this.hub.tellConn(conn, { t: 'err', i: req.i, c, m });
+    this.events.emit({ type: 'login.refused', app: req.a, uid: req.u, code: c, ts: now });
     return undefined;
   }
 

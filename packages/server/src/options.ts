@@ -4,66 +4,22 @@
  * parseArgs, driven by this table), over DEFAULTS; flags win. `--help` prints the table.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULTS, type AppConfig, type RestKey, type ServerConfig } from './config.js';
+import { DEFAULTS, type ServerConfig } from './config.js';
+import {
+  apps,
+  int,
+  keys,
+  level,
+  o,
+  optionalText,
+  text,
+  type AnyOption,
+  type Key,
+  type Option,
+} from './option-parsers.js';
+import { SERVICE_OPTIONS } from './options-services.js';
 
-type Key = keyof ServerConfig;
-
-/** Turns an env or flag value into the option's value; throws naming `name` when it is bad. */
-type Parser<T> = (raw: string, name: string) => T;
-
-export interface Option<K extends Key> {
-  readonly key: K;
-  readonly env: string;
-  /** `--kebab-case`. */
-  readonly flag: string;
-  readonly parse: Parser<ServerConfig[K]>;
-  readonly doc: string;
-}
-
-export type AnyOption = { [K in Key]: Option<K> }[Key];
-
-const int: Parser<number> = (raw, name) => {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isSafeInteger(n) || n < 0)
-    throw new Error(`${name}: "${raw}" is not a non-negative integer`);
-  return n;
-};
-const text: Parser<string> = (raw) => raw;
-const optionalText: Parser<string | undefined> = (raw) => (raw === '' ? undefined : raw);
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const level: Parser<string> = (raw, name) => {
-  if (!LEVELS.includes(raw)) throw new Error(`${name}: "${raw}" is not one of ${LEVELS.join(' ')}`);
-  return raw;
-};
-const apps: Parser<AppConfig[]> = (raw, name) =>
-  splitList(raw).map((entry) => {
-    const [appId, appCertificate] = entry.split(':', 2);
-    if (!appId) throw new Error(`${name}: empty appId in "${entry}"`);
-    return appCertificate ? { appId, appCertificate } : { appId };
-  });
-const keys: Parser<RestKey[]> = (raw, name) =>
-  splitList(raw).map((entry) => {
-    const i = entry.indexOf(':');
-    if (i <= 0 || i === entry.length - 1) throw new Error(`${name}: "${entry}" is not key:secret`);
-    return { key: entry.slice(0, i), secret: entry.slice(i + 1) };
-  });
-
-function splitList(raw: string): string[] {
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-function o<K extends Key>(
-  key: K,
-  env: string,
-  flag: string,
-  parse: Parser<ServerConfig[K]>,
-  doc: string,
-): Option<K> {
-  return { key, env, flag, parse, doc };
-}
+export type { AnyOption, Option } from './option-parsers.js';
 
 /** One entry per ServerConfig key (the mapped type makes a missing one a compile error). */
 const TABLE: { readonly [K in Key]-?: Option<K> } = {
@@ -74,7 +30,7 @@ const TABLE: { readonly [K in Key]-?: Option<K> } = {
     'PARLEY_DATA_DIR',
     '--data-dir',
     text,
-    'where SQLite keeps offline messages',
+    'where SQLite keeps offline messages, the message history and the webhook queue',
   ),
   apps: o(
     'apps',
@@ -314,6 +270,7 @@ const TABLE: { readonly [K in Key]-?: Option<K> } = {
     level,
     'pino level: fatal, error, warn, info, debug, trace, silent',
   ),
+  ...SERVICE_OPTIONS,
 };
 
 export const OPTIONS: readonly AnyOption[] = Object.values(TABLE);
@@ -329,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Ser
     ...DEFAULTS,
     apps: [...DEFAULTS.apps],
     restKeys: [...DEFAULTS.restKeys],
+    webhookEvents: [...DEFAULTS.webhookEvents],
   };
   for (const option of OPTIONS) {
     const raw = env[option.env];

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '@parley/protocol';
-import type { Backend } from './backend/backend.js';
+import { serviceLimits, type Backend } from './backend/backend.js';
 import { createMemoryBackend } from './backend/memory/index.js';
 import { createRedisBackend } from './backend/redis/index.js';
 import { defaultConfig, type ServerConfig, type ServerDeps } from './config.js';
@@ -13,10 +13,12 @@ import { EventStream } from './events.js';
 import { Gateway } from './gateway.js';
 import { Hub } from './hub.js';
 import { createLogger, type Logger } from './log.js';
+import { LiveStats } from './live-stats.js';
 import { Logins } from './login.js';
+import { Metrics } from './metrics.js';
 import { NodeInbox } from './node-inbox.js';
 import { Reaper } from './reaper.js';
-import { RestApi } from './rest.js';
+import { RestApi } from './rest/rest-api.js';
 import { Account } from './services/account.js';
 import { Attributes } from './services/attributes.js';
 import { Auth } from './services/auth.js';
@@ -33,6 +35,7 @@ import { Sessions } from './sessions.js';
 import { createStaticFiles } from './static-files.js';
 import { Sweep } from './sweep.js';
 import { UserRouter } from './user-router.js';
+import { startWebhooks } from './webhooks/webhooks.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -64,12 +67,27 @@ export async function startServer(
   const clock: Clock = injected ?? systemClock;
   const logger = log ?? createLogger(config.logLevel);
   const limits = { maxPerReceiver: config.offlineMaxPerReceiver, maxAgeMs: config.offlineMaxAgeMs };
+  const service = serviceLimits(config);
   const backend: Backend = config.redisUrl
-    ? await createRedisBackend({ url: config.redisUrl, prefix: config.redisPrefix, limits })
-    : createMemoryBackend(config.dataDir, limits, clock);
+    ? await createRedisBackend({
+        url: config.redisUrl,
+        prefix: config.redisPrefix,
+        limits,
+        service,
+      })
+    : createMemoryBackend(config.dataDir, limits, clock, service);
   const node = randomBytes(4).toString('hex');
   const events = new EventStream(logger);
   const hub = new Hub(config.writeDelayMs);
+  // Embedded: one node, whose webhook queue outlives its restarts; Redis: each node its own.
+  const webhookOwner = config.redisUrl ? node : 'local';
+  const metrics = new Metrics({
+    events,
+    connections: () => gateway.connections,
+    sessions: () => hub.size,
+    channels: () => hub.channelCount,
+    webhookQueueDepth: () => backend.webhooks.size(webhookOwner),
+  });
   const router = new UserRouter(backend, node, hub, logger);
   const auth = new Auth(config.apps);
   const presence = new Presence(backend, hub);
@@ -94,6 +112,7 @@ export async function startServer(
     clock,
     logger,
     node,
+    events,
   );
   const channels = new Channels(backend, hub, relay, events, clock);
   const attributes = new Attributes(backend, hub, channels, events, config, clock, logger);
@@ -140,8 +159,40 @@ export async function startServer(
   const reaper = new Reaper(config, node, backend, hub, sessions, presence, events, clock, logger);
   await reaper.start();
   await new NodeInbox(backend.broker, node, router, peers, sessions, moves, logger).open();
+  const webhooks = await startWebhooks(
+    config,
+    events,
+    backend.webhooks,
+    webhookOwner,
+    clock,
+    logger,
+  );
   sweep.start();
-  const rest = new RestApi(config, sessions, clock);
+  const stats = new LiveStats(
+    metrics,
+    { connections: () => gateway.connections, sessions: () => hub.size },
+    config.statsIntervalMs,
+    config.statsWindowMs,
+    clock,
+  );
+  const rest = new RestApi({
+    config,
+    backend,
+    sessions,
+    peers,
+    channels,
+    attributes,
+    events,
+    clock,
+    log: logger,
+    admin: {
+      stats: () => stats.view(node),
+      nodes: async () => ({
+        mode: config.redisUrl ? 'redis' : 'embedded',
+        nodes: (await backend.nodes.liveNodes()).map((n) => ({ ...n, self: n.node === node })),
+      }),
+    },
+  });
   const dispatcher = new Dispatcher(services, hub, logins, sessions, logger, (err) =>
     backend.unavailable(err),
   );
@@ -151,7 +202,7 @@ export async function startServer(
     {
       loginTimeoutMs: config.loginTimeoutMs,
       sweepIntervalMs: config.sweepIntervalMs,
-      rest: (req, res) => rest.handle(req, res),
+      rest: (req, res) => metrics.handle(req, res) || rest.handle(req, res),
       files: createStaticFiles(),
       health: (): Record<string, unknown> => ({
         node,
@@ -177,6 +228,8 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await gateway.drain();
+        webhooks?.stop();
+        stats.stop();
         sweep.stop();
         reaper.stop();
         relay.stop();

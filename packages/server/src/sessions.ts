@@ -147,6 +147,12 @@ export class Sessions {
     return kicked;
   }
 
+  /** Ends a user's session, on whichever node, with BANNED_BY_SERVER, without banning it. */
+  async kick(app: string, uid: string): Promise<boolean> {
+    const kick: UserKick = { t: 'kick', why: 'BANNED_BY_SERVER' };
+    return (await this.router.toUser(app, uid, kick)) > 0;
+  }
+
   setPresence(session: Session, state: 'ONLINE' | 'UNREACHABLE'): void {
     session.presence = state;
     void this.presence.announce(session.app, session.uid, state).catch((e) => this.fail(e));

@@ -7,6 +7,10 @@
  * | `/`                        | `apps/demo/dist/index.html`             |
  * | `/<name>`                  | `apps/demo/dist/<name>`                 |
  * | `/sdk/<name>`              | `packages/sdk/dist/browser/<name>`      |
+ * | `/admin`, `/admin/`        | `apps/admin/dist/index.html`            |
+ * | `/admin/<name>`            | `apps/admin/dist/<name>`                |
+ *
+ * The admin console's page holds nothing secret: every call it makes carries the REST keys.
  *
  * A name is one path segment of letters, digits, `.`, `_` and `-`, not starting with a dot, with
  * a known extension: nothing else can reach the disk, so no decoding or `..` can escape a root.
@@ -23,6 +27,8 @@ export interface StaticFilesOptions {
   demoDir?: string;
   /** The built SDK browser bundles; default `packages/sdk/dist/browser` of this repository. */
   sdkDir?: string;
+  /** The built admin console; default `apps/admin/dist` of this repository. */
+  adminDir?: string;
 }
 
 // Both src/ and dist/ sit one level below packages/server, so one relative URL serves both.
@@ -31,6 +37,7 @@ const repoRoot = new URL('../../../', import.meta.url);
 export const defaultStaticDirs: Required<StaticFilesOptions> = {
   demoDir: fileURLToPath(new URL('apps/demo/dist/', repoRoot)),
   sdkDir: fileURLToPath(new URL('packages/sdk/dist/browser/', repoRoot)),
+  adminDir: fileURLToPath(new URL('apps/admin/dist/', repoRoot)),
 };
 
 const contentTypes: Record<string, string> = {
@@ -71,10 +78,12 @@ export function createStaticFiles(
 /** The file a URL path names, or undefined when the path is not one of ours. */
 function resolve(dirs: Required<StaticFilesOptions>, urlPath: string): string | undefined {
   if (urlPath === '/') return path.join(dirs.demoDir, 'index.html');
-  const [, dir, name] = /^\/(?:(sdk)\/)?([^/]+)$/.exec(urlPath) ?? [];
+  if (urlPath === '/admin' || urlPath === '/admin/') return path.join(dirs.adminDir, 'index.html');
+  const [, dir, name] = /^\/(?:(sdk|admin)\/)?([^/]+)$/.exec(urlPath) ?? [];
   if (name === undefined || !NAME.test(name) || !(path.extname(name) in contentTypes))
     return undefined;
-  return path.join(dir === 'sdk' ? dirs.sdkDir : dirs.demoDir, name);
+  const root = dir === 'sdk' ? dirs.sdkDir : dir === 'admin' ? dirs.adminDir : dirs.demoDir;
+  return path.join(root, name);
 }
 
 async function send(
@@ -94,7 +103,7 @@ async function send(
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(
       path.basename(file) === 'index.html'
-        ? 'The demo page is not built: run `npm run build`.\n'
+        ? 'The page is not built: run `npm run build`.\n'
         : 'not found\n',
     );
     return;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { buildBrowserBundles } from '../../sdk/scripts/browser-bundles.js';
+import { buildAdmin } from '../../../apps/admin/build.js';
 import { buildDemo } from '../../../apps/demo/build.js';
 
 export const chromiumPath = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
@@ -34,10 +35,11 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Builds the SDK bundles and the demo into the folders the server serves. */
+/** Builds the SDK bundles, the demo and the admin console into the folders the server serves. */
 export async function buildWebAssets(): Promise<void> {
   await buildBrowserBundles();
   await buildDemo();
+  await buildAdmin();
 }
 
 export function screenshotPath(name: string): string {

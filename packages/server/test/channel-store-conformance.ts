@@ -65,5 +65,38 @@ export function runChannelStoreConformance(name: string, factory: ChannelStoreFa
       );
       assert.deepEqual(await s.counts('app', ['r']), [11]);
     });
+
+    test('members pages from an offset, latest joiners first', async () => {
+      const s = await factory();
+      for (let k = 0; k < 5; k++) await s.join('app', 'pg', `u${k}`);
+      assert.deepEqual(await s.members('app', 'pg', 2, 0), ['u4', 'u3']);
+      assert.deepEqual(await s.members('app', 'pg', 2, 2), ['u2', 'u1']);
+      assert.deepEqual(await s.members('app', 'pg', 2, 4), ['u0']);
+      assert.deepEqual(await s.members('app', 'pg', 2, 5), []);
+    });
+
+    test('listChannels walks every channel of the app with members, with its count, once', async () => {
+      const s = await factory();
+      const app = `list-${Math.random().toString(36).slice(2)}`;
+      for (let k = 0; k < 25; k++) {
+        await s.join(app, `ch${k}`, 'a');
+        if (k % 2 === 0) await s.join(app, `ch${k}`, 'b');
+      }
+      await s.join(app, 'gone', 'a');
+      await s.leave(app, 'gone', 'a');
+      await s.join('other-' + app, 'elsewhere', 'a');
+      const seen = new Map<string, number>();
+      let cursor = '';
+      let pages = 0;
+      do {
+        const page = await s.listChannels(app, cursor, 10);
+        for (const c of page.channels) seen.set(c.id, c.count);
+        cursor = page.next;
+        assert.ok(++pages < 100, 'the walk ends');
+      } while (cursor !== '');
+      assert.equal(seen.size, 25, 'every channel with members, and only those');
+      for (let k = 0; k < 25; k++) assert.equal(seen.get(`ch${k}`), k % 2 === 0 ? 2 : 1);
+      assert.deepEqual(await s.listChannels('nobody-' + app, '', 10), { channels: [], next: '' });
+    });
   });
 }

@@ -1,10 +1,12 @@
 /** Every conformance suite on the embedded backend: memory, and SQLite for the offline inbox. */
 import { ManualClock } from '@parley/testkit';
 import { createMemoryBackend } from '../src/index.js';
+import { serviceLimits } from '../src/backend/backend.js';
 import { MemoryAttributeStore } from '../src/backend/memory/memory-attribute-store.js';
 import { MemoryBanList } from '../src/backend/memory/memory-ban-list.js';
 import { MemoryBroker } from '../src/backend/memory/memory-broker.js';
 import { MemoryChannelStore } from '../src/backend/memory/memory-channel-store.js';
+import { MemoryEventLog } from '../src/backend/memory/memory-event-log.js';
 import { MemoryInvitationStore } from '../src/backend/memory/memory-invitation-store.js';
 import { MemoryNodeRegistry } from '../src/backend/memory/memory-node-registry.js';
 import { MemoryUserRegistry } from '../src/backend/memory/memory-user-registry.js';
@@ -12,10 +14,13 @@ import { runAttributeStoreConformance } from './attribute-store-conformance.js';
 import { runBanListConformance } from './ban-list-conformance.js';
 import { runBrokerConformance } from './broker-conformance.js';
 import { runChannelStoreConformance } from './channel-store-conformance.js';
+import { runEventLogConformance } from './event-log-conformance.js';
+import { runHistoryStoreConformance } from './history-store-conformance.js';
 import { runInvitationStoreConformance } from './invitation-store-conformance.js';
 import { runNodeRegistryConformance } from './node-registry-conformance.js';
 import { runOfflineInboxConformance } from './offline-inbox-conformance.js';
 import { runUserRegistryConformance } from './user-registry-conformance.js';
+import { runWebhookQueueConformance } from './webhook-queue-conformance.js';
 
 runUserRegistryConformance('memory', () => new MemoryUserRegistry());
 // Through the backend factory, so its close (which must flush to SQLite) is what is tested.
@@ -36,3 +41,19 @@ runChannelStoreConformance('memory', () => new MemoryChannelStore());
 runAttributeStoreConformance('memory', () => new MemoryAttributeStore());
 runInvitationStoreConformance('memory', () => new MemoryInvitationStore());
 runBrokerConformance('memory', () => new MemoryBroker());
+runEventLogConformance('memory', (max) => new MemoryEventLog(max));
+const offlineLimits = { maxPerReceiver: 5, maxAgeMs: 60_000 };
+runHistoryStoreConformance('SQLite', (dataDir, history) => {
+  const b = createMemoryBackend(dataDir, offlineLimits, undefined, {
+    ...serviceLimits(),
+    history,
+  });
+  return { history: b.history, close: () => b.close() };
+});
+runWebhookQueueConformance('SQLite', (dataDir, max) => {
+  const b = createMemoryBackend(dataDir, offlineLimits, undefined, {
+    ...serviceLimits(),
+    webhookQueueMax: max,
+  });
+  return { queue: b.webhooks, close: () => b.close() };
+});

@@ -138,5 +138,29 @@ export function runNodeRegistryConformance(name: string, factory: NodeRegistryFa
       await lapse(h, 'n1');
       assert.deepEqual(await nodes.takeSessions('n1'), [{ app: 'app', uid: 'u1', sid: 's1' }]);
     });
+
+    test('liveNodes lists the nodes whose mark lasts, with the sessions each registered', async () => {
+      const h = await factory();
+      const { nodes } = h;
+      const a = `live-a-${Math.random().toString(36).slice(2)}`;
+      const b = `live-b-${Math.random().toString(36).slice(2)}`;
+      await nodes.nodeAlive(a, LONG_TTL_MS);
+      await nodes.nodeAlive(b, h.lapseTtlMs);
+      await nodes.registerSession(a, 'app', 'u1', 's1');
+      await nodes.registerSession(a, 'app', 'u2', 's2');
+      await nodes.registerSession(a, 'other', 'u1', 's3');
+      await nodes.unregisterSession(a, 'app', 'u2', 's2');
+      const mine = async () =>
+        (await nodes.liveNodes()).filter((n) => n.node === a || n.node === b);
+      assert.deepEqual(
+        (await mine()).sort((x, y) => x.node.localeCompare(y.node)),
+        [
+          { node: a, sessions: 2 },
+          { node: b, sessions: 0 },
+        ],
+      );
+      await lapse(h, b);
+      assert.deepEqual(await mine(), [{ node: a, sessions: 2 }], 'a lapsed node is not live');
+    });
   });
 }

@@ -6,9 +6,11 @@
 import { after } from 'node:test';
 import { Redis } from 'ioredis';
 import { createRedisBackend, type Backend } from '../src/index.js';
+import { serviceLimits } from '../src/backend/backend.js';
 import { RedisAttributeStore } from '../src/backend/redis/redis-attribute-store.js';
 import { RedisBanList } from '../src/backend/redis/redis-ban-list.js';
 import { RedisChannelStore } from '../src/backend/redis/redis-channel-store.js';
+import { RedisEventLog } from '../src/backend/redis/redis-event-log.js';
 import { RedisInvitationStore } from '../src/backend/redis/redis-invitation-store.js';
 import { RedisNodeRegistry } from '../src/backend/redis/redis-node-registry.js';
 import { RedisUserRegistry } from '../src/backend/redis/redis-user-registry.js';
@@ -16,10 +18,13 @@ import { runAttributeStoreConformance } from './attribute-store-conformance.js';
 import { runBanListConformance } from './ban-list-conformance.js';
 import { runBrokerConformance } from './broker-conformance.js';
 import { runChannelStoreConformance } from './channel-store-conformance.js';
+import { runEventLogConformance } from './event-log-conformance.js';
+import { runHistoryStoreConformance } from './history-store-conformance.js';
 import { runInvitationStoreConformance } from './invitation-store-conformance.js';
 import { runNodeRegistryConformance } from './node-registry-conformance.js';
 import { runOfflineInboxConformance } from './offline-inbox-conformance.js';
 import { runUserRegistryConformance } from './user-registry-conformance.js';
+import { runWebhookQueueConformance } from './webhook-queue-conformance.js';
 import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
 
 const conn = new Redis(REDIS_URL);
@@ -42,9 +47,13 @@ after(async () => {
 runUserRegistryConformance('redis', () => new RedisUserRegistry(conn, prefix()));
 /** One prefix per data location, so reopening on it finds what was put. */
 const byDataDir = new Map<string, string>();
-runOfflineInboxConformance('redis', async (dataDir, limits) => {
+function prefixOf(dataDir: string): string {
   let p = byDataDir.get(dataDir);
   if (!p) byDataDir.set(dataDir, (p = prefix()));
+  return p;
+}
+runOfflineInboxConformance('redis', async (dataDir, limits) => {
+  const p = prefixOf(dataDir);
   const b = await createRedisBackend({ url: REDIS_URL, prefix: p, limits });
   return { inbox: b.offline, close: () => b.close() };
 });
@@ -63,4 +72,26 @@ runBrokerConformance('redis', async () => {
   const b = await createRedisBackend({ url: REDIS_URL, prefix: prefix(), limits });
   opened.push(b);
   return b.broker;
+});
+runEventLogConformance('redis', (max) => new RedisEventLog(conn, prefix(), max));
+const offlineLimits = { maxPerReceiver: 5, maxAgeMs: 60_000 };
+runHistoryStoreConformance('redis', async (dataDir, history) => {
+  const service = { ...serviceLimits(), history };
+  const b = await createRedisBackend({
+    url: REDIS_URL,
+    prefix: prefixOf(dataDir),
+    limits: offlineLimits,
+    service,
+  });
+  return { history: b.history, close: () => b.close() };
+});
+runWebhookQueueConformance('redis', async (dataDir, max) => {
+  const service = { ...serviceLimits(), webhookQueueMax: max };
+  const b = await createRedisBackend({
+    url: REDIS_URL,
+    prefix: prefixOf(dataDir),
+    limits: offlineLimits,
+    service,
+  });
+  return { queue: b.webhooks, close: () => b.close() };
 });

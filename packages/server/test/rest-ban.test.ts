@@ -62,10 +62,10 @@ describe('REST ban (F6)', () => {
     assert.equal((await call('POST', `${base}/ban-x/ban`, {}, '')).status, 401);
     const bad = await call('POST', `${base}/null/ban`, {});
     assert.equal(bad.status, 400);
-    assert.match(((await bad.json()) as { error: string }).error, /uid/);
+    assert.match(((await bad.json()) as { message: string }).message, /uid/);
     const dur = await call('POST', `${base}/ban-x/ban`, { durationSeconds: -1 });
     assert.equal(dur.status, 400);
-    assert.match(((await dur.json()) as { error: string }).error, /durationSeconds/);
+    assert.match(((await dur.json()) as { message: string }).message, /durationSeconds/);
     assert.equal((await call('POST', `${base}/ban-x/ban`, '[1,2]')).status, 400);
     assert.equal((await call('PUT', `${base}/ban-x/ban`)).status, 405);
     const c = client(server);

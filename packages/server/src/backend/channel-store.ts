@@ -17,10 +17,24 @@ export interface ChannelStore {
   join(app: string, channel: string, uid: string): Promise<{ added: boolean; count: number }>;
   /** Removes a member; answers whether it was there and the member count after. */
   leave(app: string, channel: string, uid: string): Promise<{ removed: boolean; count: number }>;
-  /** Up to `limit` members (a sample when there are more). */
-  members(app: string, channel: string, limit: number): Promise<string[]>;
+  /** Up to `limit` members, latest joiners first, skipping the first `offset` of them. */
+  members(app: string, channel: string, limit: number, offset?: number): Promise<string[]>;
   /** The channels a user is a member of. */
   channelsOf(app: string, uid: string): Promise<string[]>;
   /** Member counts, 0 for unknown channels. */
   counts(app: string, channels: readonly string[]): Promise<number[]>;
+  /**
+   * A page of the app's channels that have members, with their counts: the first page for
+   * `cursor` '', then the page `next` names, until `next` is ''. A page holds about `limit`
+   * channels (Redis scans its keys: some pages hold fewer, a few more); a channel that lives
+   * through the whole walk is listed, one that comes or goes meanwhile may or may not be, and
+   * on Redis one may be listed twice.
+   */
+  listChannels(app: string, cursor: string, limit: number): Promise<ChannelPage>;
+}
+
+export interface ChannelPage {
+  channels: { id: string; count: number }[];
+  /** The cursor of the next page; '' after the last. */
+  next: string;
 }

@@ -47,4 +47,11 @@ export interface NodeRegistry {
    * forgotten; a node that is alive again keeps them (answers []).
    */
   takeSessions(node: string): Promise<NodeSession[]>;
+  /** The nodes whose mark lasts, each with how many sessions it registered (for operators). */
+  liveNodes(): Promise<LiveNode[]>;
+}
+
+export interface LiveNode {
+  node: string;
+  sessions: number;
 }

@@ -25,6 +25,12 @@ import type { Channels } from './channels.js';
 
 type WriteReq = UserAttrWriteReq | ChannelAttrWriteReq;
 
+/** Why an attribute write did not apply: an ATTRIBUTE_OPERATION_ERR code and a message. */
+export interface WriteFailure {
+  code: number;
+  message: string;
+}
+
 /** Applies a write to a map; answers the new map or the SIZE_OVERFLOW message. */
 function apply(
   current: AttributeMap,
@@ -103,24 +109,20 @@ export class Attributes implements SessionService {
   async handle(session: Session, f: ServiceFrame, now: number): Promise<void> {
     switch (f.t) {
       case 'uattr': {
-        const next = await this.write(session, f, 'user', session.uid, now);
-        if (!next) return;
+        if (!this.allowWrite(session, f.i, 'user', now)) return;
+        const next = await this.write(session.app, session.uid, f, 'user', session.uid, now);
+        if (!(next instanceof Map))
+          return this.hub.tell(session, { t: 'err', i: f.i, c: next.code, m: next.message });
         this.hub.tell(session, { t: 'ok', i: f.i });
         return this.changed(session.app, 'user', session.uid, session.uid, next, now);
       }
       case 'cattr': {
-        const next = await this.write(session, f, 'channel', f.c, now);
-        if (!next) return;
-        const [count] = await this.backend.channels.counts(session.app, [f.c]);
-        this.occupancy(session.app, f.c, count!, now);
+        if (!this.allowWrite(session, f.i, 'channel', now)) return;
+        const r = await this.writeChannel(session.app, session.uid, f, now);
+        if ('code' in r)
+          return this.hub.tell(session, { t: 'err', i: f.i, c: r.code, m: r.message });
         this.hub.tell(session, { t: 'ok', i: f.i });
-        this.changed(session.app, 'channel', f.c, session.uid, next, now);
-        if (f.notify)
-          await this.channels.publish(session.app, f.c, {
-            t: 'cattrs',
-            attrs: Object.fromEntries(next),
-          });
-        return;
+        return r.notify();
       }
       case 'uattr.get': {
         if (!this.allowRead(session, f.i, 'user', now)) return;
@@ -159,50 +161,67 @@ export class Attributes implements SessionService {
     }
   }
 
-  /** Applies a write to a user's or a channel's attributes; answers the new map, or undefined after an err reply. */
+  /**
+   * Writes a channel's attributes as `by` (a member's SDK, or '' / a user id for the REST API):
+   * the change is recorded. Answers the new attributes and `notify`, which tells the members
+   * when the write asked for it (called after the reply, so the writer hears back first), or
+   * why it failed.
+   */
+  async writeChannel(
+    app: string,
+    by: string,
+    f: ChannelAttrWriteReq,
+    now: number,
+  ): Promise<{ attrs: AttributeMap; notify: () => Promise<void> } | WriteFailure> {
+    const next = await this.write(app, by, f, 'channel', f.c, now);
+    if (!(next instanceof Map)) return next;
+    const [count] = await this.backend.channels.counts(app, [f.c]);
+    this.occupancy(app, f.c, count!, now);
+    this.changed(app, 'channel', f.c, by, next, now);
+    const notify = async () => {
+      if (f.notify)
+        await this.channels.publish(app, f.c, { t: 'cattrs', attrs: Object.fromEntries(next) });
+    };
+    return { attrs: next, notify };
+  }
+
+  /** The write rate limit (10 per 5 s, each of user and channel); answers false after an err reply. */
+  private allowWrite(session: Session, i: number, owner: AttributeOwner, now: number): boolean {
+    const { attributeWriteRateCount: count, attributeRateWindowMs: windowMs } = Limits;
+    if (session.rate(`${owner}-attr`, count, windowMs).take(now)) return true;
+    this.hub.tell(session, {
+      t: 'err',
+      i,
+      c: AttributeOperationError.TOO_OFTEN,
+      m: `${owner} attributes: more than ${count} changes per 5 s`,
+    });
+    return false;
+  }
+
+  /** Applies a write to a user's or a channel's attributes; answers the new map or why not. */
   private async write(
-    session: Session,
+    app: string,
+    by: string,
     f: WriteReq,
     owner: AttributeOwner,
     id: string,
     now: number,
-  ): Promise<AttributeMap | undefined> {
-    const err = (c: number, m: string) => this.hub.tell(session, { t: 'err', i: f.i, c, m });
-    if (
-      !session
-        .rate(`${owner}-attr`, Limits.attributeWriteRateCount, Limits.attributeRateWindowMs)
-        .take(now)
-    ) {
-      err(
-        AttributeOperationError.TOO_OFTEN,
-        `${owner} attributes: more than ${Limits.attributeWriteRateCount} changes per 5 s`,
-      );
-      return undefined;
-    }
+  ): Promise<AttributeMap | WriteFailure> {
     const [maxCount, maxBytes] =
       owner === 'user'
         ? [Limits.maxUserAttributes, Limits.maxUserAttributesBytes]
         : [Limits.maxChannelAttributes, Limits.maxChannelAttributesBytes];
-    const next = await this.writes.write<AttributeMap | string>(
-      { owner, app: session.app, id },
-      (cur) => {
-        const applied = apply(cur, f, session.uid, now, maxCount, maxBytes);
-        return typeof applied === 'string'
-          ? { result: applied }
-          : { next: applied, result: applied };
-      },
-    );
-    if (next === CONFLICT) {
-      err(
-        AttributeOperationError.FAILURE,
-        `${owner} attributes: other nodes changed them ${maxWriteAttempts} times meanwhile; try again`,
-      );
-      return undefined;
-    }
-    if (typeof next === 'string') {
-      err(AttributeOperationError.SIZE_OVERFLOW, next);
-      return undefined;
-    }
+    const next = await this.writes.write<AttributeMap | string>({ owner, app, id }, (cur) => {
+      const applied = apply(cur, f, by, now, maxCount, maxBytes);
+      return typeof applied === 'string' ? { result: applied } : { next: applied, result: applied };
+    });
+    if (next === CONFLICT)
+      return {
+        code: AttributeOperationError.FAILURE,
+        message: `${owner} attributes: other nodes changed them ${maxWriteAttempts} times meanwhile; try again`,
+      };
+    if (typeof next === 'string')
+      return { code: AttributeOperationError.SIZE_OVERFLOW, message: next };
     return next;
   }
 

@@ -16,6 +16,7 @@ import {
 import type { Broker } from '../backend/broker.js';
 import type { ChannelStore } from '../backend/channel-store.js';
 import type { ServerConfig } from '../config.js';
+import type { EventStream } from '../events.js';
 import type { Hub } from '../hub.js';
 import type { Logger } from '../log.js';
 import type { Session } from '../session.js';
@@ -53,6 +54,7 @@ export class ChannelRelay {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly node: string,
+    private readonly events: EventStream,
   ) {
     this.timer = clock.setInterval(() => this.sendCounts(clock.now()), config.memberCountSweepMs);
     this.timer.unref?.();
@@ -137,6 +139,14 @@ export class ChannelRelay {
       except = e.u;
     }
     const data = this.hub.fanout(lc.app, lc.id, frame, except);
+    if (e.t === 'cmsg' && this.events.wants('channel.fanout'))
+      this.events.emit({
+        type: 'channel.fanout',
+        app: lc.app,
+        channel: lc.id,
+        count: this.hub.lastFanoutWrites,
+        ts: e.ts,
+      });
     lc.ring.push({ cs, data });
     if (lc.ring.length > this.config.channelReplayBuffer)
       lc.ring.splice(0, lc.ring.length - this.config.channelReplayBuffer);

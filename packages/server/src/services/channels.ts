@@ -2,6 +2,7 @@
  * channels: membership, channel messages, member events and member counts. Membership is in
  * the ChannelStore; how events reach members on each node is the ChannelRelay's.
  */
+import { randomUUID } from 'node:crypto';
 import {
   ChannelMessageError,
   GetChannelMemberCountError,
@@ -12,9 +13,10 @@ import {
   type Clock,
   type JoinReq,
   type LoginResult,
+  type WireMessage,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { EventStream } from '../events.js';
+import type { EventStream, MessageSource } from '../events.js';
 import type { Hub } from '../hub.js';
 import { op, type EndReason, type ServiceFrame, type SessionService } from '../service.js';
 import type { Session } from '../session.js';
@@ -79,18 +81,8 @@ export class Channels implements SessionService {
             ChannelMessageError.TOO_OFTEN,
             'sendMessage: more than the allowed messages per window; slow down',
           );
-        await this.relay.publish(session.app, f.c, { t: 'cmsg', f: session.uid, m: f.m, ts: now });
+        await this.sendMessage(session.app, session.uid, f.c, f.m, f.h === true, 'sdk', now);
         this.hub.tell(session, { t: 'ok', i: f.i, r: { ts: now } });
-        if (this.events.wants('channel.message'))
-          this.events.emit({
-            type: 'channel.message',
-            app: session.app,
-            channel: f.c,
-            from: session.uid,
-            message: f.m,
-            source: 'sdk',
-            ts: now,
-          });
         return;
       case 'members': {
         if (!session.channels.has(f.c))
@@ -118,6 +110,45 @@ export class Channels implements SessionService {
         return this.hub.tell(session, { t: 'ok', i: f.i, r: { counts: Object.fromEntries(r) } });
       }
     }
+  }
+
+  /**
+   * Publishes a channel message from `from` (a member's SDK, or the REST API without a session
+   * or a join) to the members on every node; resolves once it is published and, with `hist`, a
+   * text message is in the history.
+   */
+  async sendMessage(
+    app: string,
+    from: string,
+    channel: string,
+    m: WireMessage,
+    hist: boolean,
+    source: MessageSource,
+    now: number,
+  ): Promise<void> {
+    const stored =
+      hist && m.k === 'T'
+        ? this.backend.history.append(app, {
+            mid: randomUUID(),
+            src: from,
+            dst: channel,
+            kind: 'channel',
+            payload: m.x,
+            ts: now,
+          })
+        : undefined;
+    await this.relay.publish(app, channel, { t: 'cmsg', f: from, m, ts: now });
+    await stored;
+    if (this.events.wants('channel.message'))
+      this.events.emit({
+        type: 'channel.message',
+        app,
+        channel,
+        from,
+        message: m,
+        source,
+        ts: now,
+      });
   }
 
   private async join(session: Session, f: JoinReq, now: number): Promise<void> {

@@ -6,9 +6,20 @@
  *
  * The sender's node keeps nothing per message: the receipt names the request it answers. Only
  * while someone listens to `peer.message` events does it keep each message until its receipt,
- * to emit the event with the outcome.
+ * to emit the event with the outcome. A message kept in the history (`h`) is answered once
+ * both its receipt came and the history has it.
+ *
+ * An application backend sends through the REST API as a user without a session (`sendAs`):
+ * its receipt names a waiter of this node (`rest:<n>`) instead of a session, and receivers get
+ * exactly what an SDK sender would cause.
  */
-import { PeerMessageError, type Clock, type PeerSendReq } from '@parley/protocol';
+import {
+  PeerMessageError,
+  type Clock,
+  type PeerSendReq,
+  type TimerHandle,
+  type WireMessage,
+} from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
 import type { StoredMessage } from '../backend/offline-inbox.js';
 import type { EventStream, MessageSource, PeerOutcome } from '../events.js';
@@ -38,6 +49,19 @@ export interface ReceiptEvent {
   why?: NotReceived;
 }
 
+/** What a REST sender hears: the SDK has it, it was kept offline, it is on its way, or no ack in time. */
+export type RestPeerOutcome = 'delivered' | 'offline' | 'sent' | 'timeout';
+
+export interface RestPeerSend {
+  /** Keep it for an offline receiver. */
+  off: boolean;
+  /** Keep it in the history (text only). */
+  hist: boolean;
+  /** Answer once the receiver's SDK acknowledged it (or `timeoutMs` passed). */
+  waitForAck: boolean;
+  timeoutMs: number;
+}
+
 /** A message kept until its receipt, for its `peer.message` event. */
 interface Inflight {
   app: string;
@@ -55,6 +79,10 @@ export class Peers implements SessionService {
   readonly userEvents = ['msg'] as const;
   private counter = 0;
   private readonly inflight = new Map<string, Inflight>();
+  /** REST senders waiting for a receipt, by the `sid` their reply target names. */
+  private readonly restWaiters = new Map<string, (e: ReceiptEvent | undefined) => void>();
+  /** History writes of messages not answered yet, by message id. */
+  private readonly historyWrites = new Map<string, Promise<void>>();
 
   constructor(
     private readonly backend: Backend,
@@ -104,15 +132,77 @@ export class Peers implements SessionService {
         msg,
         source: 'sdk',
       });
-    const delivery: PeerDelivery = { t: 'msg', msg, off: req.off === true, reply };
-    const holder = this.hub.byUserId(session.app, req.to);
+    if (req.h) this.keepInHistory(session.app, req.to, msg);
+    await this.route(session.app, req.to, { t: 'msg', msg, off: req.off === true, reply });
+  }
+
+  /**
+   * Sends as `from` without a session (the REST API): answers once the message was routed to
+   * its receiver's session (`sent`), or, with `waitForAck`, once the receiver's SDK has it.
+   */
+  async sendAs(
+    app: string,
+    from: string,
+    to: string,
+    m: WireMessage,
+    o: RestPeerSend,
+  ): Promise<RestPeerOutcome> {
+    const now = this.clock.now();
+    const msg: StoredMessage = { mid: this.nextMid(), from, m, ts: now };
+    const sid = `rest:${msg.mid}`;
+    const reply: ReplyTarget = { node: this.node, sid, i: 0, mid: msg.mid, ts: now };
+    if (this.events.wants('peer.message'))
+      this.inflight.set(msg.mid, { app, from, to, msg, source: 'rest' });
+    const receipt = new Promise<ReceiptEvent | undefined>((resolve) => {
+      this.restWaiters.set(sid, resolve);
+    });
+    const stored = o.hist ? this.keepInHistory(app, to, msg) : undefined;
+    let timer: TimerHandle | undefined;
+    try {
+      const taken = await this.route(app, to, { t: 'msg', msg, off: o.off, reply });
+      await stored;
+      if (taken && !o.waitForAck) return 'sent';
+      if (o.waitForAck)
+        timer = this.clock.setTimeout(() => this.restWaiters.get(sid)?.(undefined), o.timeoutMs);
+      const e = await receipt;
+      if (!e) return 'timeout';
+      if (e.recv) return 'delivered';
+      return e.why === 'pending' || (taken && e.why === undefined) ? 'sent' : 'offline';
+    } finally {
+      this.restWaiters.delete(sid);
+      this.clock.clear(timer);
+    }
+  }
+
+  /** To the receiver's session (here, or on its node), or offline when nobody holds it. */
+  private async route(app: string, to: string, delivery: PeerDelivery): Promise<boolean> {
+    const holder = this.hub.byUserId(app, to);
     if (holder && !holder.ended) {
       // Same node: no broker hop (and it keeps working while the broker is away).
       this.deliver(holder, delivery);
-      return;
+      return true;
     }
-    const receivers = await this.router.toUser(session.app, req.to, delivery);
-    if (receivers === 0) await this.offline(session.app, req.to, delivery);
+    const receivers = await this.router.toUser(app, to, delivery);
+    if (receivers > 0) return true;
+    await this.offline(app, to, delivery);
+    return false;
+  }
+
+  /** Writes a text message to the history; its sender is answered once the write is done. */
+  private keepInHistory(app: string, to: string, msg: StoredMessage): Promise<void> | undefined {
+    if (msg.m.k !== 'T') return undefined;
+    const write = this.backend.history.append(app, {
+      mid: msg.mid,
+      src: msg.from,
+      dst: to,
+      kind: 'peer',
+      payload: msg.m.x,
+      ts: msg.ts,
+    });
+    this.historyWrites.set(msg.mid, write);
+    const done = () => this.historyWrites.delete(msg.mid);
+    write.then(done, done);
+    return write;
   }
 
   /** A delivery routed to a user: pushed to its session here, or kept offline if it has none. */
@@ -172,6 +262,14 @@ export class Peers implements SessionService {
   /** A receipt for a request of this node: the sender hears, and the message's event goes out. */
   onReceipt(e: ReceiptEvent): void {
     const { reply } = e;
+    const writing = this.historyWrites.size > 0 ? this.historyWrites.get(reply.mid) : undefined;
+    if (writing) {
+      writing.then(
+        () => this.onReceipt(e),
+        () => this.historyFailed(e),
+      );
+      return;
+    }
     const sender = this.hub.bySessionId(reply.sid);
     if (sender)
       this.hub.tell(sender, {
@@ -179,6 +277,25 @@ export class Peers implements SessionService {
         i: reply.i,
         r: { recv: e.recv, mid: reply.mid, ts: reply.ts },
       });
+    else if (this.restWaiters.size > 0) this.restWaiters.get(reply.sid)?.(e);
+    this.emitOutcome(e);
+  }
+
+  /** The history could not keep a message: its SDK sender hears so (a REST sender's call fails). */
+  private historyFailed(e: ReceiptEvent): void {
+    const sender = this.hub.bySessionId(e.reply.sid);
+    if (sender)
+      this.hub.tell(sender, {
+        t: 'err',
+        i: e.reply.i,
+        c: PeerMessageError.FAILURE,
+        m: 'sendMessageToPeer: the message history could not keep the message',
+      });
+    this.emitOutcome(e);
+  }
+
+  private emitOutcome(e: ReceiptEvent): void {
+    const { reply } = e;
     if (this.inflight.size === 0) return;
     const m = this.inflight.get(reply.mid);
     if (!m) return;

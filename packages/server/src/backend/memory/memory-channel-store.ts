@@ -1,4 +1,4 @@
-import type { ChannelStore } from '../channel-store.js';
+import type { ChannelPage, ChannelStore } from '../channel-store.js';
 
 /** Channel membership in memory, for the one-node embedded default. */
 export class MemoryChannelStore implements ChannelStore {
@@ -25,10 +25,11 @@ export class MemoryChannelStore implements ChannelStore {
     return Promise.resolve({ removed, count: set?.size ?? 0 });
   }
 
-  /** The latest `limit` members to join, latest first (a Set keeps insertion order). */
-  members(app: string, channel: string, limit: number): Promise<string[]> {
+  /** The latest members to join, latest first (a Set keeps insertion order). */
+  members(app: string, channel: string, limit: number, offset = 0): Promise<string[]> {
     const all = [...(this.membership.get(app + '/' + channel) ?? [])];
-    return Promise.resolve(all.slice(Math.max(0, all.length - limit)).reverse());
+    const end = Math.max(0, all.length - offset);
+    return Promise.resolve(all.slice(Math.max(0, end - limit), end).reverse());
   }
 
   channelsOf(app: string, uid: string): Promise<string[]> {
@@ -41,5 +42,20 @@ export class MemoryChannelStore implements ChannelStore {
 
   counts(app: string, channels: readonly string[]): Promise<number[]> {
     return Promise.resolve(channels.map((c) => this.membership.get(app + '/' + c)?.size ?? 0));
+  }
+
+  /** Pages in channel id order; the cursor is the last id of the page before. */
+  listChannels(app: string, cursor: string, limit: number): Promise<ChannelPage> {
+    const prefix = app + '/';
+    const ids: string[] = [];
+    for (const key of this.membership.keys())
+      if (key.startsWith(prefix) && key.slice(prefix.length) > cursor)
+        ids.push(key.slice(prefix.length));
+    ids.sort();
+    const page = ids.slice(0, limit);
+    return Promise.resolve({
+      channels: page.map((id) => ({ id, count: this.membership.get(prefix + id)!.size })),
+      next: ids.length > limit ? page[page.length - 1]! : '',
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '@parley/protocol';
-import type { NodeRegistry, NodeSession } from '../node-registry.js';
+import type { LiveNode, NodeRegistry, NodeSession } from '../node-registry.js';
 
 /**
  * The node registry in memory. The embedded backend is one process, one node: nothing can die
@@ -55,6 +55,17 @@ export class MemoryNodeRegistry implements NodeRegistry {
 
   lapsedNodes(): Promise<string[]> {
     return Promise.resolve([...this.known].filter((n) => !this.alive(n)));
+  }
+
+  liveNodes(): Promise<LiveNode[]> {
+    const out: LiveNode[] = [];
+    for (const node of this.known) {
+      if (!this.alive(node)) continue;
+      let sessions = 0;
+      for (const bySid of this.sessions.get(node)?.values() ?? []) sessions += bySid.size;
+      out.push({ node, sessions });
+    }
+    return Promise.resolve(out);
   }
 
   takeSessions(node: string): Promise<NodeSession[]> {

@@ -1,20 +1,25 @@
 import { Redis } from 'ioredis';
-import type { Backend } from '../backend.js';
+import { serviceLimits, type Backend, type ServiceLimits } from '../backend.js';
 import type { OfflineLimits } from '../offline-inbox.js';
 import { RedisAttributeStore } from './redis-attribute-store.js';
 import { RedisBanList } from './redis-ban-list.js';
 import { RedisBroker } from './redis-broker.js';
 import { RedisChannelStore } from './redis-channel-store.js';
+import { RedisEventLog } from './redis-event-log.js';
+import { RedisHistoryStore } from './redis-history-store.js';
 import { RedisInvitationStore } from './redis-invitation-store.js';
 import { RedisNodeRegistry } from './redis-node-registry.js';
 import { RedisOfflineInbox } from './redis-offline-inbox.js';
 import { RedisUserRegistry } from './redis-user-registry.js';
+import { RedisWebhookQueue } from './redis-webhook-queue.js';
 
 export interface RedisBackendOptions {
   url: string;
   /** Key and channel prefix, so several deployments (or tests) share one Redis. */
   prefix?: string;
   limits: OfflineLimits;
+  /** Bounds of the history, the event pull and the webhook queue (default: DEFAULTS'). */
+  service?: ServiceLimits;
 }
 
 const COMMAND_TIMEOUT_MS = 2000;
@@ -44,6 +49,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const ssub = new Redis(options.url, redisOptions);
   await Promise.all([pub.connect(), sub.connect(), ssub.connect()]);
   const broker = new RedisBroker(pub, sub, ssub, prefix);
+  const service = options.service ?? serviceLimits();
   return {
     users: new RedisUserRegistry(pub, prefix),
     offline: new RedisOfflineInbox(pub, prefix, options.limits),
@@ -52,6 +58,9 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     channels: new RedisChannelStore(pub, prefix),
     attributes: new RedisAttributeStore(pub, prefix),
     invitations: new RedisInvitationStore(pub, prefix),
+    history: new RedisHistoryStore(pub, prefix, service.history),
+    eventLog: new RedisEventLog(pub, prefix, service.eventLogMaxPerApp),
+    webhooks: new RedisWebhookQueue(pub, prefix, service.webhookQueueMax),
     broker,
     unavailable,
     async close() {

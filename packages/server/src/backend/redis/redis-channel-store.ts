@@ -4,7 +4,7 @@
  * (`uchans:<app>:<uid>`, its channels). Each script and transaction keeps to one key.
  */
 import type { Redis, Result } from 'ioredis';
-import type { ChannelStore } from '../channel-store.js';
+import type { ChannelPage, ChannelStore } from '../channel-store.js';
 import { replies } from './replies.js';
 
 // KEYS[1] channel members (sorted set, score = join order); ARGV[1] uid. Answers {added, count}.
@@ -69,9 +69,9 @@ export class RedisChannelStore implements ChannelStore {
     return { removed: removed === 1, count: Number(count) };
   }
 
-  /** The latest `limit` joiners, latest first. */
-  members(app: string, channel: string, limit: number): Promise<string[]> {
-    return this.redis.zrevrange(this.membersKey(app, channel), 0, limit - 1);
+  /** The latest joiners, latest first. */
+  members(app: string, channel: string, limit: number, offset = 0): Promise<string[]> {
+    return this.redis.zrevrange(this.membersKey(app, channel), offset, offset + limit - 1);
   }
 
   channelsOf(app: string, uid: string): Promise<string[]> {
@@ -81,5 +81,23 @@ export class RedisChannelStore implements ChannelStore {
   // One command per channel rather than a pipeline: the channels are in different slots.
   counts(app: string, channels: readonly string[]): Promise<number[]> {
     return Promise.all(channels.map((c) => this.redis.zcard(this.membersKey(app, c))));
+  }
+
+  /**
+   * SCANs the app's member keys (a channel's key exists while it has members). The cursor is
+   * SCAN's; SCAN's COUNT is a hint, so a page may hold fewer or a few more than `limit`.
+   */
+  async listChannels(app: string, cursor: string, limit: number): Promise<ChannelPage> {
+    const start = this.membersKey(app, '');
+    let at = cursor === '' ? '0' : cursor;
+    const found: string[] = [];
+    do {
+      const [next, keys] = await this.redis.scan(at, 'MATCH', `${start}*`, 'COUNT', limit);
+      at = next;
+      for (const k of keys) found.push(k.slice(start.length));
+    } while (found.length < limit && at !== '0');
+    const counts = await this.counts(app, found);
+    const channels = found.map((id, k) => ({ id, count: counts[k]! })).filter((c) => c.count > 0);
+    return { channels, next: at === '0' ? '' : at };
   }
 }

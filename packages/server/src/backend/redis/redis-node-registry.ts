@@ -5,7 +5,7 @@
  * that reads the mark and takes the sessions keeps to one Redis Cluster slot.
  */
 import type { Redis } from 'ioredis';
-import type { NodeRegistry, NodeSession } from '../node-registry.js';
+import type { LiveNode, NodeRegistry, NodeSession } from '../node-registry.js';
 import { replies } from './replies.js';
 
 // KEYS: alive key, sessions set (one hash slot: see nodeKey). Only one caller takes a dead
@@ -64,6 +64,15 @@ export class RedisNodeRegistry implements NodeRegistry {
     for (const n of nodes) pipe.exists(this.nodeKey(n, 'alive'));
     const alive = replies(await pipe.exec());
     return nodes.filter((_, k) => alive[k] === 0);
+  }
+
+  async liveNodes(): Promise<LiveNode[]> {
+    const nodes = await this.redis.smembers(this.nodesKey);
+    if (nodes.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const n of nodes) pipe.exists(this.nodeKey(n, 'alive')).scard(this.nodeKey(n, 'sessions'));
+    const r = replies(await pipe.exec()) as number[];
+    return nodes.flatMap((node, k) => (r[2 * k] === 1 ? [{ node, sessions: r[2 * k + 1]! }] : []));
   }
 
   async takeSessions(node: string): Promise<NodeSession[]> {

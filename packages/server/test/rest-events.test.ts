@@ -1,0 +1,142 @@
+/**
+ * Agora's event pull: a login, a join, a leave and a logout appear once each, in order, then are
+ * gone; on two Redis nodes one pull sees the events of both.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { APP, client, loggedIn, testServer, untilTrue } from './helpers.js';
+import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import { basic, restClient } from './rest-client.js';
+
+const KEYS = [{ key: 'backend', secret: 's3cret' }];
+const AUTH = basic('backend', 's3cret');
+const USER_EVENTS = `/dev/v2/project/${APP}/rtm/vendor/user_events`;
+const CHANNEL_EVENTS = `/dev/v2/project/${APP}/rtm/vendor/channel_events`;
+
+type Pulled = { user_id: string; type: string; ms: number; group_id?: string };
+
+test('login, join, leave and logout appear once each in the pull APIs, in order, then are gone', async (t) => {
+  const server = await testServer({ restKeys: KEYS });
+  t.after(() => server.close());
+  const rest = restClient(server.port, AUTH);
+  const before = Date.now();
+  const c = await loggedIn(server, 'ev-pull');
+  const ch = c.createChannel('ev-room');
+  await ch.join();
+  await ch.leave();
+  await c.logout();
+  const users = await rest('GET', USER_EVENTS);
+  assert.equal(users.status, 200);
+  assert.deepEqual(
+    (users.body.events as Pulled[]).map((e) => `${e.user_id}:${e.type}`),
+    ['ev-pull:Login', 'ev-pull:Logout'],
+  );
+  const [login, logout] = users.body.events as Pulled[];
+  assert.ok(login!.ms >= before && logout!.ms >= login!.ms, 'ms are the server times, in order');
+  const channels = await rest('GET', CHANNEL_EVENTS);
+  assert.deepEqual(
+    (channels.body.events as Pulled[]).map((e) => `${e.group_id}:${e.user_id}:${e.type}`),
+    ['ev-room:ev-pull:Join', 'ev-room:ev-pull:Leave'],
+  );
+  assert.deepEqual((await rest('GET', USER_EVENTS)).body.events, [], 'gone once pulled');
+  assert.deepEqual((await rest('GET', CHANNEL_EVENTS)).body.events, []);
+  const other = await rest('GET', `/dev/v2/project/other_app/rtm/vendor/user_events`);
+  assert.deepEqual(other.body.events, [], 'per app');
+  const noAuth = await rest('GET', USER_EVENTS, { auth: undefined });
+  assert.equal(noAuth.status, 401);
+});
+
+test('a pull answers at most 1,000 events, oldest first, and keeps the newest PARLEY_REST_EVENTS_MAX', async (t) => {
+  const server = await testServer({ restKeys: KEYS, restEventsMaxPerApp: 1200 });
+  t.after(() => server.close());
+  const rest = restClient(server.port, AUTH);
+  // 650 joins and 650 leaves, as the channels service emits them (the join rate limit would
+  // make real ones take minutes): of the 1,300 events the oldest 100 fall beyond the cap.
+  const c = await loggedIn(server, 'ev-many');
+  for (let k = 0; k < 650; k++) {
+    server.events.emit({
+      type: 'join',
+      app: APP,
+      channel: `ch${k}`,
+      uid: 'ev-many',
+      count: 1,
+      ts: k,
+    });
+    server.events.emit({
+      type: 'leave',
+      app: APP,
+      channel: `ch${k}`,
+      uid: 'ev-many',
+      count: 0,
+      ts: k,
+    });
+  }
+  const first = (await rest('GET', CHANNEL_EVENTS)).body.events as Pulled[];
+  assert.equal(first.length, 1000);
+  assert.deepEqual(first[0], { group_id: 'ch50', user_id: 'ev-many', type: 'Join', ms: 50 });
+  const second = (await rest('GET', CHANNEL_EVENTS)).body.events as Pulled[];
+  assert.equal(second.length, 200);
+  assert.deepEqual(second.at(-1), {
+    group_id: 'ch649',
+    user_id: 'ev-many',
+    type: 'Leave',
+    ms: 649,
+  });
+  await c.logout();
+});
+
+test('on two Redis nodes one pull sees the events of both', async (t) => {
+  const prefix = uniquePrefix();
+  const common = { restKeys: KEYS, redisUrl: REDIS_URL, redisPrefix: prefix };
+  const [a, b] = await Promise.all([testServer(common), testServer(common)]);
+  t.after(async () => {
+    await Promise.all([a.close(), b.close()]);
+  });
+  const onA = client(a);
+  const onB = client(b);
+  await onA.login({ uid: 'ev-on-a' });
+  await onB.login({ uid: 'ev-on-b' });
+  const pulled: string[] = [];
+  const restA = restClient(a.port, AUTH);
+  const restB = restClient(b.port, AUTH);
+  await untilTrue(async () => {
+    for (const e of (await restB('GET', USER_EVENTS)).body.events as Pulled[])
+      pulled.push(`${e.user_id}:${e.type}`);
+    return pulled.length >= 2;
+  }, 'both logins');
+  assert.deepEqual(pulled, ['ev-on-a:Login', 'ev-on-b:Login'], 'one pull on B sees A’s login too');
+  assert.deepEqual((await restA('GET', USER_EVENTS)).body.events, [], 'and A has nothing left');
+  await Promise.all([onA.logout(), onB.logout()]);
+});
+
+test('on two Redis nodes a REST message sent on one node reaches a receiver on the other, wait_for_ack included', async (t) => {
+  const prefix = uniquePrefix();
+  const common = { restKeys: KEYS, redisUrl: REDIS_URL, redisPrefix: prefix };
+  const [a, b] = await Promise.all([testServer(common), testServer(common)]);
+  t.after(async () => {
+    await Promise.all([a.close(), b.close()]);
+  });
+  const rx = client(b);
+  const got: string[] = [];
+  rx.on('MessageFromPeer', (m, from) => got.push(`peer:${from}:${m.text}`));
+  await rx.login({ uid: 'ev-far' });
+  const room = rx.createChannel('ev-far-room');
+  room.on('ChannelMessage', (m, from) => got.push(`channel:${from}:${m.text}`));
+  await room.join();
+  const restA = restClient(a.port, AUTH);
+  const peer = await restA(
+    'POST',
+    `/dev/v2/project/${APP}/rtm/users/ev-ops/peer_messages?wait_for_ack=true`,
+    {
+      body: { destination: 'ev-far', payload: 'across nodes' },
+    },
+  );
+  assert.equal(peer.body.code, 'message_delivered', 'the receipt came back across Redis');
+  const channel = await restA('POST', `/dev/v2/project/${APP}/rtm/users/ev-ops/channel_messages`, {
+    body: { channel_name: 'ev-far-room', payload: 'to the room' },
+  });
+  assert.equal(channel.body.code, 'message_sent');
+  await untilTrue(() => Promise.resolve(got.length === 2), 'both messages');
+  assert.deepEqual(got, ['peer:ev-ops:across nodes', 'channel:ev-ops:to the room']);
+  await rx.logout();
+});
