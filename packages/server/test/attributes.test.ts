@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { errorName } from '@parley/protocol';
 import type { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
+import { loggedIn, sleep, testServer, until } from '@parley/testkit';
 
 async function rejectsWith(p: Promise<unknown>, code: number, field: RegExp): Promise<void> {
   await assert.rejects(p, (e: RtmError) => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Backend } from '../src/index.js';
 import type { StoredMessage } from '../src/index.js';
-import { tempDir, until } from './helpers.js';
+import { tempDir, until } from '@parley/testkit';
 
 export type BackendFactory = (
   dataDir: string,

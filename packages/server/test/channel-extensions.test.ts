@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parleyExtensions } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
+import { loggedIn, sleep, testServer, until } from '@parley/testkit';
 
 describe('server features for legacy Signaling', () => {
   let server: RunningServer;

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { client, CutProxy, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
+import {
+  client,
+  CutProxy,
+  loggedIn,
+  recordStates,
+  sleep,
+  tempDir,
+  testServer,
+  until,
+} from '@parley/testkit';
 
 test('a member resumes after a 5 s drop: no MemberLeft/MemberJoined for others, every channel message once', async (t) => {
   const server = await testServer();
@@ -54,7 +63,7 @@ test('a member resumes after a 5 s drop: no MemberLeft/MemberJoined for others, 
 });
 
 test('after a server restart the SDK rejoins its channels by itself', async (t) => {
-  const dataDir = (await import('./helpers.js')).tempDir();
+  const dataDir = tempDir();
   let server = await testServer({ dataDir });
   t.after(() => server.close());
   const port = server.port;

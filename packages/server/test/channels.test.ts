@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmClient, RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
+import { loggedIn, sleep, testServer, until } from '@parley/testkit';
 
 /** Records a channel's member events as "Joined:uid" / "Left:uid". */
 function memberEvents(ch: ReturnType<RtmClient['createChannel']>): string[] {

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
+import {
+  client,
+  CutProxy,
+  loggedIn,
+  recordStates,
+  sleep,
+  testServer,
+  until,
+} from '@parley/testkit';
 
 describe('connection state', () => {
   let server: RunningServer;

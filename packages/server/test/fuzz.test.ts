@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { APP, loggedIn, RawSocket, testServer } from './helpers.js';
+import { APP, loggedIn, RawSocket, testServer } from '@parley/testkit';
 
 const validFrames: Record<string, unknown>[] = [
   { t: 'psend', i: 1, to: 'fuzz-probe', m: { k: 'T', x: 'hi' } },

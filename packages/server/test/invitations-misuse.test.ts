@@ -3,8 +3,15 @@ import { after, before, describe, test } from 'node:test';
 import { errorName, InvitationApiCallError as E } from '@parley/protocol';
 import type { LocalInvitation, RemoteInvitation, RtmClient, RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer } from './helpers.js';
-import { logOf, RawParty, receiver, recordLocal } from './invitations-helpers.js';
+import {
+  loggedIn,
+  logOf,
+  RawParty,
+  receiver,
+  recordLocal,
+  sleep,
+  testServer,
+} from '@parley/testkit';
 
 /** Asserts `fn` throws synchronously with `code` and the web SDK's class for it. */
 function throwsWith(fn: () => void, code: number, message: RegExp): void {

@@ -2,8 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmClient } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
-import { logOf, receiver, recordLocal } from './invitations-helpers.js';
+import {
+  client,
+  CutProxy,
+  loggedIn,
+  logOf,
+  receiver,
+  recordLocal,
+  recordStates,
+  sleep,
+  testServer,
+  until,
+} from '@parley/testkit';
 
 describe('invitations across reconnects and session ends', () => {
   let server: RunningServer;

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LocalInvitation, RemoteInvitation, RtmClient } from '@parley/sdk';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
-import { recordLocal, recordRemote } from './invitations-helpers.js';
+import { loggedIn, recordLocal, recordRemote, sleep, testServer, until } from '@parley/testkit';
 
 const PAIRS = 1000;
 type Ending = 'accept' | 'refuse' | 'cancel';

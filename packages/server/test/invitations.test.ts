@@ -2,8 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { END_CALL_PREFIX, type RemoteInvitation, type RtmClient } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, loggedIn, sleep, testServer } from './helpers.js';
-import { logOf, RawParty, receiver, recordLocal } from './invitations-helpers.js';
+import {
+  client,
+  loggedIn,
+  logOf,
+  RawParty,
+  receiver,
+  recordLocal,
+  sleep,
+  testServer,
+} from '@parley/testkit';
 
 describe('call invitations: answers, cancel, offline callee, legacy end-call', () => {
   let server: RunningServer;

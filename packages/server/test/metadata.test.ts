@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
+import { loggedIn, sleep, testServer, until } from '@parley/testkit';
 
 function item(c: RtmClient, key: string, value: string | null, revision?: number) {
   const it = c.createMetadataItem();

@@ -3,7 +3,7 @@ import { createRedisBackend, type Backend } from '../src/index.js';
 import { runBackendConformance } from './backend-conformance.js';
 import { runChannelStoreConformance } from './channel-store-conformance.js';
 import { runInvitationStoreConformance } from './invitation-store-conformance.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import { REDIS_URL, uniquePrefix } from '@parley/testkit';
 
 const opened: Backend[] = [];
 after(() => Promise.all(opened.map((b) => b.close())));

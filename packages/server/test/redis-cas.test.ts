@@ -14,8 +14,7 @@ import { CONFLICT, OwnerWrites } from '../src/backend/owner-writes.js';
 import { RedisChannelStore } from '../src/backend/redis/redis-channel-store.js';
 import { RedisInvitationStore } from '../src/backend/redis/redis-invitation-store.js';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, testServer } from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import { loggedIn, REDIS_URL, testServer, uniquePrefix } from '@parley/testkit';
 
 /** Clients per node; 2 × 16 keys stay within the 32-key limit of attributes and metadata. */
 const PER_NODE = 16;

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunningServer } from '../src/index.js';
-import { APP, loggedIn, RawSocket, sleep, testServer, until } from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import {
+  APP,
+  loggedIn,
+  RawSocket,
+  REDIS_URL,
+  sleep,
+  testServer,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 type Reply = Record<string, unknown> & { r?: { sid?: string; resumed?: boolean } };
 

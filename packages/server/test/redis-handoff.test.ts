@@ -6,11 +6,12 @@ import {
   CutProxy,
   loggedIn,
   recordStates,
+  REDIS_URL,
   sleep,
   testServer,
+  uniquePrefix,
   until,
-} from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+} from '@parley/testkit';
 
 test('a client whose reconnect lands on another node resumes its session there: undelivered messages, channels, subscriptions and presence carry over', async (t) => {
   const shared = { redisUrl: REDIS_URL, redisPrefix: uniquePrefix(), sendRateCount: 1_000_000 };

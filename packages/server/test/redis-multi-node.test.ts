@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../src/index.js';
-import { client, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import {
+  client,
+  loggedIn,
+  recordStates,
+  REDIS_URL,
+  sleep,
+  testServer,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 describe('two nodes on one Redis', () => {
   let n1: RunningServer;

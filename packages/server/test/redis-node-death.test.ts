@@ -4,14 +4,15 @@ import {
   APP,
   client,
   loggedIn,
+  nodeProcess,
   RawSocket,
   recordStates,
+  REDIS_URL,
   sleep,
   testServer,
+  uniquePrefix,
   until,
-} from './helpers.js';
-import { nodeProcess } from './node-process.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+} from '@parley/testkit';
 
 const TIMERS = { heartbeatMs: 200, resumeWindowMs: 1500, unreachableAfterMs: 600 };
 

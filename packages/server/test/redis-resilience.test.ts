@@ -4,8 +4,15 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Redis } from 'ioredis';
 import type { RtmClient } from '@parley/sdk';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
-import { privateRedis, uniquePrefix, unhandledRejections } from './redis-helpers.js';
+import {
+  loggedIn,
+  privateRedis,
+  sleep,
+  testServer,
+  unhandledRejections,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 /** Sends until one message gets across, within `ms`: answers how long it took. */
 async function deliveryResumes(

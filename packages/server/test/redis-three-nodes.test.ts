@@ -7,10 +7,24 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { AttributeOperationError, MetadataOperationError } from '@parley/protocol';
 import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
-import { APP, client, loggedIn, RawSocket, recordStates, sleep, until } from './helpers.js';
-import { logOf, receiver, recordLocal } from './invitations-helpers.js';
-import { killAllNodes, nodeProcesses, startNode, type NodeProcess } from './node-process.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import {
+  APP,
+  client,
+  killAllNodes,
+  loggedIn,
+  logOf,
+  type NodeProcess,
+  nodeProcesses,
+  RawSocket,
+  receiver,
+  recordLocal,
+  recordStates,
+  REDIS_URL,
+  sleep,
+  startNode,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 /** What is wrong with a sender's sequence numbers as received: gaps, repeats, reorderings. */
 function sequenceFaults(received: number[], sent: number) {

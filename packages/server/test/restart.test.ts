@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { client, loggedIn, recordStates, tempDir, testServer, until } from './helpers.js';
+import { client, loggedIn, recordStates, tempDir, testServer, until } from '@parley/testkit';
 
 test('server restart: RECONNECTING then CONNECTED, subscriptions restored, stored messages delivered as offline', async (t) => {
   const dataDir = tempDir();

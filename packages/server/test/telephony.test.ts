@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { TelephonyError } from '@parley/protocol';
 import type { RunningServer } from '../src/index.js';
-import { APP, RawSocket, testServer } from './helpers.js';
-import { Gateway } from './telephony-gateway.js';
+import { APP, Gateway, RawSocket, testServer } from '@parley/testkit';
 
 async function login(server: RunningServer, uid: string): Promise<RawSocket> {
   const raw = await RawSocket.open(server.url);

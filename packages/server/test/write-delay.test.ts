@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
-import { APP, RawSocket, sleep, testServer, until } from './helpers.js';
+import { APP, RawSocket, sleep, testServer, until } from '@parley/testkit';
 
 /**
  * Channel messages published 20 ms apart to a member: how many TCP reads carried them. The

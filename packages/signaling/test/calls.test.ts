@@ -12,13 +12,13 @@ import {
   entries,
   loggedIn,
   record,
+  type Recorded,
   signal,
   signedIn,
   signOut,
   sleep,
   testServer,
-  type Recorded,
-} from './helpers.js';
+} from '@parley/testkit';
 
 const CALL_CALLBACKS = [
   'onInviteReceivedByPeer',

@@ -2,20 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignalingCode as C, signalUid, type Channel, type Session } from '@parley/signaling';
 import type { RunningServer } from '../../server/src/index.js';
-import { RawSocket } from '../../server/test/helpers.js';
 import {
   APP,
   entries,
   loggedIn,
+  RawSocket,
   record,
+  type Recorded,
   signal,
   signedIn,
   signOut,
   sleep,
   testServer,
   until,
-  type Recorded,
-} from './helpers.js';
+} from '@parley/testkit';
 
 const CHANNEL_CALLBACKS = [
   'onChannelJoined',

@@ -12,13 +12,13 @@ import {
   entries,
   loggedIn,
   record,
+  type Recorded,
   signedIn,
   signOut,
   sleep,
   testServer,
   until,
-  type Recorded,
-} from './helpers.js';
+} from '@parley/testkit';
 
 /** A field of a response. */
 function field<T>(resp: InvokeResponse, name: string): T {

@@ -12,7 +12,7 @@ import {
   sleep,
   testServer,
   until,
-} from './helpers.js';
+} from '@parley/testkit';
 
 describe('Signaling peer messages', () => {
   let server: RunningServer;

@@ -21,14 +21,14 @@ import {
   entries,
   loggedIn,
   record,
+  type Recorded,
   signal,
   signedIn,
   signOut,
   sleep,
   testServer,
   until,
-  type Recorded,
-} from './helpers.js';
+} from '@parley/testkit';
 
 let server: RunningServer;
 

@@ -8,9 +8,9 @@ import Signal, {
   type Session,
 } from '@parley/signaling';
 import type { RunningServer } from '../../server/src/index.js';
-import { CutProxy } from '../../server/test/helpers.js';
 import {
   APP,
+  CutProxy,
   entries,
   loggedIn,
   record,
@@ -20,7 +20,7 @@ import {
   sleep,
   testServer,
   until,
-} from './helpers.js';
+} from '@parley/testkit';
 
 /** Logs in on a given Signal object; resolves on onLoginSuccess. */
 function loginOn(sig: SignalClient, account: string): Promise<Session> {

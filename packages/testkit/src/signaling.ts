@@ -1,8 +1,7 @@
-/** Test helpers for the Signaling layer: sessions on a real server, recorded callbacks. */
+/** The legacy Signaling layer in tests: sessions on a real server, recorded callbacks. */
 import Signal, { type Session, type SignalClient, type SignalOptions } from '@parley/signaling';
-import { APP, until } from '../../server/test/helpers.js';
-
-export { APP, loggedIn, sleep, testServer, until, client } from '../../server/test/helpers.js';
+import { APP } from './test-server.js';
+import { until } from './wait.js';
 
 /** A Signal object for `server`, with fast reconnects. */
 export function signal(
