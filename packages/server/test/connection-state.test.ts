@@ -88,7 +88,7 @@ describe('connection state', () => {
     const c = client(proxy.url);
     const states = recordStates(c);
     const login = c.login({ uid: 'state-e' });
-    await sleep(50);
+    await until(() => states.includes('CONNECTING/LOGIN'), 'the login under way');
     await c.logout();
     await assert.rejects(login, (e: RtmError) => e.code === 201);
     assert.deepEqual(states, ['CONNECTING/LOGIN', 'DISCONNECTED/LOGOUT']);

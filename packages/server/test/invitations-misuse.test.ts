@@ -6,10 +6,10 @@ import type { RunningServer } from '../src/index.js';
 import {
   loggedIn,
   logOf,
+  peerMarkers,
   RawParty,
   receiver,
   recordLocal,
-  sleep,
   testServer,
 } from '@parley/testkit';
 
@@ -147,7 +147,7 @@ describe('invitation misuse throws synchronously; the server checks every field 
       const reply = await raw.request({ t, id });
       assert.deepEqual([reply.t, reply.c], ['err', E.ALREADY_END], `${t} of someone else's id`);
     }
-    await sleep(100);
+    await peerMarkers(alice, 'mis-alice', bob, 'mis-bob');
     assert.equal(log.length, 2, 'no event on either side');
     got[0]!.refuse();
     await logOf(log, 4);

@@ -14,7 +14,7 @@ import { CONFLICT, OwnerWrites } from '../src/backend/owner-writes.js';
 import { RedisChannelStore } from '../src/backend/redis/redis-channel-store.js';
 import { RedisInvitationStore } from '../src/backend/redis/redis-invitation-store.js';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, REDIS_URL, testServer, uniquePrefix } from '@parley/testkit';
+import { loggedIn, REDIS_URL, testServer, uniquePrefix, until } from '@parley/testkit';
 
 /** Clients per node; 2 × 16 keys stay within the 32-key limit of attributes and metadata. */
 const PER_NODE = 16;
@@ -279,9 +279,7 @@ describe('Redis Cluster', () => {
       await invitations.nextDeadline();
       await invitations.remove('app', 'u1', 'i1', { phases: ['received'] });
       await conn.ping(`${marker}end`);
-      const until = Date.now() + 5000;
-      while (!seen.some((e) => e.args[1] === `${marker}end`) && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 10));
+      await until(() => seen.some((e) => e.args[1] === `${marker}end`), 'the end marker', 5000);
 
       const start = seen.findIndex((e) => e.args[1] === `${marker}start`);
       const end = seen.findIndex((e) => e.args[1] === `${marker}end`);

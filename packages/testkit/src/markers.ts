@@ -4,7 +4,6 @@
  * whatever the server pushed to that client before it is in too: no "wait, then look".
  */
 import type { RtmChannel, RtmClient, RtmMessage } from '@parley/sdk';
-import { until } from './wait.js';
 
 let count = 0;
 
@@ -26,16 +25,14 @@ export async function peerMarker(
   timeoutMs = 10_000,
 ): Promise<void> {
   const text = markerText();
-  let arrived = false;
-  const onMessage = (m: RtmMessage) => {
-    if (m.text === text) arrived = true;
-  };
-  to.on('MessageFromPeer', onMessage);
+  const marker = arrival(text, `marker ${text} at ${toUid}`, timeoutMs);
+  to.on('MessageFromPeer', marker.onMessage);
   try {
     await from.sendMessageToPeer({ text }, toUid);
-    await until(() => arrived, `marker ${text} at ${toUid}`, timeoutMs);
+    await marker.arrived;
   } finally {
-    to.off('MessageFromPeer', onMessage);
+    marker.stop();
+    to.off('MessageFromPeer', marker.onMessage);
   }
 }
 
@@ -56,15 +53,36 @@ export async function channelMarker(
   timeoutMs = 10_000,
 ): Promise<void> {
   const text = markerText();
-  let arrived = false;
-  const onMessage = (m: RtmMessage) => {
-    if (m.text === text) arrived = true;
-  };
-  to.on('ChannelMessage', onMessage);
+  const marker = arrival(text, `channel marker ${text}`, timeoutMs);
+  to.on('ChannelMessage', marker.onMessage);
   try {
     await from.sendMessage({ text });
-    await until(() => arrived, `channel marker ${text}`, timeoutMs);
+    await marker.arrived;
   } finally {
-    to.off('ChannelMessage', onMessage);
+    marker.stop();
+    to.off('ChannelMessage', marker.onMessage);
   }
+}
+
+interface Arrival {
+  arrived: Promise<void>;
+  onMessage: (m: RtmMessage) => void;
+  /** Ends the wait (its deadline too) once the caller is done, arrived or not. */
+  stop: () => void;
+}
+
+/** A listener that resolves `arrived` on the marker (no polling: a test may wait for 2,000). */
+function arrival(text: string, what: string, timeoutMs: number): Arrival {
+  let onMessage!: (m: RtmMessage) => void;
+  let timer: NodeJS.Timeout | undefined;
+  const arrived = new Promise<void>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    onMessage = (m) => {
+      if (m.text !== text) return;
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  arrived.catch(() => undefined); // awaited by the caller unless its send failed first
+  return { arrived, onMessage, stop: () => clearTimeout(timer) };
 }
