@@ -49,5 +49,10 @@ test('a 1.2.x app: SendMessageOptions stores for an offline peer, which reads is
   t.after(() => server.close());
   const log: string[] = [];
   await runSample12(APP, (line) => log.push(line), server.url);
-  assert.deepEqual(log, ['received=false', 'v12-sender: while you were away offline=true']);
+  assert.deepEqual(log, [
+    'received=false',
+    'v12-sender: while you were away offline=true',
+    'v12-sender: welcome back offline=false',
+    'received=true',
+  ]);
 });

@@ -4,6 +4,7 @@ import { SignalingCode as C, signalUid, type Channel, type Session } from '@parl
 import type { RunningServer } from '../../server/src/index.js';
 import {
   APP,
+  channelMessageMarker,
   entries,
   loggedIn,
   RawSocket,
@@ -12,7 +13,6 @@ import {
   signal,
   signedIn,
   signOut,
-  sleep,
   testServer,
   until,
 } from '@parley/testkit';
@@ -63,7 +63,7 @@ describe('Signaling channels', () => {
     assert.equal(cb.name, 'cj-room');
     record(cb, CHANNEL_CALLBACKS, log);
     await entries(log, 4, 'join sequence');
-    await sleep(100);
+    await channelMessageMarker(ca, cb); // the join sequence is complete: nothing more of it
     const [first, list, ...attrs] = log;
     assert.deepEqual(first, ['onChannelJoined']);
     assert.equal(list![0], 'onChannelUserList');

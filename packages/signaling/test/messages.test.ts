@@ -6,10 +6,10 @@ import {
   entries,
   loggedIn,
   record,
+  sessionMarker,
   signal,
   signedIn,
   signOut,
-  sleep,
   testServer,
   until,
 } from '@parley/testkit';
@@ -108,7 +108,7 @@ describe('Signaling peer messages', () => {
     );
     await rtm.sendMessageToPeer({ text: 'after raw' }, 'pi-sig');
     await entries(log, 2, 'signaling received');
-    await sleep(50);
+    await sessionMarker(rtm, sig); // the raw message would have come before it
     assert.deepEqual(log, [
       ['onMessageInstantReceive', 'pi-rtm', signalUid('pi-rtm'), 'from rtm'],
       ['onMessageInstantReceive', 'pi-rtm', signalUid('pi-rtm'), 'after raw'],

@@ -1,6 +1,6 @@
 /** Test helpers shared by every package's tests (private: never published). */
 export { ManualClock } from './manual-clock.js';
-export { sleep, until, eventually } from './wait.js';
+export { sleep, until, eventually, nextTurn } from './wait.js';
 export { tempDir } from './temp-dir.js';
 export { APP, testServer } from './test-server.js';
 export { client, loggedIn, recordStates } from './clients.js';
@@ -20,4 +20,13 @@ export { REDIS_URL, uniquePrefix, privateRedis, killRedis, type PrivateRedis } f
 export { unhandledRejections } from './process-events.js';
 export { Gateway } from './telephony-gateway.js';
 export { fastTimers, recordLocal, recordRemote, receiver, logOf, RawParty } from './invitations.js';
-export { signal, signedIn, record, entries, signOut, type Recorded } from './signaling.js';
+export {
+  signal,
+  signedIn,
+  record,
+  entries,
+  signOut,
+  sessionMarker,
+  channelMessageMarker,
+  type Recorded,
+} from './signaling.js';

@@ -1,5 +1,12 @@
 /** The legacy Signaling layer in tests: sessions on a real server, recorded callbacks. */
-import Signal, { type Session, type SignalClient, type SignalOptions } from '@parley/signaling';
+import type { RtmClient } from '@parley/sdk';
+import Signal, {
+  type Channel,
+  type Session,
+  type SignalClient,
+  type SignalOptions,
+} from '@parley/signaling';
+import { markerText } from './markers.js';
 import { APP } from './test-server.js';
 import { until } from './wait.js';
 
@@ -64,4 +71,68 @@ export async function signOut(session: Session): Promise<void> {
     session.onLogout = () => resolve();
     session.logout();
   });
+}
+
+/** Something that sends a peer text: a Signaling session or an RTM client. */
+type PeerSender = Session | RtmClient;
+
+function sendText(from: PeerSender, to: string, text: string): void {
+  if ('sendMessageToPeer' in from) void from.sendMessageToPeer({ text }, to);
+  else from.messageInstantSend(to, text);
+}
+
+/**
+ * Markers for Signaling (see markers.ts): a later message, waited for, shows that nothing
+ * the server sent before it is still to come. The marker goes to `to`'s callback by way of a
+ * wrapper that swallows it; every other message still reaches the callback the test set.
+ */
+export async function sessionMarker(
+  from: PeerSender,
+  to: Session,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const text = markerText();
+  const before = to.onMessageInstantReceive;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for marker ${text} at ${to.account}`)),
+        timeoutMs,
+      );
+      to.onMessageInstantReceive = (account, uid, msg) => {
+        if (msg !== text) return before?.(account, uid, msg);
+        clearTimeout(timer);
+        resolve();
+      };
+      sendText(from, to.account, text);
+    });
+  } finally {
+    to.onMessageInstantReceive = before;
+  }
+}
+
+/** A marker channel message from `from` (a joined channel) to `to` (a member's channel). */
+export async function channelMessageMarker(
+  from: Channel,
+  to: Channel,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const text = markerText();
+  const before = to.onMessageChannelReceive;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for channel marker ${text}`)),
+        timeoutMs,
+      );
+      to.onMessageChannelReceive = (account, uid, msg) => {
+        if (msg !== text) return before?.(account, uid, msg);
+        clearTimeout(timer);
+        resolve();
+      };
+      from.messageChannelSend(text);
+    });
+  } finally {
+    to.onMessageChannelReceive = before;
+  }
 }

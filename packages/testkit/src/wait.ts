@@ -32,3 +32,11 @@ export async function eventually(
     await sleep(POLL_MS);
   }
 }
+
+/**
+ * Resolves after one turn of the event loop: every microtask queued so far has run (for code
+ * that reports through `queueMicrotask`, e.g. a second callback that must not come).
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
