@@ -71,15 +71,18 @@ test('after a server restart the SDK rejoins its channels by itself', async (t) 
   const dataDir = tempDir();
   let server = await testServer({ dataDir });
   t.after(() => server.close());
-  const port = server.port;
-  const a = await loggedIn(server, 'rj-a');
+  // The client's address outlives the server: the restarted one listens on a new port.
+  const front = await CutProxy.start(server.port);
+  t.after(() => front.close());
+  const a = await loggedIn(front.url, 'rj-a');
   const ch = a.createChannel('rj-room');
   const got: string[] = [];
   ch.on('ChannelMessage', (m) => got.push((m as { text: string }).text));
   await ch.join();
   const states = recordStates(a);
   await server.close();
-  server = await testServer({ dataDir, port });
+  server = await testServer({ dataDir });
+  front.retarget(server.port);
   await until(() => states.includes('CONNECTED/LOGIN_SUCCESS'), 'reconnected', 15_000);
   const b = await loggedIn(server, 'rj-b');
   // The rejoin is the SDK's own doing after CONNECTED: b joins and sees a there, or arrive.

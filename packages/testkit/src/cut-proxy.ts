@@ -1,4 +1,8 @@
-/** A TCP proxy in front of a server; `cut()` drops every connection and refuses new ones. */
+/**
+ * A TCP proxy in front of a server; `cut()` drops every connection and refuses new ones. It
+ * also keeps a server's address across a restart: the new server listens on a port of its
+ * own (port 0) and `retarget` points the proxy there, so no test waits to reuse a port.
+ */
 import net from 'node:net';
 
 export class CutProxy {
@@ -7,6 +11,7 @@ export class CutProxy {
   private constructor(
     private readonly server: net.Server,
     readonly port: number,
+    private targetPort: number,
   ) {}
 
   get url(): string {
@@ -21,7 +26,7 @@ export class CutProxy {
         inbound.destroy();
         return;
       }
-      const outbound = net.connect(targetPort, '127.0.0.1');
+      const outbound = net.connect(proxy.targetPort, '127.0.0.1');
       proxy.sockets.add(inbound).add(outbound);
       inbound.pipe(outbound).pipe(inbound);
       const done = () => {
@@ -34,7 +39,7 @@ export class CutProxy {
       outbound.on('error', done).on('close', done);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    state.proxy = new CutProxy(server, (server.address() as net.AddressInfo).port);
+    state.proxy = new CutProxy(server, (server.address() as net.AddressInfo).port, targetPort);
     return state.proxy;
   }
 
@@ -46,6 +51,11 @@ export class CutProxy {
 
   restore(): void {
     this.blocked = false;
+  }
+
+  /** New connections go to `targetPort` from now on (open ones stay where they are). */
+  retarget(targetPort: number): void {
+    this.targetPort = targetPort;
   }
 
   async close(): Promise<void> {
