@@ -71,11 +71,11 @@ const broken = fc
   )
   .map(([f, key, v]) => JSON.stringify({ ...f, [key]: v }));
 const frame = fc.oneof(
-  { arbitrary: mutated, weight: 2 },
-  { arbitrary: broken, weight: 4 },
+  { arbitrary: mutated, weight: 4 },
+  { arbitrary: broken, weight: 8 },
   { arbitrary: anyJson.map((v) => JSON.stringify(v)), weight: 1 },
   { arbitrary: fc.string({ maxLength: 200 }), weight: 1 },
-  { arbitrary: fc.constantFrom(...validFrames).map((f) => JSON.stringify(f)), weight: 2 },
+  { arbitrary: fc.constantFrom(...validFrames).map((f) => JSON.stringify(f)), weight: 4 },
 );
 
 /** What the server owes one frame, from the protocol's own verdict on it. */
@@ -206,31 +206,31 @@ class Lane {
     if (!socket) return;
     const marker = nextId++;
     socket.send({ t: 'pquery', i: marker, ids: ['fuzz-probe'] });
+    // Only this check's window of the socket's frames is looked at (a socket may get many).
+    const window = () => socket.frames.slice(this.from);
     const ids = [marker];
     for (const { owed: o } of this.sent) if (o.kind === 'err' || o.kind === 'reply') ids.push(o.id);
-    const reply = (id: number) => socket.frames.find((f) => f.i === id);
-    const snapshots = () => socket.frames.filter((f) => f.t === 'pst');
-    const snapshotsOwed = () =>
-      this.sent.filter(
-        ({ owed: o }) => o.kind === 'reply' && o.snapshotOf && reply(o.id)?.t === 'ok',
+    const snapshotsOwed = this.sent.filter(({ owed: o }) => o.kind === 'reply' && o.snapshotOf);
+    const complete = () => {
+      if (socket.closed !== undefined) return true;
+      const got = window();
+      const answered = new Map(got.map((f) => [f.i, f]));
+      if (!ids.every((id) => answered.has(id))) return false;
+      const owed = snapshotsOwed.filter(
+        ({ owed: o }) => answered.get((o as { id: number }).id)?.t === 'ok',
       ).length;
+      return got.filter((f) => f.t === 'pst').length >= owed;
+    };
     const what = () => this.sent.map((s) => s.text.slice(0, 80)).join(' | ');
-    await socket.waitFor(
-      () =>
-        socket.closed !== undefined ||
-        (ids.every((id) => reply(id) !== undefined) && snapshots().length >= snapshotsOwed()),
-      `answers to ${this.sent.length} frames: ${what()}`,
-    );
-    assert.equal(socket.closed, undefined, `the socket stays open after ${what()}`);
-    const got = socket.frames.slice(this.from);
+    await socket.waitFor(complete, `answers to ${this.sent.length} frames`);
+    if (socket.closed)
+      assert.fail(`the socket closed (${JSON.stringify(socket.closed)}) after ${what()}`);
+    const got = window();
     const unexplained = new Set<Frame>(got);
     const one = (id: number, text: string): Frame => {
       const replies = got.filter((f) => f.i === id);
-      assert.equal(
-        replies.length,
-        1,
-        `one reply to ${text.slice(0, 200)}: ${JSON.stringify(replies)}`,
-      );
+      if (replies.length !== 1)
+        assert.fail(`one reply to ${text.slice(0, 200)}, not ${JSON.stringify(replies)}`);
       unexplained.delete(replies[0]!);
       return replies[0]!;
     };
@@ -239,9 +239,10 @@ class Lane {
     for (const { text, owed: o } of this.sent) {
       if (o.kind === 'err') {
         const reply = one(o.id, text);
-        assert.equal(reply.t, 'err', `an err for ${text.slice(0, 200)}`);
-        assert.equal(reply.c, o.code, `its code, for ${text.slice(0, 200)}: ${String(reply.m)}`);
-        assert.ok(typeof reply.m === 'string' && reply.m.length > 0, `a message: ${text}`);
+        if (reply.t !== 'err' || reply.c !== o.code || typeof reply.m !== 'string' || !reply.m)
+          assert.fail(
+            `err ${o.code} with a message for ${text.slice(0, 200)}, not ${JSON.stringify(reply)}`,
+          );
         this.tally.errs++;
       } else if (o.kind === 'reply') {
         const reply = one(o.id, text);
@@ -251,18 +252,19 @@ class Lane {
           const snapshot = [...unexplained].find(
             (f) => f.t === 'pst' && JSON.stringify(Object.keys(f.st as object).sort()) === keys,
           );
-          assert.ok(snapshot, `the presence snapshot after ${text.slice(0, 200)}`);
+          if (!snapshot) assert.fail(`the presence snapshot after ${text.slice(0, 200)}`);
           unexplained.delete(snapshot);
         }
         this.tally.replies++;
       } else if (o.kind === 'pong') {
         const pong = pongs.shift();
-        assert.ok(pong, `a pong for ${text}`);
+        if (!pong) assert.fail(`a pong for ${text}`);
         unexplained.delete(pong);
         this.tally.pongs++;
       }
     }
-    assert.deepEqual([...unexplained], [], `nothing else, after ${what()}`);
+    if (unexplained.size > 0)
+      assert.deepEqual([...unexplained], [], `nothing else, after ${what()}`);
     this.sent = [];
     this.from = socket.frames.length;
   }
@@ -287,7 +289,7 @@ test('10,000 random and mutated frames: each gets exactly its one err, reply or 
   );
   t.diagnostic(`answers: ${JSON.stringify(tally)}`);
   // Each kind of answer was exercised, rejections by the thousand.
-  assert.ok(tally.closes > 2000 && tally.errs > 5000, JSON.stringify(tally));
+  assert.ok(tally.closes > 1000 && tally.errs > 5000, JSON.stringify(tally));
   assert.ok(tally.replies > 1000 && tally.pongs > 300, JSON.stringify(tally));
 
   const other = await loggedIn(server, 'fuzz-check');
