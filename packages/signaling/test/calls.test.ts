@@ -370,6 +370,8 @@ describe('Signaling call invitations', () => {
     const first: Recorded = [];
     record(a.channelInviteUser2('ri-room', 'ri-b', 'one'), CALL_CALLBACKS, first);
     await entries(blog, 1, 'ring 1');
+    // The first is taken before the second replaces it (a replaced call reports nothing more).
+    await entries(first, 1, 'the first received by peer');
     const second: Recorded = [];
     record(a.channelInviteUser2('ri-room', 'ri-b', 'two'), CALL_CALLBACKS, second);
     await entries(blog, 3, 'ring 2');
