@@ -96,6 +96,37 @@ export type ChannelRequest =
   | ChannelAttrGetReq
   | MetadataRequest;
 
+/** The result of `join`: where the channel's sequence stands, its member count, and the list if asked. */
+export interface JoinResult {
+  /** The channel sequence of the join: later channel events carry a higher `cs`. */
+  cs: number;
+  /** Member count right after the join. */
+  n: number;
+  /** With `list`: members, latest first, at most 200. */
+  members?: string[];
+}
+/** The result of `csend`. */
+export interface ChannelSendResult {
+  /** When the server received the message, ms since the epoch. */
+  ts: number;
+}
+/** The result of `members`. */
+export interface MembersResult {
+  ids: string[];
+}
+/** The result of `mcount`: the count of every channel asked for (0 for an unknown one). */
+export interface MemberCountResult {
+  counts: Record<string, number>;
+}
+/** The result of `uattr.get`. */
+export interface UserAttributesResult {
+  attrs: Record<string, string>;
+}
+/** The result of `cattr.get`. */
+export interface ChannelAttributesResult {
+  attrs: Record<string, WireChannelAttribute>;
+}
+
 /** A channel message (never sent to its sender). */
 export interface ChannelMessagePush {
   t: 'cmsg';

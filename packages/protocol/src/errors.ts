@@ -215,6 +215,21 @@ export const InvitationApiCallError = {
   ALREADY_SENT: 5,
 } as const;
 
+/** Every API's "the client is not logged in" code (102 in each table that has one). */
+export const USER_NOT_LOGGED_IN = 102;
+
+/**
+ * Codes of `err` replies to invitation requests (`inv.*`) other than misuse: the request may be
+ * sent again (the SDK does, and reports the invitation's failure when it gives up). The SDK
+ * fails an invitation request that got no answer (it timed out, or the connection dropped
+ * first) with TRY_AGAIN too, so both are retried alike. Not in ErrorTables: no RTM API hands
+ * these to the app, which sees a LocalInvitationFailureReason instead.
+ */
+export const InvitationRequestError = {
+  /** The server could not complete it now (its shared store was unreachable, or it failed). */
+  TRY_AGAIN: 0,
+} as const;
+
 /** The `name` of every error class the web SDK throws. */
 export type RtmErrorName =
   | 'RtmInvalidArgumentError'

@@ -17,8 +17,19 @@ export type PeerState = 'ONLINE' | 'UNREACHABLE' | 'OFFLINE';
 /** Why the server ended a session. */
 export type KickReason = 'REMOTE_LOGIN' | 'BANNED_BY_SERVER' | 'TOKEN_EXPIRED';
 
-import type { ChannelPush, ChannelRequest, ChannelReliablePush } from './channel-frames.js';
+import type {
+  ChannelAttributesResult,
+  ChannelPush,
+  ChannelReliablePush,
+  ChannelRequest,
+  ChannelSendResult,
+  JoinResult,
+  MemberCountResult,
+  MembersResult,
+  UserAttributesResult,
+} from './channel-frames.js';
 import type { InvitationRequest, InvitationReliablePush } from './invitation-frames.js';
+import type { MetadataWriteResult, WireMetadata } from './metadata-frames.js';
 import type { TelephonyRequest } from './telephony-frames.js';
 
 // ---------- client → server ----------
@@ -97,6 +108,23 @@ export type Request =
 export type ClientFrame = Request | PingFrame | AckFrame;
 export type RequestType = Request['t'];
 
+/**
+ * A request as a client builds it, before its connection gives it an id: the requests of type
+ * `T` (default: every request) without `i`.
+ *
+ * @example
+ * ```ts
+ * const body = { t: 'psend', to: 'bob', m: { k: 'T', x: 'hi' } } satisfies RequestBody<'psend'>;
+ * ```
+ */
+export type RequestBody<T extends RequestType = RequestType> = Request extends infer R
+  ? R extends { t: infer U }
+    ? [U & T] extends [never]
+      ? never
+      : Omit<R, 'i'>
+    : never
+  : never;
+
 // ---------- server → client ----------
 
 export interface LoginResult {
@@ -133,6 +161,51 @@ export interface PresenceQueryResult {
 export interface SubscribedListResult {
   ids: string[];
 }
+
+/**
+ * The result (`r` of the `ok` reply) of each request type; `undefined` where the reply has none.
+ * A client types what a request resolves with by it, a server what it answers.
+ */
+export interface RequestResults {
+  login: LoginResult;
+  logout: undefined;
+  renew: RenewResult;
+  psend: PeerSendResult;
+  pquery: PresenceQueryResult;
+  psub: undefined;
+  punsub: undefined;
+  plist: SubscribedListResult;
+  join: JoinResult;
+  leave: undefined;
+  csend: ChannelSendResult;
+  members: MembersResult;
+  opts: undefined;
+  mcount: MemberCountResult;
+  uattr: undefined;
+  'uattr.get': UserAttributesResult;
+  cattr: undefined;
+  'cattr.get': ChannelAttributesResult;
+  meta: MetadataWriteResult;
+  'meta.get': WireMetadata;
+  'meta.sub': undefined;
+  'meta.unsub': undefined;
+  'inv.send': undefined;
+  'inv.cancel': undefined;
+  'inv.confirm': undefined;
+  'inv.ack': undefined;
+  'inv.accept': undefined;
+  'inv.refuse': undefined;
+  'inv.endcall': undefined;
+  'tel.invite': undefined;
+  'tel.dtmf': undefined;
+  'tel.end': undefined;
+}
+
+/**
+ * The result of request type `T` (`ResultOf<'join'>` is `JoinResult`). Indexing by every
+ * RequestType also makes a request type missing from RequestResults a compile error.
+ */
+export type ResultOf<T extends RequestType> = RequestResults[T];
 
 export interface OkFrame<R = unknown> {
   t: 'ok';

@@ -4,6 +4,7 @@ export * from './codec.js';
 export * from './ids.js';
 export * from './validate.js';
 export * from './validation.js';
+export * from './validate-server-frames.js';
 export * from './channel-frames.js';
 export * from './metadata-frames.js';
 export * from './telephony-frames.js';

@@ -11,9 +11,6 @@ export const Limits = {
   maxQueryPeers: 256,
   /** Peers one client may be subscribed to, in total and per call. */
   maxSubscriptions: 512,
-  /** Peer + channel messages per client per window (sliding). */
-  sendRateCount: 180,
-  sendRateWindowMs: 3000,
   /** `queryPeersOnlineStatus` calls per window. */
   queryRateCount: 10,
   queryRateWindowMs: 5000,
@@ -36,6 +33,9 @@ export const Limits = {
   /** `getMembers` calls per window. */
   getMembersRateCount: 5,
   getMembersRateWindowMs: 2000,
+  /** MemberCountUpdated goes out at most this often per channel; above maxMemberEvents, the second. */
+  memberCountIntervalMs: 1000,
+  largeChannelCountIntervalMs: 3000,
   /** Channel ids per `getChannelMemberCount` call, and calls per second. */
   maxMemberCountChannels: 32,
   memberCountRatePerSecond: 1,
@@ -62,6 +62,9 @@ export const Limits = {
   metadataWriteRateCount: 10,
   metadataRateWindowMs: 5000,
   maxMetadataSubscriptions: 512,
+  /** Telephony requests (phone invitations, DTMF) per client per window. */
+  telephonyRateCount: 20,
+  telephonyRateWindowMs: 5000,
   /** Largest inbound WebSocket frame the server accepts, in bytes. */
   maxFrameBytes: 128 * 1024,
   /** App id length (any printable ASCII, as in Agora: 32 hex chars usually). */

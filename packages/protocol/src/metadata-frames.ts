@@ -51,6 +51,11 @@ export interface MetadataSubscribeReq {
 
 export type MetadataRequest = MetadataWriteReq | MetadataGetReq | MetadataSubscribeReq;
 
+/** The result of `meta`: the majorRevision after the write. */
+export interface MetadataWriteResult {
+  mr: number;
+}
+
 /** UserMetaDataUpdated for a subscriber (sequenced by the session: survives a resume). */
 export interface UserMetadataPush {
   t: 'umeta';

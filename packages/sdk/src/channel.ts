@@ -3,13 +3,7 @@ import type { ChannelAttributes } from './attributes.js';
 import type { Channels } from './channels.js';
 import { EventEmitter } from './emitter.js';
 import type { ReceivedMessageProperties, RtmMessage } from './message.js';
-import {
-  readMetadata,
-  writeMetadata,
-  type RtmMetadata,
-  type RtmMetadataItem,
-  type RtmMetadataOptions,
-} from './metadata.js';
+import type { RtmMetadata, RtmMetadataItem, RtmMetadataOptions } from './metadata-item.js';
 
 export interface RtmChannelEvents {
   ChannelMessage: (
@@ -55,8 +49,7 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
 
   /** Adds or updates items of the channel's metadata (joined channels only). */
   setChannelMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
-    return writeMetadata(
-      this.feature.connection,
+    return this.feature.metadata.write(
       'RtmChannel.setChannelMetadata',
       'set',
       items,
@@ -66,8 +59,7 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
   }
 
   addChannelMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
-    return writeMetadata(
-      this.feature.connection,
+    return this.feature.metadata.write(
       'RtmChannel.addChannelMetadata',
       'add',
       items,
@@ -77,8 +69,7 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
   }
 
   updateChannelMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
-    return writeMetadata(
-      this.feature.connection,
+    return this.feature.metadata.write(
       'RtmChannel.updateChannelMetadata',
       'update',
       items,
@@ -88,8 +79,7 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
   }
 
   deleteChannelMetadata(items: RtmMetadataItem[], options?: RtmMetadataOptions): Promise<void> {
-    return writeMetadata(
-      this.feature.connection,
+    return this.feature.metadata.write(
       'RtmChannel.deleteChannelMetadata',
       'delete',
       items,
@@ -99,8 +89,7 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
   }
 
   clearChannelMetadata(options?: RtmMetadataOptions): Promise<void> {
-    return writeMetadata(
-      this.feature.connection,
+    return this.feature.metadata.write(
       'RtmChannel.clearChannelMetadata',
       'clear',
       [],
@@ -110,12 +99,7 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
   }
 
   getChannelMetadata(): Promise<RtmMetadata> {
-    return readMetadata(
-      this.feature.connection,
-      'RtmChannel.getChannelMetadata',
-      'c',
-      this.channelId,
-    );
+    return this.feature.metadata.read('RtmChannel.getChannelMetadata', 'c', this.channelId);
   }
 
   /** @internal */

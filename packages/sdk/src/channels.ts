@@ -1,26 +1,26 @@
 /**
- * Channels of one client: joins and leaves, channel events routed to their RtmChannel,
- * dedup by channel sequence, and rejoining after the server lost the session.
+ * Channels of one client: joins and leaves, channel messages and member lists, member counts,
+ * channel events routed to their RtmChannel with dedup by channel sequence, and rejoining
+ * after the server lost the session.
  */
 import {
   ChannelMessageError,
-  GetMembersError,
+  CreateChannelError,
+  ID_RULE,
+  isValidId,
   JoinChannelError,
   LeaveChannelError,
-  type ChannelAttributesPush,
-  type ChannelMetadataPush,
-  type ChannelMessagePush,
-  type MemberCountPush,
-  type MemberJoinedPush,
-  type ReliablePush,
-  type WireChannelAttribute,
+  type ChannelPush,
+  type RequestBody,
 } from '@parley/protocol';
 import { RtmChannel } from './channel.js';
-import type { Connection, Reason, State } from './connection.js';
+import type { Reason, State } from './connection.js';
 import { createRtmError } from './errors.js';
-import type { ClientFeature } from './feature.js';
+import type { ClientFeature, FeatureHost } from './feature.js';
 import { fromWire, toWire, type RtmMessage } from './message.js';
-import { metadataFromWire, type RtmMetadata } from './metadata.js';
+import { metadataFromWire } from './metadata-item.js';
+import type { Metadata } from './metadata.js';
+import { apiCall, type ApiCall } from './requests.js';
 
 interface Joined {
   channel: RtmChannel;
@@ -28,29 +28,46 @@ interface Joined {
   cs: number;
 }
 
-type ChannelFrame =
-  | ChannelMessagePush
-  | MemberJoinedPush
-  | ChannelAttributesPush
-  | ChannelMetadataPush
-  | MemberCountPush
-  | { t: 'mleft'; c: string; cs: number; u: string };
+const JOIN = apiCall('RtmChannel.join', 'join');
+/** Leave has no TIMEOUT code: a leave that got no answer fails with FAILURE. */
+const LEAVE: ApiCall = {
+  method: 'RtmChannel.leave',
+  api: 'leave',
+  timeoutCode: LeaveChannelError.FAILURE,
+  notLoggedInCode: LeaveChannelError.USER_NOT_LOGGED_IN,
+};
+const SEND = apiCall('RtmChannel.sendMessage', 'sendMessage');
+const MEMBERS = apiCall('RtmChannel.getMembers', 'getMembers');
+const MEMBER_COUNT = apiCall('RtmClient.getChannelMemberCount', 'getChannelMemberCount');
 
-export class Channels implements ClientFeature {
-  readonly pushes: readonly string[] = [];
-  readonly events = ['cmsg', 'mjoin', 'mleft', 'cattrs', 'cmeta', 'ccount'] as const;
+type ChannelPushType = ChannelPush['t'];
+
+export class Channels implements ClientFeature<ChannelPushType> {
+  readonly pushes = ['cmsg', 'mjoin', 'mleft', 'cattrs', 'cmeta', 'ccount'] as const;
   private readonly joined = new Map<string, Joined>();
   private readonly pending = new Map<string, RtmChannel>();
 
   constructor(
-    /** @internal */
-    readonly connection: Connection,
-    /** ChannelMetaDataUpdated on the client, as the web SDK emits it. */
-    private readonly metadataUpdated: (data: RtmMetadata) => void,
+    private readonly host: FeatureHost,
+    /** @internal RtmChannel's metadata methods go through it. */
+    readonly metadata: Metadata,
   ) {}
 
+  /** A new RtmChannel; a bad id throws INVALID_ARGUMENT, as on the web. */
   create(channelId: string): RtmChannel {
+    if (!isValidId(channelId))
+      throw createRtmError(
+        'createChannel',
+        CreateChannelError.INVALID_ARGUMENT,
+        `channelId: must be ${ID_RULE}`,
+      );
     return new RtmChannel(channelId, this);
+  }
+
+  /** Member counts of up to 32 channels, joined or not (0 for an unknown channel). */
+  async memberCount(channelIds: string[]): Promise<{ [channelId: string]: number }> {
+    const body = { t: 'mcount', ids: channelIds } satisfies RequestBody<'mcount'>;
+    return (await this.host.connection.request(MEMBER_COUNT, body)).counts;
   }
 
   /** Joins; with `withMembers`, answers the member list the server sent with the join. */
@@ -71,14 +88,9 @@ export class Channels implements ClientFeature {
       );
     this.pending.set(id, channel);
     try {
-      const frame: Record<string, unknown> = { t: 'join', c: id };
-      if (withMembers) frame.list = true;
-      const r = await this.connection.request<{ cs: number; members?: string[] }>(
-        'join',
-        'RtmChannel.join',
-        frame,
-        JoinChannelError.TIMEOUT,
-      );
+      const list = withMembers ? { list: true } : {};
+      const body = { t: 'join', c: id, ...list } satisfies RequestBody<'join'>;
+      const r = await this.host.connection.request(JOIN, body);
       if (this.pending.get(id) !== channel)
         throw createRtmError('join', JoinChannelError.ABORTED_BY_LEAVE, 'join: aborted by leave()');
       this.joined.set(id, { channel, cs: r.cs });
@@ -92,9 +104,7 @@ export class Channels implements ClientFeature {
     const id = channel.channelId;
     if (this.pending.get(id) === channel) {
       this.pending.delete(id);
-      await this.connection
-        .request('leave', 'RtmChannel.leave', { t: 'leave', c: id }, LeaveChannelError.FAILURE)
-        .catch(() => undefined);
+      await this.requestLeave(id).catch(() => undefined);
       return;
     }
     if (this.joined.get(id)?.channel !== channel)
@@ -104,15 +114,35 @@ export class Channels implements ClientFeature {
         `leave: not in channel "${id}"`,
       );
     this.joined.delete(id);
-    await this.connection.request(
-      'leave',
-      'RtmChannel.leave',
-      { t: 'leave', c: id },
-      LeaveChannelError.FAILURE,
-    );
+    await this.requestLeave(id);
+  }
+
+  private async requestLeave(channelId: string): Promise<void> {
+    await this.host.connection.request(LEAVE, {
+      t: 'leave',
+      c: channelId,
+    } satisfies RequestBody<'leave'>);
   }
 
   send(channel: RtmChannel, message: RtmMessage): Promise<void> {
+    const id = channel.channelId;
+    if (this.joined.get(id)?.channel !== channel && this.host.connection.state === 'CONNECTED')
+      return this.sendTo(id, message, false, `sendMessage: not in channel "${id}"; join it first`);
+    return this.sendTo(id, message, false);
+  }
+
+  /** Parley extension: to any channel, joined or not (Signaling `messageChannelSendForce`). */
+  sendWithoutJoining(channelId: string, message: RtmMessage): Promise<void> {
+    return this.sendTo(channelId, message, true);
+  }
+
+  /** Sends, unless the message is no message, or `notInChannel` says why it cannot go. */
+  private sendTo(
+    channelId: string,
+    message: RtmMessage,
+    force: boolean,
+    notInChannel?: string,
+  ): Promise<void> {
     const m = toWire(message);
     if (!m)
       return Promise.reject(
@@ -122,39 +152,25 @@ export class Channels implements ClientFeature {
           'message: must be {text: string} or {rawMessage: Uint8Array, description?: string}',
         ),
       );
-    if (
-      this.joined.get(channel.channelId)?.channel !== channel &&
-      this.connection.state === 'CONNECTED'
-    )
+    if (notInChannel !== undefined)
       return Promise.reject(
-        createRtmError(
-          'sendMessage',
-          ChannelMessageError.NOT_IN_CHANNEL,
-          `sendMessage: not in channel "${channel.channelId}"; join it first`,
-        ),
+        createRtmError('sendMessage', ChannelMessageError.NOT_IN_CHANNEL, notInChannel),
       );
-    return this.connection.request(
-      'sendMessage',
-      'RtmChannel.sendMessage',
-      { t: 'csend', c: channel.channelId, m },
-      ChannelMessageError.TIMEOUT,
-    );
+    const body = {
+      t: 'csend',
+      c: channelId,
+      m,
+      ...(force ? { force: true } : {}),
+    } satisfies RequestBody<'csend'>;
+    return this.host.connection.request(SEND, body).then(() => undefined);
   }
 
   async members(channel: RtmChannel): Promise<string[]> {
-    const r = await this.connection.request<{ ids: string[] }>(
-      'getMembers',
-      'RtmChannel.getMembers',
-      { t: 'members', c: channel.channelId },
-      GetMembersError.TIMEOUT,
-    );
-    return r.ids;
+    const body = { t: 'members', c: channel.channelId } satisfies RequestBody<'members'>;
+    return (await this.host.connection.request(MEMBERS, body)).ids;
   }
 
-  onPush(_frame: ReliablePush): void {}
-
-  onEvent(raw: { t: string } & Record<string, unknown>): void {
-    const f = raw as unknown as ChannelFrame;
+  onPush(f: ChannelPush): void {
     const entry = this.joined.get(f.c);
     if (!entry) return;
     if (f.t === 'ccount') return entry.channel.dispatch('MemberCountUpdated', f.n);
@@ -170,13 +186,12 @@ export class Channels implements ClientFeature {
       case 'mleft':
         return entry.channel.dispatch('MemberLeft', f.u);
       case 'cattrs':
-        return entry.channel.dispatch('AttributesUpdated', {
-          ...(f.attrs as Record<string, WireChannelAttribute>),
-        });
+        return entry.channel.dispatch('AttributesUpdated', { ...f.attrs });
       case 'cmeta': {
         const data = Object.assign(metadataFromWire(f.d), { channelId: f.c });
         entry.channel.dispatch('ChannelMetaDataUpdated', data);
-        return this.metadataUpdated(data);
+        // Also on the client, as the web SDK emits it.
+        return this.host.emit('ChannelMetaDataUpdated', data);
       }
     }
   }
@@ -197,13 +212,8 @@ export class Channels implements ClientFeature {
   /** The server lost the session: join every channel again (others see MemberJoined). */
   sessionRenewed(): void {
     for (const [id, e] of this.joined) {
-      this.connection
-        .request<{ cs: number }>(
-          'join',
-          'RtmChannel.join',
-          { t: 'join', c: id },
-          JoinChannelError.TIMEOUT,
-        )
+      this.host.connection
+        .request(JOIN, { t: 'join', c: id } satisfies RequestBody<'join'>)
         .then((r) => (e.cs = r.cs))
         .catch(() => this.joined.delete(id));
     }

@@ -1,22 +1,34 @@
 /**
  * Connection: the socket lifecycle of one RtmClient. Login with a deadline, request/response
- * correlation with timeouts, keep-alive pings and a watchdog, reconnect with full-jitter
- * backoff across the server URLs, and resume of the same session so every reliable push
- * arrives exactly once and in order. One sweep timer serves every deadline: nothing is
- * scheduled per request.
+ * correlation with timeouts (requests.ts), keep-alive pings and a watchdog, reconnect with
+ * full-jitter backoff across the server URLs, and resume of the same session so every reliable
+ * push arrives exactly once and in order. Every frame goes out through protocol's encoder and
+ * comes in through its server-frame check. One sweep timer, on the injected clock, serves every
+ * deadline: nothing is scheduled per request.
  */
 import {
   CloseCode,
+  encodeFrame,
+  isLoginResult,
   LoginError,
   LogoutError,
+  parseServerFrame,
   SUBPROTOCOL,
-  type ApiName,
+  type ChannelPush,
+  type Clock,
+  type ErrFrame,
   type KickReason,
-  type LoginResult,
+  type LoginReq,
+  type OkFrame,
   type ReliablePush,
+  type RequestBody,
+  type ResultOf,
+  type TimerHandle,
 } from '@parley/protocol';
+import { Timing } from './config.js';
 import { createRtmError, timeoutError, type RtmError } from './errors.js';
-import { getTransport, socketUrl, type SocketLike, type Transport } from './transport.js';
+import { Requests, type ApiCall, type Pending } from './requests.js';
+import { getTransport, OPEN, socketUrl, type SocketLike, type Transport } from './transport.js';
 
 export type State = 'DISCONNECTED' | 'CONNECTING' | 'CONNECTED' | 'RECONNECTING' | 'ABORTED';
 export type Reason =
@@ -30,17 +42,18 @@ export type Reason =
   | 'REMOTE_LOGIN'
   | 'TOKEN_EXPIRED';
 
+/** A push the connection does not handle itself: it goes to the feature that takes its type. */
+export type FeaturePush = ReliablePush | ChannelPush;
+
 export interface ConnectionHooks {
   state(state: State, reason: Reason): void;
-  /** A reliable push, once, in order. */
-  push(frame: ReliablePush): void;
+  /** A push for the features; a reliable one once, in order. */
+  push(frame: FeaturePush): void;
   willExpire(): void;
   tokenExpired(): void;
   banned(): void;
   /** The server no longer had our session (restart, window passed): restore what the app set up. */
   sessionRenewed(): void;
-  /** A push without session sequence that the connection does not handle itself (channel events). */
-  event(frame: { t: string } & Record<string, unknown>): void;
   /** What to send with a resume besides the session sequence: the last `cs` seen per channel. */
   resumeCursor(): Record<string, number>;
   /** The session resumed on another node, which numbers channel events from `cs` on. */
@@ -54,18 +67,8 @@ export interface ConnectionOptions {
   requestTimeoutMs: number;
   reconnectBaseDelayMs: number;
   reconnectMaxDelayMs: number;
+  clock: Clock;
   transport?: Transport;
-}
-
-interface Pending {
-  id: number;
-  frame: Record<string, unknown>;
-  api: ApiName;
-  method: string;
-  timeoutCode: number;
-  deadline: number;
-  resolve: (r: unknown) => void;
-  reject: (e: RtmError) => void;
 }
 
 interface LoginWaiter {
@@ -74,7 +77,14 @@ interface LoginWaiter {
   deadline: number;
 }
 
-const SWEEP_MS = 250;
+const LOGOUT: ApiCall = {
+  method: 'RtmClient.logout',
+  api: 'logout',
+  timeoutCode: LogoutError.REJECTED,
+  notLoggedInCode: LogoutError.USER_NOT_LOGGED_IN,
+};
+
+const PING = encodeFrame({ t: 'ping' });
 
 export class Connection {
   state: State = 'DISCONNECTED';
@@ -85,23 +95,26 @@ export class Connection {
   private lastSeq = 0;
   private nextId = 1;
   private loginId = 0;
-  private readonly pending = new Map<number, Pending>();
-  private queued: Pending[] = [];
+  private readonly requests: Requests;
   private loginWaiter: LoginWaiter | null = null;
   private urlIndex = 0;
   private attempt = 0;
-  private heartbeatMs = 2500;
+  private heartbeatMs: number = Timing.initialHeartbeatMs;
   private lastRxMs = 0;
   private lastPingMs = 0;
   private retryAt = 0;
-  private sweepTimer: ReturnType<typeof setInterval> | undefined;
+  private sweepTimer: TimerHandle | undefined;
   private ackScheduled = false;
   private tokenExpiredSignalled = false;
+  private readonly clock: Clock;
 
   constructor(
     private readonly options: ConnectionOptions,
     private readonly hooks: ConnectionHooks,
-  ) {}
+  ) {
+    this.clock = options.clock;
+    this.requests = new Requests(options.requestTimeoutMs);
+  }
 
   get sessionId(): string | null {
     return this.sid;
@@ -117,7 +130,8 @@ export class Connection {
     this.attempt = 0;
     this.setState('CONNECTING', 'LOGIN');
     return new Promise<void>((resolve, reject) => {
-      this.loginWaiter = { resolve, reject, deadline: Date.now() + this.options.loginTimeoutMs };
+      const deadline = this.clock.now() + this.options.loginTimeoutMs;
+      this.loginWaiter = { resolve, reject, deadline };
       this.startSweep();
       this.open();
     });
@@ -127,7 +141,7 @@ export class Connection {
   setToken(token: string): void {
     this.token = token;
     this.tokenExpiredSignalled = false;
-    if (this.state === 'RECONNECTING' && !this.socket) this.retryAt = Date.now();
+    if (this.state === 'RECONNECTING' && !this.socket) this.retryAt = this.clock.now();
   }
 
   async logout(): Promise<void> {
@@ -140,7 +154,7 @@ export class Connection {
       );
     if (state === 'CONNECTED') {
       try {
-        await this.request('logout', 'RtmClient.logout', { t: 'logout' }, LogoutError.REJECTED);
+        await this.request(LOGOUT, { t: 'logout' });
       } catch {
         // The session ends on the server anyway once the socket closes and its window passes.
       }
@@ -151,45 +165,41 @@ export class Connection {
       );
       this.loginWaiter = null;
     }
-    this.teardown(LogoutError.USER_NOT_LOGGED_IN, 'logout');
+    this.teardown('logout');
     this.setState('DISCONNECTED', 'LOGOUT');
   }
 
   /**
    * Sends a request and resolves with its result. While RECONNECTING the request waits for the
-   * session to come back, up to its timeout; in other states it fails with `notLoggedInCode`.
+   * session to come back, up to its timeout; in other states it fails with the call's
+   * not-logged-in code.
    */
-  request<R>(
-    api: ApiName,
-    method: string,
-    frame: Record<string, unknown>,
-    timeoutCode: number,
-    notLoggedInCode = 102,
-  ): Promise<R> {
+  request<B extends RequestBody>(call: ApiCall, body: B): Promise<ResultOf<B['t']>> {
     if (this.state !== 'CONNECTED' && this.state !== 'RECONNECTING')
       return Promise.reject(
-        createRtmError(api, notLoggedInCode, `${method}: the client is not logged in`),
+        createRtmError(
+          call.api,
+          call.notLoggedInCode,
+          `${call.method}: the client is not logged in`,
+        ),
       );
-    return new Promise<R>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const p: Pending = {
         id: this.nextId++,
-        frame,
-        api,
-        method,
-        timeoutCode,
-        deadline: Date.now() + this.options.requestTimeoutMs,
+        call,
+        body,
+        deadline: this.clock.now() + this.options.requestTimeoutMs,
         resolve: resolve as (r: unknown) => void,
         reject,
       };
       if (this.state === 'CONNECTED' && this.socket) this.transmit(p);
-      else this.queued.push(p);
+      else this.requests.queue(p);
     });
   }
 
   private transmit(p: Pending): void {
-    this.pending.set(p.id, p);
-    p.frame.i = p.id;
-    this.socket!.send(JSON.stringify(p.frame));
+    this.requests.sent(p);
+    this.socket!.send(encodeFrame({ ...p.body, i: p.id }));
   }
 
   private setState(state: State, reason: Reason): void {
@@ -211,16 +221,11 @@ export class Connection {
     sock.onopen = () => {
       if (this.socket !== sock) return;
       this.loginId = this.nextId++;
-      const frame: Record<string, unknown> = {
-        t: 'login',
-        i: this.loginId,
-        a: this.options.appId,
-        u: this.uid,
-      };
-      if (this.token) frame.k = this.token;
-      if (this.sid) frame.r = { sid: this.sid, s: this.lastSeq, c: this.hooks.resumeCursor() };
-      this.lastRxMs = Date.now();
-      sock.send(JSON.stringify(frame));
+      const login: LoginReq = { t: 'login', i: this.loginId, a: this.options.appId, u: this.uid };
+      if (this.token) login.k = this.token;
+      if (this.sid) login.r = { sid: this.sid, s: this.lastSeq, c: this.hooks.resumeCursor() };
+      this.lastRxMs = this.clock.now();
+      sock.send(encodeFrame(login));
     };
     sock.onmessage = (ev) => {
       if (this.socket === sock && typeof ev.data === 'string') this.onFrame(ev.data);
@@ -230,45 +235,42 @@ export class Connection {
   }
 
   private onFrame(text: string): void {
-    this.lastRxMs = Date.now();
-    let f: Record<string, unknown>;
-    try {
-      f = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      return;
-    }
-    if (typeof f.s === 'number') {
-      // A reliable push: numbered by the session; seen ones (replayed after a resume) are dropped.
-      if (f.s > this.lastSeq) {
-        this.lastSeq = f.s;
-        this.hooks.push(f as unknown as ReliablePush);
-      }
-      this.scheduleAck();
-      return;
-    }
+    this.lastRxMs = this.clock.now();
+    const f = parseServerFrame(text);
+    if (!f) return; // not a server frame of parley.v1: dropped
     switch (f.t) {
       case 'ok':
       case 'err':
         if (f.i === this.loginId) this.onLoginReply(f);
-        else this.onReply(f);
+        else this.requests.settle(f);
         return;
       case 'exp':
-        this.hooks.willExpire();
-        return;
+        return this.hooks.willExpire();
       case 'kick':
-        this.onKick(f.why as KickReason);
-        return;
+        return this.onKick(f.why);
       case 'pong':
       case 'bye':
         return;
       default:
-        this.hooks.event(f as { t: string } & Record<string, unknown>);
+        if (!('s' in f)) return this.hooks.push(f);
+        // A reliable push: numbered by the session; seen ones (replayed after a resume) are dropped.
+        if (f.s > this.lastSeq) {
+          this.lastSeq = f.s;
+          this.hooks.push(f);
+        }
+        this.scheduleAck();
     }
   }
 
-  private onLoginReply(f: Record<string, unknown>): void {
+  private onLoginReply(f: OkFrame | ErrFrame): void {
     if (f.t === 'ok') {
-      const r = f.r as LoginResult;
+      const r = f.r;
+      if (!isLoginResult(r)) {
+        // Not a login result: this attempt failed; try again (until the login deadline).
+        this.dropSocket();
+        this.scheduleRetry();
+        return;
+      }
       const renewed = this.sid !== null && !r.resumed;
       if (!r.resumed) this.lastSeq = 0;
       this.sid = r.sid;
@@ -280,25 +282,21 @@ export class Connection {
         this.loginWaiter.resolve();
         this.loginWaiter = null;
       }
-      const queued = this.queued;
-      this.queued = [];
-      for (const p of queued) this.transmit(p);
+      for (const p of this.requests.takeQueued()) this.transmit(p);
       if (r.resumed && r.cs) this.hooks.channelSequences(r.cs);
       if (renewed) this.hooks.sessionRenewed();
       return;
     }
-    const code = f.c as number;
-    const message = String(f.m);
     if (this.state === 'CONNECTING') {
       const waiter = this.loginWaiter;
       this.loginWaiter = null;
-      this.teardown(102, 'login failed');
+      this.teardown('login failed');
       this.setState('DISCONNECTED', 'LOGIN_FAILURE');
-      waiter?.reject(createRtmError('login', code, message));
+      waiter?.reject(createRtmError('login', f.c, f.m));
       return;
     }
     // Reconnecting: an expired token is the app's to renew; keep trying meanwhile.
-    if (code === LoginError.TOKEN_EXPIRED && !this.tokenExpiredSignalled) {
+    if (f.c === LoginError.TOKEN_EXPIRED && !this.tokenExpiredSignalled) {
       this.tokenExpiredSignalled = true;
       this.hooks.tokenExpired();
     }
@@ -306,16 +304,8 @@ export class Connection {
     this.scheduleRetry();
   }
 
-  private onReply(f: Record<string, unknown>): void {
-    const p = this.pending.get(f.i as number);
-    if (!p) return;
-    this.pending.delete(p.id);
-    if (f.t === 'ok') p.resolve(f.r);
-    else p.reject(createRtmError(p.api, f.c as number, String(f.m)));
-  }
-
   private onKick(why: KickReason): void {
-    this.teardown(102, `session ended: ${why}`);
+    this.teardown(`session ended: ${why}`);
     this.setState('ABORTED', why);
     if (why === 'TOKEN_EXPIRED') this.hooks.tokenExpired();
     if (why === 'BANNED_BY_SERVER') this.hooks.banned();
@@ -324,7 +314,7 @@ export class Connection {
   private onClose(sock: SocketLike): void {
     if (this.socket !== sock) return;
     this.socket = null;
-    this.failInFlight('the connection was lost');
+    this.requests.failInFlight('the connection was lost');
     if (this.state === 'CONNECTED') this.setState('RECONNECTING', 'INTERRUPTED');
     if (this.state === 'CONNECTING' || this.state === 'RECONNECTING') this.scheduleRetry();
   }
@@ -332,43 +322,41 @@ export class Connection {
   private scheduleRetry(): void {
     const cap = Math.min(
       this.options.reconnectMaxDelayMs,
-      this.options.reconnectBaseDelayMs * 2 ** Math.min(this.attempt, 16),
+      this.options.reconnectBaseDelayMs * 2 ** Math.min(this.attempt, Timing.maxBackoffDoublings),
     );
     this.attempt++;
     this.urlIndex++;
-    this.retryAt = Date.now() + Math.random() * cap;
+    this.retryAt = this.clock.now() + Math.random() * cap;
   }
 
   private scheduleAck(): void {
     if (this.ackScheduled) return;
     this.ackScheduled = true;
+    // One cumulative ack for every push of this turn: not a timer, so not on the clock.
     queueMicrotask(() => {
       this.ackScheduled = false;
-      if (this.socket && this.socket.readyState === 1)
-        this.socket.send(`{"t":"ack","s":${this.lastSeq}}`);
+      if (this.socket && this.socket.readyState === OPEN)
+        this.socket.send(encodeFrame({ t: 'ack', s: this.lastSeq }));
     });
   }
 
   private startSweep(): void {
     if (this.sweepTimer) return;
-    this.sweepTimer = setInterval(() => this.sweep(Date.now()), SWEEP_MS);
-    (this.sweepTimer as { unref?: () => void }).unref?.();
+    this.sweepTimer = this.clock.setInterval(
+      () => this.sweep(this.clock.now()),
+      Timing.sweepIntervalMs,
+    );
+    this.sweepTimer.unref?.();
   }
 
   private sweep(now: number): void {
     if (this.state === 'CONNECTING' && this.loginWaiter && now >= this.loginWaiter.deadline) {
       const waiter = this.loginWaiter;
       this.loginWaiter = null;
-      this.teardown(102, 'login timed out');
+      this.teardown('login timed out');
       this.setState('DISCONNECTED', 'LOGIN_TIMEOUT');
-      waiter.reject(
-        timeoutError(
-          'login',
-          LoginError.TIMEOUT,
-          'RtmClient.login',
-          this.options.loginTimeoutMs / 1000,
-        ),
-      );
+      const seconds = this.options.loginTimeoutMs / 1000;
+      waiter.reject(timeoutError('login', LoginError.TIMEOUT, 'RtmClient.login', seconds));
       return;
     }
     if (
@@ -380,34 +368,22 @@ export class Connection {
       this.open();
     }
     if (this.state === 'CONNECTED' && this.socket) {
-      if (now - this.lastRxMs > Math.max(4 * this.heartbeatMs, 10_000)) {
+      const silenceMs = Math.max(
+        Timing.watchdogHeartbeats * this.heartbeatMs,
+        Timing.minWatchdogMs,
+      );
+      if (now - this.lastRxMs > silenceMs) {
         // Nothing heard for too long: the socket is dead even if it looks open.
         this.dropSocket();
-        this.failInFlight('the connection was lost');
+        this.requests.failInFlight('the connection was lost');
         this.setState('RECONNECTING', 'INTERRUPTED');
         this.scheduleRetry();
       } else if (now - this.lastPingMs >= this.heartbeatMs) {
         this.lastPingMs = now;
-        this.socket.send('{"t":"ping"}');
+        this.socket.send(PING);
       }
     }
-    for (const p of this.pending.values()) {
-      if (p.deadline > now) break;
-      this.pending.delete(p.id);
-      p.reject(timeoutError(p.api, p.timeoutCode, p.method, this.options.requestTimeoutMs / 1000));
-    }
-    while (this.queued.length > 0 && this.queued[0]!.deadline <= now) {
-      const p = this.queued.shift()!;
-      p.reject(timeoutError(p.api, p.timeoutCode, p.method, this.options.requestTimeoutMs / 1000));
-    }
-  }
-
-  private failInFlight(why: string): void {
-    for (const p of this.pending.values())
-      p.reject(
-        createRtmError(p.api, p.timeoutCode, `${p.method}: ${why} before the server answered`),
-      );
-    this.pending.clear();
+    this.requests.expire(now);
   }
 
   private dropSocket(): void {
@@ -424,13 +400,12 @@ export class Connection {
     }
   }
 
-  private teardown(code: number, why: string): void {
+  /** The session is over: no socket, no sweep, every request failed. */
+  private teardown(why: string): void {
     this.dropSocket();
-    clearInterval(this.sweepTimer);
+    this.clock.clear(this.sweepTimer);
     this.sweepTimer = undefined;
-    this.failInFlight(why);
-    for (const p of this.queued) p.reject(createRtmError(p.api, code, `${p.method}: ${why}`));
-    this.queued = [];
+    this.requests.failAll(why);
     this.sid = null;
     this.lastSeq = 0;
   }

@@ -1,31 +1,22 @@
 /**
  * Parley features beyond agora-rtm-sdk 1.x, for the legacy Signaling layer (and apps that want
  * them): send to a channel without joining, join with the member list, echo of one's own
- * channel messages. Not part of the agora-rtm-sdk surface, so they live outside RtmClient.
+ * channel messages, telephony requests. Not part of the agora-rtm-sdk surface, so RtmClient
+ * has no method for them: `parleyExtensions(client)` finds this feature in the client's
+ * registry.
  */
 import {
-  ChannelMessageError,
-  JoinChannelError,
   TelephonyError,
+  USER_NOT_LOGGED_IN,
+  type RequestBody,
   type TelephonyRequestBody,
 } from '@parley/protocol';
 import type { RtmChannel } from './channel.js';
 import type { Channels } from './channels.js';
-import type { Connection } from './connection.js';
-import { createRtmError } from './errors.js';
-import { toWire, type RtmMessage } from './message.js';
-
-interface Internals {
-  connection: Connection;
-  channels: Channels;
-}
-
-const internals = new WeakMap<object, Internals>();
-
-/** @internal Called by RtmClient's constructor. */
-export function registerInternals(client: object, i: Internals): void {
-  internals.set(client, i);
-}
+import type { ClientFeature, FeatureHost } from './feature.js';
+import { FeatureRegistry } from './feature-registry.js';
+import type { RtmMessage } from './message.js';
+import { apiCall, type ApiCall } from './requests.js';
 
 export interface ParleyExtensions {
   /** Sends a channel message without joining the channel (Signaling `messageChannelSendForce`). */
@@ -41,45 +32,54 @@ export interface ParleyExtensions {
   telephony(frame: TelephonyRequestBody): Promise<void>;
 }
 
+/** A session option of the server; it fails with join's codes. */
+const ECHO = apiCall('RtmClient.setChannelMessageEcho', 'join');
+
+export class Extensions implements ClientFeature<never> {
+  readonly pushes = [] as const;
+
+  constructor(
+    private readonly host: FeatureHost,
+    private readonly channels: Channels,
+  ) {}
+
+  sendChannelMessageWithoutJoining(channelId: string, message: RtmMessage): Promise<void> {
+    return this.channels.sendWithoutJoining(channelId, message);
+  }
+
+  joinWithMemberList(channel: RtmChannel): Promise<string[]> {
+    return this.channels.join(channel, true).then((members) => members ?? []);
+  }
+
+  setChannelMessageEcho(on: boolean): Promise<void> {
+    return this.host.connection.request(ECHO, {
+      t: 'opts',
+      echo: on,
+    } satisfies RequestBody<'opts'>);
+  }
+
+  telephony(frame: TelephonyRequestBody): Promise<void> {
+    const call: ApiCall = {
+      method: `Signaling.${frame.t}`,
+      api: 'invitation',
+      timeoutCode: TelephonyError.NET,
+      notLoggedInCode: USER_NOT_LOGGED_IN,
+    };
+    return this.host.connection.request(call, { ...frame });
+  }
+}
+
+/** The Parley extensions of `client` (an RtmClient of this SDK; anything else throws TypeError). */
 export function parleyExtensions(client: object): ParleyExtensions {
-  const i = internals.get(client);
-  if (!i) throw new TypeError('parleyExtensions: not a Parley RtmClient');
+  const features = (client as { features?: unknown }).features;
+  const ext = features instanceof FeatureRegistry ? features.get(Extensions) : undefined;
+  if (!ext) throw new TypeError('parleyExtensions: not a Parley RtmClient');
+  // Plain functions, so they work detached from the object too.
   return {
-    sendChannelMessageWithoutJoining(channelId, message) {
-      const m = toWire(message);
-      if (!m)
-        return Promise.reject(
-          createRtmError(
-            'sendMessage',
-            ChannelMessageError.INVALID_MESSAGE,
-            'message: must be {text} or {rawMessage}',
-          ),
-        );
-      return i.connection.request(
-        'sendMessage',
-        'RtmChannel.sendMessage',
-        { t: 'csend', c: channelId, m, force: true },
-        ChannelMessageError.TIMEOUT,
-      );
-    },
-    joinWithMemberList(channel) {
-      return i.channels.join(channel, true).then((members) => members ?? []);
-    },
-    setChannelMessageEcho(on) {
-      return i.connection.request(
-        'join',
-        'RtmClient.setChannelMessageEcho',
-        { t: 'opts', echo: on },
-        JoinChannelError.TIMEOUT,
-      );
-    },
-    telephony(frame) {
-      return i.connection.request(
-        'invitation',
-        `Signaling.${frame.t}`,
-        { ...frame },
-        TelephonyError.NET,
-      );
-    },
+    sendChannelMessageWithoutJoining: (channelId, message) =>
+      ext.sendChannelMessageWithoutJoining(channelId, message),
+    joinWithMemberList: (channel) => ext.joinWithMemberList(channel),
+    setChannelMessageEcho: (on) => ext.setChannelMessageEcho(on),
+    telephony: (frame) => ext.telephony(frame),
   };
 }

@@ -7,7 +7,8 @@
  * await client.login({ uid: 'alice' });
  * ```
  */
-import { RtmClient, type RtmConfig } from './client.js';
+import { RtmClient } from './client.js';
+import type { RtmConfig } from './config.js';
 import {
   AreaCode,
   BUILD,
@@ -31,13 +32,15 @@ import {
 export * from './constants.js';
 export * from './errors.js';
 export { RtmClient } from './client.js';
+export type { RtmConfig } from './config.js';
 export type {
-  RtmConfig,
   RtmClientEvents,
   PeerMessageSendResult,
   PeersOnlineStatusMap,
   PeersOnlineStatusResult,
-} from './client.js';
+} from './client-events.js';
+/** The clock RtmConfig.clock takes (for tests and embedders). */
+export type { Clock, TimerHandle } from '@parley/protocol';
 export type {
   RtmMessage,
   RtmTextMessage,
@@ -60,7 +63,7 @@ export {
   type LocalInvitationEvents,
   type RemoteInvitationEvents,
 } from './invitation.js';
-export { RtmMetadataItem, type RtmMetadata, type RtmMetadataOptions } from './metadata.js';
+export { RtmMetadataItem, type RtmMetadata, type RtmMetadataOptions } from './metadata-item.js';
 export { setDefaultTransport, type Transport, type SocketLike } from './transport.js';
 
 function createInstance(appId: string, config?: RtmConfig, _areaCodes?: AreaCode[]): RtmClient {

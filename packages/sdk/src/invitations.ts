@@ -10,45 +10,51 @@ import {
   bytesToBase64,
   ID_RULE,
   InvitationApiCallError,
+  InvitationRequestError,
   isValidId,
-  type ReliablePush,
+  USER_NOT_LOGGED_IN,
+  type InvitationRequest,
+  type InvitationReliablePush,
+  type LocalInvitationPush,
+  type RemoteInvitationPush,
+  type RequestBody,
 } from '@parley/protocol';
-import type { Connection, Reason, State } from './connection.js';
+import { Timing } from './config.js';
+import type { Reason, State } from './connection.js';
 import {
   END_CALL_PREFIX,
   LocalInvitationFailureReason,
   RemoteInvitationFailureReason,
 } from './constants.js';
 import { createRtmError, type RtmError } from './errors.js';
-import type { ClientFeature } from './feature.js';
-import {
-  LocalInvitation,
-  RemoteInvitationImpl,
-  type InvitationLink,
-  type RemoteInvitation,
-} from './invitation.js';
+import type { ClientFeature, FeatureHost } from './feature.js';
+import { LocalInvitation, RemoteInvitationImpl, type InvitationLink } from './invitation.js';
 import { RecentIds } from './recent-ids.js';
+import type { ApiCall } from './requests.js';
 
-/** Received invitation ids remembered to drop duplicates (as the web SDK's LRU). */
-const SEEN_CAPACITY = 10_000;
-/** Never a server code: the request got no answer (timed out, or the connection dropped). */
-const NO_ANSWER = 0;
-/** Tries of a request that got no answer; each is safe to repeat on the server. */
-const TRIES = 3;
-/** The connection's code for a request made while not logged in. */
-const NOT_LOGGED_IN = 102;
+/** The server could not do it now, or no answer came (timed out, the connection dropped). */
+const { TRY_AGAIN } = InvitationRequestError;
 
-type InvitationPush = Extract<ReliablePush, { t: 'linv' | 'rinv' }>;
+type InvitationBody = RequestBody<InvitationRequest['t']>;
 
-export class Invitations implements ClientFeature {
-  readonly pushes: readonly string[] = ['linv', 'rinv'];
+function call(method: string): ApiCall {
+  return {
+    method,
+    api: 'invitation',
+    timeoutCode: TRY_AGAIN,
+    notLoggedInCode: USER_NOT_LOGGED_IN,
+  };
+}
+
+export class Invitations implements ClientFeature<'linv' | 'rinv'> {
+  readonly pushes = ['linv', 'rinv'] as const;
   /** Sent and not ended, by id. */
   private readonly outgoing = new Map<string, LocalInvitation>();
   /** The `inv.send` of each outgoing invitation until the server answers it. */
   private readonly sending = new Map<string, Promise<unknown>>();
   /** Received and not ended, by caller and id. */
   private readonly incoming = new Map<string, RemoteInvitationImpl>();
-  private readonly seen = new RecentIds(SEEN_CAPACITY);
+  private readonly seen = new RecentIds(Timing.invitationDedupCapacity);
   private readonly link: InvitationLink = {
     send: (inv) => this.send(inv),
     cancel: (inv) => this.cancel(inv),
@@ -70,10 +76,7 @@ export class Invitations implements ClientFeature {
     },
   };
 
-  constructor(
-    protected readonly connection: Connection,
-    protected readonly received: (invitation: RemoteInvitation) => void,
-  ) {}
+  constructor(private readonly host: FeatureHost) {}
 
   /** A new invitation to `calleeId`; a bad id throws INVALID_ARGUMENT, as on the web. */
   create(calleeId: string): LocalInvitation {
@@ -86,8 +89,7 @@ export class Invitations implements ClientFeature {
     return new LocalInvitation(calleeId, newId(), this.link);
   }
 
-  onPush(frame: ReliablePush): void {
-    const f = frame as InvitationPush;
+  onPush(f: InvitationReliablePush): void {
     if (f.t === 'linv') this.onLocalEvent(f);
     else this.onRemoteEvent(f);
   }
@@ -139,9 +141,9 @@ export class Invitations implements ClientFeature {
       (e: RtmError) => {
         // As the web SDK reports a send that failed: not logged in, no answer, or else.
         inv.onFailure(
-          e.code === NOT_LOGGED_IN
+          e.code === USER_NOT_LOGGED_IN
             ? LocalInvitationFailureReason.NOT_LOGGEDIN
-            : e.code === NO_ANSWER
+            : e.code === TRY_AGAIN
               ? LocalInvitationFailureReason.PEER_NO_RESPONSE
               : LocalInvitationFailureReason.UNKNOWN,
         );
@@ -154,14 +156,18 @@ export class Invitations implements ClientFeature {
 
   private cancel(inv: LocalInvitation): void {
     this.outgoing.delete(inv.callId);
-    const frame = { t: 'inv.cancel', id: inv.callId, c: inv.content };
+    const frame = {
+      t: 'inv.cancel',
+      id: inv.callId,
+      c: inv.content,
+    } satisfies RequestBody<'inv.cancel'>;
     // After the send's answer, so the server never sees the cancel first.
     const sent = this.sending.get(inv.callId);
     if (sent) void sent.then(() => this.fire('LocalInvitation.cancel', frame));
     else this.fire('LocalInvitation.cancel', frame);
   }
 
-  private onLocalEvent(f: Extract<InvitationPush, { t: 'linv' }>): void {
+  private onLocalEvent(f: LocalInvitationPush): void {
     const inv = this.outgoing.get(f.id);
     if (!inv) return;
     switch (f.e) {
@@ -186,7 +192,7 @@ export class Invitations implements ClientFeature {
     this.settleLocal(inv);
   }
 
-  private onRemoteEvent(f: Extract<InvitationPush, { t: 'rinv' }>): void {
+  private onRemoteEvent(f: RemoteInvitationPush): void {
     const key = remoteKey(f.f, f.id);
     if (f.e === 'Received') {
       if (!this.seen.add(key)) return;
@@ -194,7 +200,7 @@ export class Invitations implements ClientFeature {
       this.incoming.set(key, inv);
       // Acknowledge before the app hears of it, so the server has the ack before any answer.
       this.fire('RemoteInvitation.acknowledge', { t: 'inv.ack', f: f.f, id: f.id });
-      this.received(inv);
+      this.host.emit('RemoteInvitationReceived', inv);
       return;
     }
     const inv = this.incoming.get(key);
@@ -222,22 +228,26 @@ export class Invitations implements ClientFeature {
    * Sends an invitation request, again when it got no answer while the client is still logged
    * in (every invitation request is safe to repeat on the server).
    */
-  private request(method: string, frame: Record<string, unknown>, tries = TRIES): Promise<void> {
-    return this.connection.request<unknown>('invitation', method, { ...frame }, NO_ANSWER).then(
+  private request(
+    method: string,
+    body: InvitationBody,
+    tries: number = Timing.invitationRequestTries,
+  ): Promise<void> {
+    return this.host.connection.request(call(method), body).then(
       () => undefined,
       (e: RtmError) => {
-        const state = this.connection.state;
+        const state = this.host.connection.state;
         const loggedIn = state === 'CONNECTED' || state === 'RECONNECTING';
-        if (e.code === NO_ANSWER && tries > 1 && loggedIn)
-          return this.request(method, frame, tries - 1);
+        if (e.code === TRY_AGAIN && tries > 1 && loggedIn)
+          return this.request(method, body, tries - 1);
         throw e;
       },
     );
   }
 
   /** A request whose failure needs no handling: the server's pushes tell what happened. */
-  private fire(method: string, frame: Record<string, unknown>): void {
-    this.request(method, frame).catch(() => undefined);
+  private fire(method: string, body: InvitationBody): void {
+    this.request(method, body).catch(() => undefined);
   }
 }
 

@@ -2,6 +2,9 @@
  * The socket seam. Core code never imports Node APIs: in browsers the global WebSocket is
  * used; in Node, `transport-node.ts` installs the `ws` package through `setDefaultTransport`.
  */
+/** `readyState` of an open socket (`WebSocket.OPEN`, the same in browsers and in `ws`). */
+export const OPEN = 1;
+
 export interface SocketLike {
   readonly readyState: number;
   send(data: string): void;

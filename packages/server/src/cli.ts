@@ -1,17 +1,13 @@
 #!/usr/bin/env node
 /** `parley-server`: starts one node with the configuration from env vars and flags. */
-import { loadConfig, OPTIONS } from './config.js';
+import { helpText, loadConfig } from './options.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('parley-server [options]\n\n');
-    for (const o of OPTIONS)
-      process.stdout.write(
-        `  ${o.flag.padEnd(30)} ${o.env.padEnd(34)} ${o.doc} (default ${JSON.stringify(o.default)})\n`,
-      );
+    process.stdout.write(helpText());
     return;
   }
   const config = loadConfig(process.env, argv);

@@ -1,39 +1,35 @@
 /**
- * Gateway: HTTP (health) and WebSocket upgrades. It enforces the subprotocol, the frame size
- * and the login deadline, decodes and validates each frame (protocol/), and hands valid ones
- * to the socket's session. It knows nothing of messaging semantics.
+ * Gateway: HTTP (health, REST, files) and WebSocket upgrades. It enforces the subprotocol, the
+ * frame size and the login deadline, decodes and validates each frame (protocol/), and hands
+ * valid ones to the socket's session. It knows nothing of messaging semantics; what it writes
+ * goes through the Hub, but for refusing a handshake and the drain.
  */
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   CloseCode,
   Limits,
-  SUBPROTOCOL,
-  parseClientFrame,
-  type ClientFrame,
   LoginError,
+  SUBPROTOCOL,
+  USER_NOT_LOGGED_IN,
+  parseClientFrame,
+  type Clock,
+  type TimerHandle,
 } from '@parley/protocol';
-import { setWriteDelay } from './cork.js';
-import type { Logger } from './log.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { Session } from './session.js';
+import { OPEN, type Conn, type Hub } from './hub.js';
+import type { Logger } from './log.js';
 
 export interface GatewayOptions {
   loginTimeoutMs: number;
-  /** See ServerConfig.writeDelayMs. */
-  writeDelayMs: number;
+  /** How often sockets are checked for having logged in in time. */
+  sweepIntervalMs: number;
   health: () => Record<string, unknown>;
   /** Answers REST routes; false for anything else. */
   rest: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Answers static files (demo page, SDK bundles); false for anything else. */
   files: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
-}
-
-interface Conn {
-  session: Session | undefined;
-  /** Milliseconds since the gateway started: a small integer (for 24 days), not a heap number. */
-  acceptedAt: number;
-  loggingIn: boolean;
 }
 
 /** Each socket's Conn rides on the socket: no map entry or closures per connection. */
@@ -44,8 +40,9 @@ export class Gateway {
   readonly http: http.Server;
   readonly wss: WebSocketServer;
   private accepting = true;
-  private readonly startedAt = Date.now();
-  private readonly loginSweep: NodeJS.Timeout;
+  /** Conn.acceptedAt counts from here: a small integer (for 24 days), not a heap number. */
+  private readonly startedAt: number;
+  private readonly loginSweep: TimerHandle;
   /** Socket listeners shared by every socket (`this` is the socket). */
   private readonly onMessage: (this: WebSocket, data: Buffer, isBinary: boolean) => void;
   private readonly onClose: (this: WebSocket) => void;
@@ -53,19 +50,28 @@ export class Gateway {
 
   constructor(
     private readonly dispatcher: Dispatcher,
+    private readonly hub: Hub,
     private readonly options: GatewayOptions,
+    private readonly clock: Clock,
     private readonly log: Logger,
   ) {
+    this.startedAt = clock.now();
     // The listeners need both the socket (`this`, as EventEmitter calls them) and the gateway.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const gateway = this;
     this.onMessage = function (data, isBinary) {
-      if (isBinary) this.close(CloseCode.BAD_FRAME, 'binary frames are not part of parley.v1');
-      else gateway.onFrame(this, (this as Socket)[CONN], data.toString());
+      const conn = (this as Socket)[CONN];
+      if (isBinary)
+        gateway.hub.disconnectConn(
+          conn,
+          CloseCode.BAD_FRAME,
+          'binary frames are not part of parley.v1',
+        );
+      else gateway.onFrame(conn, data.toString());
     };
     this.onClose = function () {
-      const session = (this as Socket)[CONN].session;
-      if (session) gateway.dispatcher.detach(session, this);
+      const conn = (this as Socket)[CONN];
+      if (conn.session) gateway.dispatcher.detach(conn.session, conn);
     };
     this.onError = (err) => this.log.debug({ err }, 'socket error');
     this.http = http.createServer((req, res) => this.onHttp(req, res));
@@ -80,13 +86,13 @@ export class Gateway {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        setWriteDelay(socket, this.options.writeDelayMs);
-        this.onSocket(ws);
-      });
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, socket));
     });
-    this.loginSweep = setInterval(() => this.closeSlowLogins(Date.now()), 1000);
-    this.loginSweep.unref();
+    this.loginSweep = clock.setInterval(
+      () => this.closeSlowLogins(clock.now()),
+      options.sweepIntervalMs,
+    );
+    this.loginSweep.unref?.();
   }
 
   get connections(): number {
@@ -107,15 +113,17 @@ export class Gateway {
     res.end(JSON.stringify({ error: 'not found' }));
   }
 
-  private onSocket(ws: WebSocket): void {
+  private onSocket(ws: WebSocket, tcp: Duplex): void {
     if (ws.protocol !== SUBPROTOCOL) {
       ws.close(CloseCode.BAD_FRAME, `subprotocol ${SUBPROTOCOL} required`);
       return;
     }
     const socket = ws as Socket;
     socket[CONN] = {
+      ws,
+      tcp,
       session: undefined,
-      acceptedAt: Date.now() - this.startedAt,
+      acceptedAt: this.clock.now() - this.startedAt,
       loggingIn: false,
     };
     socket.on('message', this.onMessage);
@@ -123,73 +131,75 @@ export class Gateway {
     socket.on('error', this.onError);
   }
 
-  private onFrame(ws: WebSocket, conn: Conn, text: string): void {
+  private onFrame(conn: Conn, text: string): void {
     const parsed = parseClientFrame(text);
     if (parsed.kind === 'malformed') {
-      ws.close(CloseCode.BAD_FRAME, parsed.reason.slice(0, 120));
+      this.hub.disconnectConn(conn, CloseCode.BAD_FRAME, parsed.reason.slice(0, 120));
       return;
     }
-    const now = Date.now();
-    if (conn.session) this.dispatcher.touch(conn.session, now);
+    const now = this.clock.now();
+    const session = conn.session;
+    if (session) this.dispatcher.touch(session, now);
     if (parsed.kind === 'reject') {
-      if (!conn.session && parsed.op !== 'login') this.notLoggedIn(ws, parsed.id);
-      else ws.send(JSON.stringify({ t: 'err', i: parsed.id, c: parsed.code, m: parsed.message }));
+      if (!session && parsed.op !== 'login') this.notLoggedIn(conn, parsed.id);
+      else this.hub.tellConn(conn, { t: 'err', i: parsed.id, c: parsed.code, m: parsed.message });
       return;
     }
-    const frame: ClientFrame = parsed.frame;
+    const frame = parsed.frame;
     if (frame.t === 'ping') {
-      ws.send(`{"t":"pong","ts":${now}}`);
+      this.hub.tellConn(conn, { t: 'pong', ts: now });
       return;
     }
     if (frame.t === 'login') {
-      if (conn.session || conn.loggingIn) {
-        ws.send(
-          JSON.stringify({
-            t: 'err',
-            i: frame.i,
-            c: LoginError.ALREADY_LOGIN,
-            m: 'login: this connection is already logged in',
-          }),
-        );
+      if (session || conn.loggingIn) {
+        this.hub.tellConn(conn, {
+          t: 'err',
+          i: frame.i,
+          c: LoginError.ALREADY_LOGIN,
+          m: 'login: this connection is already logged in',
+        });
         return;
       }
       conn.loggingIn = true;
-      this.dispatcher
-        .login(ws, frame, (session) => {
-          conn.session = session;
+      this.dispatcher.login(conn, frame).then(
+        (s) => {
           conn.loggingIn = false;
-        })
-        .then((session) => {
+          if (s && conn.ws.readyState !== OPEN) this.dispatcher.detach(s, conn);
+        },
+        (err: unknown) => {
           conn.loggingIn = false;
-          if (session && ws.readyState !== 1) this.dispatcher.detach(session, ws);
-        })
-        .catch((err) => {
-          conn.loggingIn = false;
-          if (ws.readyState === 1) ws.send(this.dispatcher.failure('login', frame.i, err));
-        });
+          this.hub.tellConn(conn, this.dispatcher.loginFailure(frame.i, err));
+        },
+      );
       return;
     }
-    if (!conn.session) {
-      if (frame.t !== 'ack') this.notLoggedIn(ws, frame.i);
+    if (!session) {
+      if (frame.t !== 'ack') this.notLoggedIn(conn, frame.i);
       return;
     }
-    this.dispatcher.handle(conn.session, frame, now, ws);
+    this.dispatcher.handle(session, frame, now);
   }
 
-  private notLoggedIn(ws: WebSocket, i: number): void {
-    ws.send(JSON.stringify({ t: 'err', i, c: 102, m: 'not logged in: call login first' }));
+  private notLoggedIn(conn: Conn, i: number): void {
+    this.hub.tellConn(conn, {
+      t: 'err',
+      i,
+      c: USER_NOT_LOGGED_IN,
+      m: 'not logged in: call login first',
+    });
   }
 
   private closeSlowLogins(now: number): void {
+    const since = now - this.startedAt;
     for (const ws of this.wss.clients) {
       const conn = (ws as Socket)[CONN];
       if (
         conn &&
         !conn.session &&
         !conn.loggingIn &&
-        now - this.startedAt - conn.acceptedAt > this.options.loginTimeoutMs
+        since - conn.acceptedAt > this.options.loginTimeoutMs
       )
-        ws.close(CloseCode.LOGIN_TIMEOUT, 'no login in time');
+        this.hub.disconnectConn(conn, CloseCode.LOGIN_TIMEOUT, 'no login in time');
     }
   }
 
@@ -206,10 +216,11 @@ export class Gateway {
   /** Stops accepting, tells every client to reconnect, closes their sockets. */
   async drain(): Promise<void> {
     this.accepting = false;
-    clearInterval(this.loginSweep);
+    this.clock.clear(this.loginSweep);
     const sockets = [...this.wss.clients];
     for (const ws of sockets) {
-      if (ws.readyState === 1) ws.send('{"t":"bye"}');
+      const conn = (ws as Socket)[CONN];
+      if (conn) this.hub.tellConn(conn, { t: 'bye' });
       ws.close(CloseCode.GOING_AWAY, 'server shutting down');
     }
     await new Promise<void>((resolve) => this.http.close(() => resolve()));

@@ -5,6 +5,7 @@
  * answers a snapshot: the delivery sequence, the unacknowledged frames, the channels and
  * subscriptions. A holder that does not answer in time (dead) leaves the client a fresh session.
  */
+import type { Clock, TimerHandle } from '@parley/protocol';
 import type { Broker } from './backend/broker.js';
 import type { SessionSnapshot } from './session.js';
 import { nodeTopic } from './topics.js';
@@ -32,22 +33,23 @@ export class Handoffs {
     private readonly broker: Broker,
     private readonly node: string,
     private readonly timeoutMs: number,
+    private readonly clock: Clock,
   ) {}
 
   /** Asks `holder` for session `sid`; answers undefined if it has none or does not answer in time. */
   async take(holder: string, sid: string): Promise<SessionSnapshot | undefined> {
     const rid = ++this.counter;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | undefined;
     const answer = new Promise<SessionSnapshot | null>((resolve) => {
       this.waiting.set(rid, resolve);
-      timer = setTimeout(() => resolve(null), this.timeoutMs);
-      timer.unref();
+      timer = this.clock.setTimeout(() => resolve(null), this.timeoutMs);
+      timer.unref?.();
     });
     const req: TakeRequest = { t: 'take', sid, rid, to: this.node };
     const heard = await this.broker.publish(nodeTopic(holder), req).catch(() => 0);
     if (heard === 0) this.waiting.get(rid)?.(null);
     const state = await answer;
-    clearTimeout(timer);
+    this.clock.clear(timer);
     this.waiting.delete(rid);
     return state ?? undefined;
   }

@@ -1,10 +1,57 @@
-/** Hub: the sessions on this node, by session id and by user. */
-import type { Session } from './session.js';
+/**
+ * Hub: the sessions on this node and their sockets. It indexes sessions by id and by user, and
+ * channel members by channel; and it is the only code that writes to or closes a socket. Every
+ * frame is encoded by protocol's encoder; a fan-out frame is encoded once and the same bytes go
+ * to every member.
+ *
+ * Writes are batched: the first frame written to a socket in an event-loop turn corks its TCP
+ * stream and one setImmediate uncorks every corked stream, so a turn's frames leave in one
+ * writev (bench S1 measures it). With a write delay (`writeDelayMs`, Centrifugo's
+ * `write_delay`) a corked stream stays corked that long, so frames of several turns share one
+ * syscall: less CPU per delivery for up to that much more latency. Batching uses the host's
+ * timers, not the injected clock: it is I/O scheduling, not protocol time.
+ */
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import { encodeFrame, type ServerFrame } from '@parley/protocol';
+import type { OutboxExtra, Session, UnsequencedPush } from './session.js';
+
+/** `WebSocket.OPEN`. */
+export const OPEN = 1;
+
+/** One accepted WebSocket: its socket, the TCP stream under it, and the session it serves. */
+export interface Conn {
+  readonly ws: WebSocket;
+  /** The upgraded TCP stream (for write batching). */
+  readonly tcp: Duplex;
+  session: Session | undefined;
+  /** When the socket was accepted (ms since the epoch). */
+  acceptedAt: number;
+  loggingIn: boolean;
+}
+
+type Members = Map<string, Set<Session>>;
+
+const NO_MEMBERS: ReadonlySet<Session> = new Set();
 
 export class Hub {
   private readonly bySid = new Map<string, Session>();
   /** app → uid → session: no key string made per session or per lookup. */
   private readonly byUser = new Map<string, Map<string, Session>>();
+  /** app → channel → local members. */
+  private readonly channels = new Map<string, Members>();
+  private readonly corked: Duplex[] = [];
+  private flushScheduled = false;
+  private readonly delayed: Duplex[] = [];
+  private readonly flushAll = (): void => {
+    this.flushScheduled = false;
+    uncork(this.corked.splice(0));
+  };
+  private readonly flushDelayed = (): void => uncork(this.delayed.splice(0));
+
+  constructor(private readonly writeDelayMs: number) {}
+
+  // ---------- sessions ----------
 
   get size(): number {
     return this.bySid.size;
@@ -36,4 +83,128 @@ export class Hub {
   all(): IterableIterator<Session> {
     return this.bySid.values();
   }
+
+  // ---------- channel members on this node ----------
+
+  /** Adds a local member; answers true when the channel had none here before. */
+  addMember(app: string, channel: string, session: Session): boolean {
+    let byChannel = this.channels.get(app);
+    if (!byChannel) this.channels.set(app, (byChannel = new Map()));
+    const set = byChannel.get(channel);
+    if (set) {
+      set.add(session);
+      return false;
+    }
+    byChannel.set(channel, new Set([session]));
+    return true;
+  }
+
+  /** Removes a local member; answers true when it was the channel's last one here. */
+  removeMember(app: string, channel: string, session: Session): boolean {
+    const byChannel = this.channels.get(app);
+    const set = byChannel?.get(channel);
+    if (!set?.delete(session) || set.size > 0) return false;
+    byChannel!.delete(channel);
+    if (byChannel!.size === 0) this.channels.delete(app);
+    return true;
+  }
+
+  members(app: string, channel: string): ReadonlySet<Session> {
+    return this.channels.get(app)?.get(channel) ?? NO_MEMBERS;
+  }
+
+  // ---------- writes ----------
+
+  /** The session takes the socket: frames to it go there from now on. */
+  attach(session: Session, conn: Conn): void {
+    session.conn = conn;
+    conn.session = session;
+  }
+
+  /** Sends a frame that needs no resume (a reply, a notice); dropped if the session has no socket. */
+  tell(session: Session, frame: ServerFrame): void {
+    if (session.attached) this.write(session.conn!, encodeFrame(frame));
+  }
+
+  /** Sends a frame to a socket that has no session yet (login replies). */
+  tellConn(conn: Conn, frame: ServerFrame): void {
+    if (conn.ws.readyState === OPEN) this.write(conn, encodeFrame(frame));
+  }
+
+  /**
+   * Sends a frame that must reach the client exactly once: the session numbers it and keeps it
+   * until acknowledged. Answers false if the session's outbox is full.
+   */
+  push(session: Session, frame: UnsequencedPush, extra?: OutboxExtra): boolean {
+    const data = session.enqueue(frame, extra);
+    if (data === undefined) return false;
+    if (session.attached) this.write(session.conn!, data);
+    return true;
+  }
+
+  /** Re-sends every unacknowledged frame of the session, in order (after a resume). */
+  replay(session: Session): void {
+    const conn = session.conn;
+    if (!conn || conn.ws.readyState !== OPEN) return;
+    for (const data of session.unacknowledged()) this.write(conn, data);
+  }
+
+  /** Writes frames encoded before (a channel's replay ring) to the session's socket. */
+  resend(session: Session, data: Buffer): void {
+    if (session.attached) this.write(session.conn!, data);
+  }
+
+  /**
+   * Sends `frame` to every local member of the channel but the user `except`: encoded once,
+   * the same bytes to each. Answers those bytes (for a replay ring).
+   */
+  fanout(app: string, channel: string, frame: ServerFrame, except?: string): Buffer {
+    const data = Buffer.from(encodeFrame(frame));
+    for (const s of this.members(app, channel))
+      if (s.uid !== except && s.attached) this.write(s.conn!, data);
+    return data;
+  }
+
+  /** Closes the session's socket with a code and reason; the session keeps no socket. */
+  disconnect(session: Session, code: number, reason: string): void {
+    const conn = session.conn;
+    session.conn = null;
+    if (conn) this.disconnectConn(conn, code, reason);
+  }
+
+  disconnectConn(conn: Conn, code: number, reason: string): void {
+    conn.ws.close(code, reason);
+  }
+
+  /** Drops the session's socket at once, without a closing handshake (a newer socket took over). */
+  drop(session: Session): void {
+    const conn = session.conn;
+    session.conn = null;
+    conn?.ws.terminate();
+  }
+
+  private write(conn: Conn, data: string | Buffer): void {
+    this.cork(conn.tcp);
+    if (typeof data === 'string') conn.ws.send(data);
+    else conn.ws.send(data, { binary: false });
+  }
+
+  private cork(tcp: Duplex): void {
+    if (tcp.writableCorked > 0) return;
+    tcp.cork();
+    if (this.writeDelayMs === 0) {
+      this.corked.push(tcp);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flushAll);
+      }
+      return;
+    }
+    if (this.delayed.length === 0) setTimeout(this.flushDelayed, this.writeDelayMs).unref();
+    this.delayed.push(tcp);
+  }
+}
+
+function uncork(list: Duplex[]): void {
+  for (const tcp of list) if (tcp.writableCorked > 0) tcp.uncork();
 }

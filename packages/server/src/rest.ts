@@ -7,11 +7,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import { ID_RULE, isValidAppId, isValidId } from '@parley/protocol';
+import { ID_RULE, isValidAppId, isValidId, type Clock } from '@parley/protocol';
+import type { ServerConfig } from './config.js';
 import type { Sessions } from './sessions.js';
 
-const MAX_BODY_BYTES = 4096;
-const MAX_BAN_SECONDS = 30 * 24 * 3600;
 const BAN_PATH = /^\/v1\/apps\/([^/]+)\/users\/([^/]+)\/ban$/;
 
 type Reply = (status: number, body: Record<string, unknown>) => void;
@@ -20,10 +19,11 @@ export class RestApi {
   private readonly credentials: Buffer[];
 
   constructor(
-    keys: readonly { key: string; secret: string }[],
+    private readonly config: ServerConfig,
     private readonly sessions: Sessions,
+    private readonly clock: Clock,
   ) {
-    this.credentials = keys.map((k) => Buffer.from(`${k.key}:${k.secret}`));
+    this.credentials = config.restKeys.map((k) => Buffer.from(`${k.key}:${k.secret}`));
   }
 
   /** Answers the request if it is a REST route; false otherwise. */
@@ -79,23 +79,24 @@ export class RestApi {
     }
     if (req.method !== 'POST')
       return (reply(405, { result: 'failed', error: 'method: POST or DELETE' }), true);
-    readJson(req, (body) => {
+    const { restMaxBodyBytes, banDefaultSeconds, banMaxSeconds } = this.config;
+    readJson(req, restMaxBodyBytes, (body) => {
       if (body === undefined)
         return reply(400, {
           result: 'failed',
-          error: `body: must be a JSON object of at most ${MAX_BODY_BYTES} bytes`,
+          error: `body: must be a JSON object of at most ${restMaxBodyBytes} bytes`,
         });
-      const seconds = (body as { durationSeconds?: unknown }).durationSeconds ?? 3600;
+      const seconds = (body as { durationSeconds?: unknown }).durationSeconds ?? banDefaultSeconds;
       if (
         !Number.isSafeInteger(seconds) ||
         (seconds as number) < 1 ||
-        (seconds as number) > MAX_BAN_SECONDS
+        (seconds as number) > banMaxSeconds
       )
         return reply(400, {
           result: 'failed',
-          error: `durationSeconds: must be an integer from 1 to ${MAX_BAN_SECONDS}`,
+          error: `durationSeconds: must be an integer from 1 to ${banMaxSeconds}`,
         });
-      const until = Date.now() + (seconds as number) * 1000;
+      const until = this.clock.now() + (seconds as number) * 1000;
       this.sessions.ban(app, uid, until).then(
         (kicked) => reply(200, { result: 'success', bannedUntil: until, kicked }),
         () => reply(500, { result: 'failed', error: 'internal error' }),
@@ -111,13 +112,17 @@ export class RestApi {
   }
 }
 
-function readJson(req: http.IncomingMessage, done: (body: object | undefined) => void): void {
+function readJson(
+  req: http.IncomingMessage,
+  maxBytes: number,
+  done: (body: object | undefined) => void,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
   req.on('data', (c: Buffer) => {
     size += c.length;
-    if (size > MAX_BODY_BYTES) over = true;
+    if (size > maxBytes) over = true;
     else chunks.push(c);
   });
   req.on('end', () => {

@@ -1,27 +1,38 @@
 /**
- * Composes one Parley node: backend, services, session lifecycle, gateway. `startServer` is
- * what the CLI and the tests call.
+ * Composes one Parley node: backend, hub, services, session lifecycle, gateway. `startServer` is
+ * what the CLI and the tests call. ARCHITECTURE.md draws the picture.
  */
 import { randomBytes } from 'node:crypto';
-import { Limits } from '@parley/protocol';
+import { systemClock, type Clock } from '@parley/protocol';
 import type { Backend } from './backend/backend.js';
 import { createMemoryBackend } from './backend/memory/index.js';
 import { createRedisBackend } from './backend/redis/index.js';
-import { defaultConfig, type ServerConfig } from './config.js';
+import { defaultConfig, type ServerConfig, type ServerDeps } from './config.js';
 import { Dispatcher } from './dispatcher.js';
+import { EventStream } from './events.js';
 import { Gateway } from './gateway.js';
+import { Hub } from './hub.js';
 import { createLogger, type Logger } from './log.js';
+import { Logins } from './login.js';
+import { NodeInbox } from './node-inbox.js';
+import { Reaper } from './reaper.js';
+import { RestApi } from './rest.js';
+import { Account } from './services/account.js';
+import { Attributes } from './services/attributes.js';
 import { Auth } from './services/auth.js';
+import { ChannelRelay } from './services/channel-relay.js';
+import { Channels } from './services/channels.js';
+import { Invitations } from './services/invitations.js';
+import { Metadata } from './services/metadata.js';
 import { Peers } from './services/peers.js';
 import { Presence } from './services/presence.js';
-import { Invitations } from './services/invitations.js';
-import { Channels } from './services/channels.js';
-import { Attributes } from './services/attributes.js';
-import { Metadata } from './services/metadata.js';
 import { Telephony } from './services/telephony.js';
-import { RestApi } from './rest.js';
-import { createStaticFiles } from './static-files.js';
+import type { SessionService } from './service.js';
+import { SessionMoves } from './session-moves.js';
 import { Sessions } from './sessions.js';
+import { createStaticFiles } from './static-files.js';
+import { Sweep } from './sweep.js';
+import { UserRouter } from './user-router.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -29,59 +40,126 @@ export interface RunningServer {
   readonly url: string;
   readonly config: ServerConfig;
   readonly node: string;
-  /** Sessions on this node (for tests and health). */
+  /** The event stream of this node: every fact, once (see events.ts). */
+  readonly events: EventStream;
+  /** Sessions on this node and their sockets (for tests and health). */
+  readonly hub: Hub;
   readonly sessions: Sessions;
   /** The backend this node runs on (for tests: e.g. that no state is left behind). */
   readonly backend: Backend;
-  /** The channel service (for tests: e.g. how many times channel events were encoded). */
-  readonly channels: Channels;
   /** Stops accepting, tells clients to reconnect, flushes the store, releases the port. */
   close(): Promise<void>;
 }
 
+/**
+ * Starts a node: the configuration's defaults with `options` over them, plus what a test or an
+ * embedder injects (`clock`).
+ */
 export async function startServer(
-  overrides: Partial<ServerConfig> = {},
+  options: Partial<ServerConfig> & ServerDeps = {},
   log?: Logger,
 ): Promise<RunningServer> {
+  const { clock: injected, ...overrides } = options;
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
+  const clock: Clock = injected ?? systemClock;
   const logger = log ?? createLogger(config.logLevel);
   const limits = { maxPerReceiver: config.offlineMaxPerReceiver, maxAgeMs: config.offlineMaxAgeMs };
   const backend: Backend = config.redisUrl
     ? await createRedisBackend({ url: config.redisUrl, prefix: config.redisPrefix, limits })
-    : createMemoryBackend(config.dataDir, limits);
+    : createMemoryBackend(config.dataDir, limits, clock);
   const node = randomBytes(4).toString('hex');
+  const events = new EventStream(logger);
+  const hub = new Hub(config.writeDelayMs);
+  const router = new UserRouter(backend, node, hub, logger);
   const auth = new Auth(config.apps);
-  const presence = new Presence(backend, Limits.maxSubscriptions);
-  const peers = new Peers(backend, node);
-  const sessions = new Sessions(config, node, backend, auth, presence, peers, logger);
-  const channels = new Channels(backend, config, logger, node);
-  const attributes = new Attributes(backend, channels, config, logger);
-  sessions.register(channels);
-  sessions.register(attributes);
-  sessions.register(new Metadata(backend, channels));
-  const invitations = new Invitations(backend, config, node, (app, uid, e) =>
-    sessions.router.toUser(app, uid, e),
+  const presence = new Presence(backend, hub);
+  const peers = new Peers(backend, node, hub, router, events, clock);
+  const sessions = new Sessions(
+    config,
+    node,
+    backend,
+    hub,
+    router,
+    presence,
+    peers,
+    events,
+    clock,
+    logger,
   );
-  sessions.register(invitations);
-  sessions.register(new Telephony(config));
-  await sessions.start();
-  const rest = new RestApi(config.restKeys, sessions);
-  const dispatcher = new Dispatcher(sessions, auth, presence, peers, logger, (err) =>
+  const relay = new ChannelRelay(
+    backend.broker,
+    backend.channels,
+    hub,
+    config,
+    clock,
+    logger,
+    node,
+  );
+  const channels = new Channels(backend, hub, relay, events, clock);
+  const attributes = new Attributes(backend, hub, channels, events, config, clock, logger);
+  const invitations = new Invitations(backend, hub, router, events, config, clock);
+  const services: SessionService[] = [
+    peers,
+    presence,
+    channels,
+    attributes,
+    new Metadata(backend, hub, channels, events, clock),
+    invitations,
+    new Telephony(hub, config, clock),
+    new Account(hub, auth, sessions),
+  ];
+  for (const s of services) sessions.register(s);
+  const logins = new Logins(
+    config,
+    node,
+    backend,
+    hub,
+    sessions,
+    auth,
+    presence,
+    peers,
+    events,
+    clock,
+    logger,
+  );
+  const moves = new SessionMoves(
+    config,
+    node,
+    backend,
+    hub,
+    sessions,
+    logins,
+    router,
+    presence,
+    peers,
+    clock,
+    logger,
+  );
+  logins.setMoves(moves);
+  const sweep = new Sweep(config, hub, sessions, peers, clock);
+  const reaper = new Reaper(config, node, backend, hub, sessions, presence, events, clock, logger);
+  await reaper.start();
+  await new NodeInbox(backend.broker, node, router, peers, sessions, moves, logger).open();
+  sweep.start();
+  const rest = new RestApi(config, sessions, clock);
+  const dispatcher = new Dispatcher(services, hub, logins, sessions, logger, (err) =>
     backend.unavailable(err),
   );
   const gateway: Gateway = new Gateway(
     dispatcher,
+    hub,
     {
       loginTimeoutMs: config.loginTimeoutMs,
-      writeDelayMs: config.writeDelayMs,
+      sweepIntervalMs: config.sweepIntervalMs,
       rest: (req, res) => rest.handle(req, res),
       files: createStaticFiles(),
       health: (): Record<string, unknown> => ({
         node,
-        sessions: sessions.hub.size,
+        sessions: hub.size,
         connections: gateway.connections,
       }),
     },
+    clock,
     logger,
   );
   const port = await gateway.listen(config.port, config.host);
@@ -92,16 +170,18 @@ export async function startServer(
     url: `ws://${shownHost}:${port}`,
     config,
     node,
+    events,
+    hub,
     sessions,
     backend,
-    channels,
     close() {
       closing ??= (async () => {
         await gateway.drain();
-        sessions.stop();
-        channels.close();
-        attributes.close();
-        invitations.close();
+        sweep.stop();
+        reaper.stop();
+        relay.stop();
+        attributes.stop();
+        invitations.stop();
         await backend.close();
       })();
       return closing;

@@ -1,11 +1,16 @@
 /**
- * The seam for feature services (channels, invitations, …): which requests a service answers,
- * which user events it handles, and the session lifecycle moments it hears about.
- * Services are plain logic over the Backend and Sessions; they never touch sockets.
+ * The seam for services (peers, presence, channels, attributes, metadata, invitations,
+ * telephony, account): which requests a service answers — each with the codes its failures
+ * answer —, which user events it handles, and the session lifecycle moments it hears about.
+ * Services are logic over the Backend; they answer through the Hub and never touch a socket.
  */
-import type { LoginResult, Request } from '@parley/protocol';
+import type { ClientFrame, LoginReq, LoginResult, PingFrame } from '@parley/protocol';
 import type { Session } from './session.js';
 
+/**
+ * Why a session ended: `logout`; `expired` (its resume window passed); `kicked` (by the server:
+ * a ban or an expired token — `kick` says which); `replaced` (the same user logged in again).
+ */
 export type EndReason = 'logout' | 'expired' | 'kicked' | 'replaced';
 
 /** An event sent to a user (`UserRouter.toUser`), handled by the node holding the user. */
@@ -13,11 +18,35 @@ export interface UserEvent {
   t: string;
 }
 
+/** A frame of a logged-in session that a service answers (every one but login and ping). */
+export type ServiceFrame = Exclude<ClientFrame, LoginReq | PingFrame>;
+
+/** The codes a request's failures answer, in the called API's error table. */
+export interface OpCodes {
+  /** The shared store (Redis) could not be reached: try again. */
+  unavailable: number;
+  /** Anything else that went wrong on the server. */
+  failure: number;
+}
+
+/** The requests (`t`) a service answers, each with its failure codes. */
+export type OpTable = Readonly<Record<string, OpCodes>>;
+
+/** Declares an op's failure codes: `op(JoinChannelError.TIMEOUT, JoinChannelError.FAILURE)`. */
+export function op(unavailable: number, failure: number): OpCodes {
+  return { unavailable, failure };
+}
+
 export interface SessionService {
-  /** Request types (`t`) this service answers. */
-  readonly ops: readonly string[];
-  /** Answers one validated request of `ops` with exactly one reply. */
-  handle(session: Session, frame: Request, now: number): Promise<void>;
+  /** The service's name (it keys what the service hands over with a session that moves). */
+  readonly name: string;
+  /** Requests (`t`) this service answers, each with the codes its failures answer. */
+  readonly ops: OpTable;
+  /**
+   * Answers one validated request of `ops` with exactly one reply (through the Hub). A request
+   * that throws is answered with the op's `failure` (or `unavailable`) code.
+   */
+  handle(session: Session, frame: ServiceFrame, now: number): Promise<void>;
   /** User event types (`t`) this service handles. */
   readonly userEvents?: readonly string[];
   /**

@@ -4,9 +4,8 @@
  * acknowledged, kept so a client that drops and resumes within the window gets each exactly
  * once. A session outlives its socket by up to the resume window.
  */
-import type { WebSocket } from 'ws';
-import type { PeerState, ReliablePush, ServerFrame } from '@parley/protocol';
-import { corkTurn } from './cork.js';
+import { encodeFrame, type PeerState, type ReliablePush } from '@parley/protocol';
+import { OPEN, type Conn } from './hub.js';
 import { RateWindow } from './rate-window.js';
 
 /** Where to send the reply to a peer message once its receiver acknowledged it. */
@@ -16,6 +15,12 @@ export interface ReplyTarget {
   i: number;
   mid: string;
   ts: number;
+}
+
+/** What an outbox entry carries besides its frame. */
+export interface OutboxExtra {
+  offlineMid?: string;
+  reply?: ReplyTarget;
 }
 
 export interface OutboxEntry {
@@ -73,7 +78,8 @@ export interface SessionLimits {
 }
 
 export class Session {
-  ws: WebSocket | null = null;
+  /** The socket serving the session; null while the client is away (see Hub). */
+  conn: Conn | null = null;
   /** Last time any packet arrived from the client (ms). */
   lastRxMs: number;
   presence: Exclude<PeerState, 'OFFLINE'> = 'ONLINE';
@@ -177,41 +183,28 @@ export class Session {
   }
 
   get attached(): boolean {
-    return this.ws !== null && this.ws.readyState === 1;
+    return this.conn !== null && this.conn.ws.readyState === OPEN;
   }
 
   get outboxSize(): number {
     return this.outbox.length - this.outboxHead;
   }
 
-  /** Sends a frame that needs no resume (replies, pongs, notices). */
-  send(frame: ServerFrame): void {
-    if (this.ws && this.ws.readyState === 1) this.sendRaw(JSON.stringify(frame));
-  }
-
-  sendRaw(data: string): void {
-    const ws = this.ws;
-    if (!ws || ws.readyState !== 1) return;
-    corkTurn(ws);
-    ws.send(data);
-  }
-
   /**
-   * Sends a frame that must reach the client exactly once: numbers it, keeps it until it is
-   * acknowledged. Answers false if the outbox is full (the session must end).
+   * Numbers a frame that must reach the client exactly once and keeps it until acknowledged;
+   * answers its encoded form to send, or undefined if the outbox is full (the session must end).
    */
-  push(frame: UnsequencedPush, extra?: { offlineMid?: string; reply?: ReplyTarget }): boolean {
-    if (this.outboxSize >= this.limits.maxOutboxFrames) return false;
+  enqueue(frame: UnsequencedPush, extra?: OutboxExtra): string | undefined {
+    if (this.outboxSize >= this.limits.maxOutboxFrames) return undefined;
     const s = ++this.seq;
-    const data = JSON.stringify({ ...frame, s });
+    const data = encodeFrame({ ...frame, s } as ReliablePush);
     const entry: OutboxEntry = { s, data };
     if (extra?.offlineMid) entry.offlineMid = extra.offlineMid;
     if (extra?.reply) entry.reply = extra.reply;
     if (frame.t === 'msg') entry.peer = frame;
     if (this.outbox === NO_FRAMES) this.outbox = [];
     this.outbox.push(entry);
-    this.sendRaw(data);
-    return true;
+    return data;
   }
 
   /**
@@ -251,9 +244,9 @@ export class Session {
     return replies;
   }
 
-  /** Re-sends every unacknowledged frame, in order (after a resume). */
-  replay(): void {
-    for (let k = this.outboxHead; k < this.outbox.length; k++) this.sendRaw(this.outbox[k]!.data);
+  /** The encoded unacknowledged frames, in order (for a replay after a resume). */
+  *unacknowledged(): Generator<string> {
+    for (let k = this.outboxHead; k < this.outbox.length; k++) yield this.outbox[k]!.data;
   }
 
   /** What another node needs to carry this session on (see `Session.restore`). */
@@ -285,7 +278,7 @@ export class Session {
     return s;
   }
 
-  /** The peer messages still undelivered, for a new session of the same user to take over. */
+  /** The peer messages still undelivered, for a newer session of the same user to take over. */
   undeliveredMessages(): { frame: UnsequencedPush; offlineMid?: string }[] {
     const out: { frame: UnsequencedPush; offlineMid?: string }[] = [];
     for (let k = this.outboxHead; k < this.outbox.length; k++) {

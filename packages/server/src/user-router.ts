@@ -1,9 +1,15 @@
 /**
- * UserRouter: sends an event to whichever node holds a user. The Store says which session and
- * node hold (app, uid); the event goes to that node's inbox topic (one subscription per node,
- * none per user), or straight to this node's sessions when the user is here.
+ * UserRouter: sends an event to whichever node holds a user, and hands the events that reach
+ * this node to the service handling their type. The user registry says which session and node hold
+ * (app, uid); the event goes to that node's inbox topic (one subscription per node, none per
+ * user), or straight to the local session when the user is here. An event that arrives after
+ * its user left (moved on, or went offline) follows the user once; if nobody takes it, its
+ * handler hears it without a holder (a peer message is then kept offline).
  */
 import type { Backend } from './backend/backend.js';
+import type { Hub } from './hub.js';
+import type { Logger } from './log.js';
+import type { Session } from './session.js';
 import type { UserEvent } from './service.js';
 import { nodeTopic } from './topics.js';
 
@@ -17,24 +23,91 @@ export interface UserEnvelope {
   hop?: 1;
 }
 
-/** Hands an envelope to this node's session of the user; answers false if it has none. */
-export type LocalUserHandler = (env: UserEnvelope) => boolean;
+/**
+ * Handles user events of one type. `holder` is the user's live session on this node, or
+ * undefined when no node could be found to take the event (the user is offline).
+ */
+export type UserEventHandler = (
+  app: string,
+  uid: string,
+  holder: Session | undefined,
+  event: UserEvent,
+) => void;
 
 export class UserRouter {
+  private readonly handlers = new Map<string, UserEventHandler>();
+  /** Users whose session is on its way here from another node: their events wait. */
+  private readonly arriving = new Map<string, UserEnvelope[]>();
+
   constructor(
     private readonly backend: Backend,
     private readonly node: string,
-    private readonly local: LocalUserHandler,
+    private readonly hub: Hub,
+    private readonly log: Logger,
   ) {}
+
+  /** Routes user events of type `t` to `handler` (one handler per type). */
+  handle(t: string, handler: UserEventHandler): void {
+    this.handlers.set(t, handler);
+  }
 
   /** Sends `e` to (app, uid)'s session; answers how many nodes took it (0: the user is offline). */
   async toUser(app: string, uid: string, e: UserEvent, hop?: 1): Promise<number> {
-    const holder = await this.backend.store.locateUser(app, uid);
+    const holder = await this.backend.users.locateUser(app, uid);
     if (!holder) return 0;
     const env: UserEnvelope = hop
       ? { t: 'u', a: app, u: uid, e, hop }
       : { t: 'u', a: app, u: uid, e };
-    if (holder.node === this.node) return this.local({ ...env, hop: 1 }) ? 1 : 0;
+    if (holder.node === this.node) return this.toLocalUser({ ...env, hop: 1 }) ? 1 : 0;
     return this.backend.broker.publish(nodeTopic(holder.node), env);
+  }
+
+  /** An envelope reached this node: to the user's session here, else after the user. */
+  arrived(env: UserEnvelope): void {
+    if (!this.toLocalUser(env))
+      this.reroute(env).catch((err: unknown) =>
+        this.log.error({ err }, 'rerouting a user event failed'),
+      );
+  }
+
+  /**
+   * The user's session is on its way to this node: its events wait until `release`, so that
+   * they are numbered after the frames that travel with the session.
+   */
+  hold(app: string, uid: string): UserEnvelope[] {
+    const waiting: UserEnvelope[] = [];
+    this.arriving.set(app + '/' + uid, waiting);
+    return waiting;
+  }
+
+  /** Delivers, in order, the events that waited (see `hold`). */
+  release(app: string, uid: string, waiting: UserEnvelope[]): void {
+    const key = app + '/' + uid;
+    if (this.arriving.get(key) === waiting) this.arriving.delete(key);
+    for (const env of waiting) this.arrived(env);
+  }
+
+  /**
+   * An event for a user of this node. Answers false, changing nothing, when no live session of
+   * the user is here (the user left or moved on).
+   */
+  private toLocalUser(env: UserEnvelope): boolean {
+    if (this.arriving.size > 0) {
+      const waiting = this.arriving.get(env.a + '/' + env.u);
+      if (waiting) {
+        waiting.push(env);
+        return true;
+      }
+    }
+    const found = this.hub.byUserId(env.a, env.u);
+    if (!found || found.ended) return false;
+    this.handlers.get(env.e.t)?.(env.a, env.u, found, env.e);
+    return true;
+  }
+
+  /** Follows the user once; an event nobody takes goes to its handler without a holder. */
+  private async reroute(env: UserEnvelope): Promise<void> {
+    const taken = env.hop ? 0 : await this.toUser(env.a, env.u, env.e, 1);
+    if (taken === 0) this.handlers.get(env.e.t)?.(env.a, env.u, undefined, env.e);
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/options.js';
 import { loggedIn, tempDir, until } from '@parley/testkit';
 
 test('env vars and flags configure the server; flags win; bad values are named', () => {
@@ -64,16 +64,15 @@ test('parley-server prints its URL, answers /healthz, and exits 0 on SIGTERM aft
 
 test('the README configuration table lists every option with its env var, flag and default', async () => {
   const { readFile } = await import('node:fs/promises');
-  const { OPTIONS } = await import('../src/config.js');
+  const { OPTIONS } = await import('../src/options.js');
+  const { DEFAULTS } = await import('../src/config.js');
   const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
   for (const o of OPTIONS) {
     const row = readme.split('\n').find((l) => l.startsWith(`| \`${o.env}\``));
     assert.ok(row, `README lacks a row for ${o.env}`);
     assert.ok(row.includes(`\`${o.flag}\``), `README row of ${o.env} lacks ${o.flag}`);
-    if (typeof o.default === 'number')
-      assert.ok(
-        row.includes(`\`${o.default}\``),
-        `README row of ${o.env} lacks its default ${o.default}`,
-      );
+    const value = DEFAULTS[o.key];
+    if (typeof value === 'number')
+      assert.ok(row.includes(`\`${value}\``), `README row of ${o.env} lacks its default ${value}`);
   }
 });

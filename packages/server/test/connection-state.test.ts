@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RtmError } from '@parley/sdk';
-import type { RunningServer } from '../src/index.js';
 import {
   client,
   CutProxy,
   loggedIn,
+  ManualClock,
   recordStates,
-  sleep,
   testServer,
   until,
 } from '@parley/testkit';
+import type { RunningServer } from '../src/index.js';
 
 describe('connection state', () => {
   let server: RunningServer;
@@ -69,15 +69,19 @@ describe('connection state', () => {
     await second.logout();
   });
 
-  test('login to an unreachable server times out with LOGIN_TIMEOUT', async () => {
+  test('login to an unreachable server times out with LOGIN_TIMEOUT once loginTimeoutMs passed on the clock', async () => {
     const proxy = await CutProxy.start(server.port);
     proxy.cut();
-    const c = client(proxy.url, { loginTimeoutMs: 800 });
+    const clock = new ManualClock();
+    // A multiple of the 250 ms sweep that checks every deadline.
+    const c = client(proxy.url, { loginTimeoutMs: 1000, clock });
     const states = recordStates(c);
-    await assert.rejects(
+    const login = assert.rejects(
       c.login({ uid: 'state-d' }),
       (e: RtmError) => e.code === 9 && e.name === 'RtmTimeoutError',
     );
+    await clock.advance(1000);
+    await login;
     assert.deepEqual(states, ['CONNECTING/LOGIN', 'DISCONNECTED/LOGIN_TIMEOUT']);
     await proxy.close();
   });
@@ -101,7 +105,8 @@ describe('connection state', () => {
   });
 
   test('a third login within one second is refused with LOGIN_ERR_TOO_OFTEN', async () => {
-    const c = client(server);
+    const clock = new ManualClock();
+    const c = client(server, { clock });
     await c.login({ uid: 'state-f' });
     await c.logout();
     await c.login({ uid: 'state-f' });
@@ -111,7 +116,7 @@ describe('connection state', () => {
       (e: RtmError) => e.code === 10 && e.name === 'RtmInvokeTooOftenError',
     );
     assert.equal(c.connectionState, 'DISCONNECTED');
-    await sleep(1000);
+    await clock.advance(1000);
     await c.login({ uid: 'state-f' });
     await c.logout();
   });

@@ -9,10 +9,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import type { RtmClient, RtmError } from '@parley/sdk';
-import type { AttributeMap, ChannelStore, StoredMetadata } from '../src/backend/channel-store.js';
+import type {
+  AttributeMap,
+  AttributeStore,
+  StoredMetadata,
+} from '../src/backend/attribute-store.js';
 import { CONFLICT, OwnerWrites } from '../src/backend/owner-writes.js';
+import { RedisAttributeStore } from '../src/backend/redis/redis-attribute-store.js';
+import { RedisBanList } from '../src/backend/redis/redis-ban-list.js';
 import { RedisChannelStore } from '../src/backend/redis/redis-channel-store.js';
 import { RedisInvitationStore } from '../src/backend/redis/redis-invitation-store.js';
+import { RedisNodeRegistry } from '../src/backend/redis/redis-node-registry.js';
+import { RedisOfflineInbox } from '../src/backend/redis/redis-offline-inbox.js';
+import { RedisUserRegistry } from '../src/backend/redis/redis-user-registry.js';
 import type { RunningServer } from '../src/index.js';
 import { loggedIn, REDIS_URL, testServer, uniquePrefix, until } from '@parley/testkit';
 
@@ -139,16 +148,16 @@ describe('two nodes on one Redis write one channel at once', () => {
   });
 });
 
-describe('two channel stores on two connections to one Redis', () => {
+describe('two attribute stores on two connections to one Redis', () => {
   const connections: Redis[] = [];
   after(() => Promise.all(connections.map((c) => c.quit())));
 
-  function stores(): [ChannelStore, ChannelStore] {
+  function stores(): [AttributeStore, AttributeStore] {
     const prefix = uniquePrefix();
     const make = () => {
       const c = new Redis(REDIS_URL);
       connections.push(c);
-      return new RedisChannelStore(c, prefix);
+      return new RedisAttributeStore(c, prefix);
     };
     return [make(), make()];
   }
@@ -224,20 +233,80 @@ function hashed(key: string): string {
   return close > open + 1 ? key.slice(open + 1, close) : key;
 }
 
+/**
+ * Runs `ops` on a fresh connection while MONITOR watches, and checks that every script and
+ * transaction it sent names its keys (a script touches only keys in KEYS) and keeps to one
+ * slot, as do MGET and DEL. Answers how many scripts and transactions it saw.
+ */
+async function watchSlots(
+  ops: (conn: Redis, prefix: string) => Promise<void>,
+): Promise<{ scripts: number; transactions: number }> {
+  const base = new Redis(REDIS_URL);
+  const monitor = await base.monitor();
+  const conn = new Redis(REDIS_URL);
+  const seen: { source: string; args: string[] }[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) =>
+    seen.push({ source, args }),
+  );
+  try {
+    const marker = uniquePrefix();
+    await conn.ping(`${marker}start`);
+    await ops(conn, uniquePrefix());
+    await conn.ping(`${marker}end`);
+    await until(() => seen.some((e) => e.args[1] === `${marker}end`), 'the end marker', 5000);
+
+    const start = seen.findIndex((e) => e.args[1] === `${marker}start`);
+    const end = seen.findIndex((e) => e.args[1] === `${marker}end`);
+    const ours = seen[start]!.source;
+    let script: string[] | undefined;
+    let transaction: string[] | undefined;
+    let scripts = 0;
+    let transactions = 0;
+    for (const { source, args } of seen.slice(start + 1, end)) {
+      const [command, ...rest] = args;
+      const name = command!.toLowerCase();
+      if (source === 'lua') {
+        if (!script) continue; // another client's script
+        if (name === 'time') continue;
+        assert.ok(script.includes(rest[0]!), `${args.join(' ')}: a key not in KEYS`);
+        continue;
+      }
+      script = undefined;
+      if (source !== ours) continue;
+      if (name === 'eval' || name === 'evalsha') {
+        script = rest.slice(2, 2 + Number(rest[1]));
+        scripts++;
+        assert.equal(
+          new Set(script.map(hashed)).size,
+          1,
+          `${args.join(' ')}: keys in several slots`,
+        );
+      } else if (name === 'multi') transaction = [];
+      else if (name === 'exec') {
+        transactions++;
+        assert.equal(
+          new Set(transaction!.map(hashed)).size,
+          1,
+          `transaction over ${transaction!.join(' ')}`,
+        );
+        transaction = undefined;
+      } else if (transaction) transaction.push(rest[0]!);
+      else if (name === 'mget' || name === 'del')
+        assert.equal(new Set(rest.map(hashed)).size, 1, `${args.join(' ')}: keys in several slots`);
+    }
+    return { scripts, transactions };
+  } finally {
+    conn.disconnect();
+    monitor.disconnect();
+    base.disconnect();
+  }
+}
+
 describe('Redis Cluster', () => {
-  test('every script and transaction of the channel and invitation stores names its keys and keeps to one slot', async () => {
-    const base = new Redis(REDIS_URL);
-    const monitor = await base.monitor();
-    const conn = new Redis(REDIS_URL);
-    const seen: { source: string; args: string[] }[] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) =>
-      seen.push({ source, args }),
-    );
-    try {
-      const marker = uniquePrefix();
-      await conn.ping(`${marker}start`);
-      const prefix = uniquePrefix();
+  test('every script and transaction of the channel, attribute and invitation stores names its keys and keeps to one slot', async () => {
+    const { scripts, transactions } = await watchSlots(async (conn, prefix) => {
       const channels = new RedisChannelStore(conn, prefix);
+      const attributes = new RedisAttributeStore(conn, prefix);
       const invitations = new RedisInvitationStore(conn, prefix);
       await channels.join('app', 'room', 'u1');
       await channels.join('app', 'room', 'u2');
@@ -245,11 +314,17 @@ describe('Redis Cluster', () => {
       await channels.counts('app', ['room', 'hall']);
       await channels.channelsOf('app', 'u1');
       await channels.leave('app', 'room', 'u1');
-      const attrs = await channels.getAttributes('channel', 'app', 'room');
+      const attrs = await attributes.getAttributes('channel', 'app', 'room');
       const a = { value: 'v', lastUpdateUserId: 'u2', lastUpdateTs: 1 };
-      await channels.putAttributesIf('channel', 'app', 'room', new Map([['k', a]]), attrs.version);
-      const meta = await channels.getMetadata('user', 'app', 'u2');
-      await channels.putMetadataIf(
+      await attributes.putAttributesIf(
+        'channel',
+        'app',
+        'room',
+        new Map([['k', a]]),
+        attrs.version,
+      );
+      const meta = await attributes.getMetadata('user', 'app', 'u2');
+      await attributes.putMetadataIf(
         'user',
         'app',
         'u2',
@@ -278,58 +353,44 @@ describe('Redis Cluster', () => {
       await invitations.due(2000, 10);
       await invitations.nextDeadline();
       await invitations.remove('app', 'u1', 'i1', { phases: ['received'] });
-      await conn.ping(`${marker}end`);
-      await until(() => seen.some((e) => e.args[1] === `${marker}end`), 'the end marker', 5000);
+    });
+    assert.equal(scripts, 7, 'join, join, put attributes, put metadata, create, update, remove');
+    assert.ok(transactions >= 1, 'leave');
+  });
 
-      const start = seen.findIndex((e) => e.args[1] === `${marker}start`);
-      const end = seen.findIndex((e) => e.args[1] === `${marker}end`);
-      const ours = seen[start]!.source;
-      let script: string[] | undefined;
-      let transaction: string[] | undefined;
-      let scripts = 0;
-      let transactions = 0;
-      for (const { source, args } of seen.slice(start + 1, end)) {
-        const [command, ...rest] = args;
-        const name = command!.toLowerCase();
-        if (source === 'lua') {
-          if (!script) continue; // another client's script
-          if (name === 'time') continue;
-          assert.ok(script.includes(rest[0]!), `${args.join(' ')}: a key not in KEYS`);
-          continue;
-        }
-        script = undefined;
-        if (source !== ours) continue;
-        if (name === 'eval' || name === 'evalsha') {
-          script = rest.slice(2, 2 + Number(rest[1]));
-          scripts++;
-          assert.equal(
-            new Set(script.map(hashed)).size,
-            1,
-            `${args.join(' ')}: keys in several slots`,
-          );
-        } else if (name === 'multi') transaction = [];
-        else if (name === 'exec') {
-          transactions++;
-          assert.equal(
-            new Set(transaction!.map(hashed)).size,
-            1,
-            `transaction over ${transaction!.join(' ')}`,
-          );
-          transaction = undefined;
-        } else if (transaction) transaction.push(rest[0]!);
-        else if (name === 'mget' || name === 'del')
-          assert.equal(
-            new Set(rest.map(hashed)).size,
-            1,
-            `${args.join(' ')}: keys in several slots`,
-          );
-      }
-      assert.equal(scripts, 7, 'join, join, put attributes, put metadata, create, update, remove');
-      assert.ok(transactions >= 1, 'leave');
-    } finally {
-      conn.disconnect();
-      monitor.disconnect();
-      base.disconnect();
-    }
+  test('every script and transaction of the user registry, offline inbox, ban list and node registry names its keys and keeps to one slot', async () => {
+    const { scripts, transactions } = await watchSlots(async (conn, prefix) => {
+      const users = new RedisUserRegistry(conn, prefix);
+      const offline = new RedisOfflineInbox(conn, prefix, { maxPerReceiver: 5, maxAgeMs: 60_000 });
+      const bans = new RedisBanList(conn, prefix);
+      const nodes = new RedisNodeRegistry(conn, prefix);
+      const holder = { sid: 's1', node: 'n1' };
+      await users.claimUser('app', 'u1', holder);
+      await users.setPresence('app', 'u1', 'UNREACHABLE');
+      await users.getPresence('app', ['u1', 'u2']);
+      await users.locateUser('app', 'u1');
+      await users.moveUser('app', 'u1', holder, 'n2');
+      await users.releaseUser('app', 'u1', { sid: 's1', node: 'n2' });
+      const msg = { mid: 'm1', from: 'u2', m: { k: 'T', x: 'hi' }, ts: Date.now() } as const;
+      await offline.putOffline('app', 'u1', msg);
+      await offline.listOffline('app', 'u1');
+      await offline.deleteOffline('app', 'u1', ['m1']);
+      await bans.setBan('app', 'u1', Date.now() + 60_000);
+      await bans.getBan('app', 'u1', Date.now());
+      await bans.setBan('app', 'u1', 0);
+      await nodes.nodeAlive('n1', 60_000);
+      await nodes.registerSession('n1', 'app', 'u1', 's1');
+      await nodes.registerSession('n3', 'app', 'u3', 's3');
+      await nodes.unregisterSession('n1', 'app', 'u1', 's1');
+      await nodes.lapsedNodes();
+      await nodes.takeSessions('n1');
+      await nodes.takeSessions('n3');
+    });
+    assert.equal(
+      scripts,
+      7,
+      'claim, presence, move, release, delete offline, take sessions twice (alive and lapsed)',
+    );
+    assert.equal(transactions, 1, 'put offline');
   });
 });

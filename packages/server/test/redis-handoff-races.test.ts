@@ -65,7 +65,7 @@ test('two reconnects of one session racing to two other nodes: the one that star
     () => loser.frames.some((f) => f.t === 'kick' && f.why === 'REMOTE_LOGIN'),
     'the other hears REMOTE_LOGIN',
   );
-  const holder = await n1!.backend.store.locateUser(APP, 'rr-user');
+  const holder = await n1!.backend.users.locateUser(APP, 'rr-user');
   assert.equal(holder?.sid, fresh[0]!.r!.sid);
   await until(
     () => [n1!, n2!, n3!].every((n) => !n.sessions.hub.bySessionId(sid)),
@@ -98,7 +98,7 @@ test('the old node ends the session while handing it over: the new node starts f
   const [n1, n2] = await nodes(t, 2);
   const sid = await droppedSession(n1!, 're-user', 're-room');
   // The move's Redis round trip is held until n1 has ended the session (its window ran out).
-  const store = n1!.backend.store;
+  const store = n1!.backend.users;
   const move = store.moveUser.bind(store);
   const moving = gate();
   const ended = gate();
@@ -115,7 +115,7 @@ test('the old node ends the session while handing it over: the new node starts f
   ended.open();
   const reply = (await pending) as Reply;
   assert.equal(reply.r?.resumed, false);
-  assert.deepEqual(await n2!.backend.store.locateUser(APP, 're-user'), {
+  assert.deepEqual(await n2!.backend.users.locateUser(APP, 're-user'), {
     sid: reply.r!.sid,
     node: n2!.sessions.node,
   });
@@ -181,7 +181,7 @@ test('a node taken for dead that comes back registers its users again: watchers 
   room.on('MemberJoined', (u) => events.push(`joined:${u}`));
   await room.join();
   // n1 stops refreshing its liveness (a stall, as far as the Store can tell) ...
-  const store = n1!.backend.store;
+  const store = n1!.backend.nodes;
   const alive = store.nodeAlive.bind(store);
   store.nodeAlive = () => Promise.resolve(true);
   await until(() => seen.includes('ra-x:OFFLINE'), 'n2 reaps n1', 10_000);
@@ -200,7 +200,7 @@ test('a login elsewhere while the session travels between nodes: the travelling 
   const sid = await droppedSession(n1!, 'rt-user', 'rt-room');
   // n1 holds its answer once it has moved the user to n2, until the user has logged in on n3,
   // whose kick reaches n2 before the session does.
-  const store = n1!.backend.store;
+  const store = n1!.backend.nodes;
   const unregister = store.unregisterSession.bind(store);
   const moving = gate();
   const loggedInElsewhere = gate();
@@ -218,7 +218,7 @@ test('a login elsewhere while the session travels between nodes: the travelling 
   await assert.rejects(pending, /socket closed/);
   assert.ok(travelling.frames.some((f) => f.t === 'kick' && f.why === 'REMOTE_LOGIN'));
   assert.equal(n2!.sessions.hub.bySessionId(sid), undefined);
-  assert.deepEqual(await n3!.backend.store.locateUser(APP, 'rt-user'), {
+  assert.deepEqual(await n3!.backend.users.locateUser(APP, 'rt-user'), {
     sid: fresh.r!.sid,
     node: n3!.sessions.node,
   });

@@ -10,7 +10,7 @@
  * Calls to phone numbers (`channelInvitePhone*`) and their DTMF go to the server's telephony
  * gateway. DTMF in a call with an account goes to that account as `onInviteMsg`. */
 import { END_CALL_PREFIX, type LocalInvitation, type RemoteInvitation } from '@parley/sdk';
-import type { TelephonyRequestBody } from '@parley/protocol';
+import { TelephonyError, type TelephonyRequestBody, type TimerHandle } from '@parley/protocol';
 import { fire, signalUid, unref } from './callbacks.js';
 import { describe, inviteFailureCode, SignalingCode } from './codes.js';
 import type { SessionCore } from './core.js';
@@ -72,7 +72,7 @@ export class Call {
   #phase: Phase = 'ringing';
   #local: LocalInvitation | undefined;
   #remote: RemoteInvitation | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: TimerHandle | undefined;
 
   /** @internal Made by the session (`channelInviteUser2`, …) or for an incoming invitation. */
   constructor(calls: Calls, kind: Kind, channelName: string, peer: string, extra: string) {
@@ -186,7 +186,7 @@ export class Call {
       inv.on('LocalInvitationAccepted', (response) => {
         if (this.#phase !== 'ringing') return;
         this.#phase = 'accepted';
-        clearTimeout(this.#timer);
+        this.#calls.core.clock.clear(this.#timer);
         fire(this as Call, 'onInviteAcceptedByPeer', response ?? '');
       });
       inv.on('LocalInvitationRefused', (response) => {
@@ -204,7 +204,7 @@ export class Call {
     }
     if (options.timeoutS > 0)
       this.#timer = unref(
-        setTimeout(() => {
+        core.clock.setTimeout(() => {
           if (this.#phase !== 'ringing') return;
           this.#withdraw();
           this.#fail('_timeout', SignalingCode.INVITE_E_TIMEOUT);
@@ -266,7 +266,7 @@ export class Call {
     if (this.#phase === 'ended') return;
     this.#withdraw();
     this.#phase = 'ended';
-    clearTimeout(this.#timer);
+    this.#calls.core.clock.clear(this.#timer);
   }
 
   get #ringingOut(): boolean {
@@ -299,7 +299,7 @@ export class Call {
 
   #settle(): void {
     this.#phase = 'ended';
-    clearTimeout(this.#timer);
+    this.#calls.core.clock.clear(this.#timer);
     this.#calls.forget(this);
   }
 
@@ -401,10 +401,10 @@ function key(channelName: string, peer: string): string {
   return `${channelName}\n${peer}`;
 }
 
-/** A telephony failure's code: the server's (INVITE_E_OTHER, INVITE_E_NET, GENERAL_E_WRONG_PARAM) or INVITE_E_OTHER. */
+/** The Signaling code of a telephony failure: the server's TelephonyError code, or INVITE_E_OTHER. */
 export function telephonyCode(e: unknown): number {
   const code = (e as { code?: unknown } | undefined)?.code;
-  return code === SignalingCode.INVITE_E_NET || code === SignalingCode.GENERAL_E_WRONG_PARAM
-    ? code
-    : SignalingCode.INVITE_E_OTHER;
+  if (code === TelephonyError.NET) return SignalingCode.INVITE_E_NET;
+  if (code === TelephonyError.WRONG_PARAM) return SignalingCode.GENERAL_E_WRONG_PARAM;
+  return SignalingCode.INVITE_E_OTHER;
 }

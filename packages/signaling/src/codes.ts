@@ -3,6 +3,7 @@
  * RTM errors and failure reasons of the SDK underneath map onto them.
  */
 import type { RtmError } from '@parley/sdk';
+import { AttributeOperationError, LoginError } from '@parley/protocol';
 
 export const SignalingCode = {
   SUCCESS: 0,
@@ -52,19 +53,23 @@ export const SignalingCode = {
 
 const C = SignalingCode;
 
-/** `onLoginFailed` code for an RTM `LoginError` code (the SDK's numbers, see @parley/protocol). */
+/** `onLoginFailed` code for each RTM `LoginError` code. */
 const LOGIN: Readonly<Record<number, number>> = {
-  1: C.LOGIN_E_OTHER, // UNKNOWN
-  2: C.LOGIN_E_FAILED, // REJECTED (e.g. banned)
-  3: C.LOGIN_E_INVALID_USER, // INVALID_ARGUMENT: the account is not a valid user id
-  4: C.LOGIN_E_FAILED, // INVALID_APP_ID
-  5: C.LOGIN_E_TOKENWRONG, // INVALID_TOKEN
-  6: C.LOGIN_E_TOKENEXPIRED, // TOKEN_EXPIRED
-  7: C.LOGIN_E_TOKENWRONG, // NOT_AUTHORIZED: no token (or _no_need_token) for an app with a certificate
-  8: C.LOGIN_E_ALREADY_LOGIN,
-  9: C.LOGIN_E_NET, // TIMEOUT: the server could not be reached in time
-  10: C.LOGIN_E_OTHER, // TOO_OFTEN
-  201: C.LOGIN_E_CANCEL, // ABORTED_BY_LOGOUT
+  [LoginError.UNKNOWN]: C.LOGIN_E_OTHER,
+  // e.g. banned
+  [LoginError.REJECTED]: C.LOGIN_E_FAILED,
+  // the account is not a valid user id
+  [LoginError.INVALID_ARGUMENT]: C.LOGIN_E_INVALID_USER,
+  [LoginError.INVALID_APP_ID]: C.LOGIN_E_FAILED,
+  [LoginError.INVALID_TOKEN]: C.LOGIN_E_TOKENWRONG,
+  [LoginError.TOKEN_EXPIRED]: C.LOGIN_E_TOKENEXPIRED,
+  // no token (or _no_need_token) for an app with a certificate
+  [LoginError.NOT_AUTHORIZED]: C.LOGIN_E_TOKENWRONG,
+  [LoginError.ALREADY_LOGIN]: C.LOGIN_E_ALREADY_LOGIN,
+  // the server could not be reached in time
+  [LoginError.TIMEOUT]: C.LOGIN_E_NET,
+  [LoginError.TOO_OFTEN]: C.LOGIN_E_OTHER,
+  [LoginError.ABORTED_BY_LOGOUT]: C.LOGIN_E_CANCEL,
 };
 
 export function loginFailureCode(e: unknown): number {
@@ -87,8 +92,8 @@ export function generalCode(e: unknown): number {
   const err = e as Partial<RtmError> | undefined;
   if (err?.name === 'RtmInvalidArgumentError') return C.GENERAL_E_WRONG_PARAM;
   if (err?.name === 'RtmInvalidStatusError') return C.GENERAL_E_NOT_LOGIN;
-  // AttributeOperationError.SIZE_OVERFLOW
-  if (err?.api === 'attributes' && err.code === 4) return C.GENERAL_E_LARGE_PARAM;
+  if (err?.api === 'attributes' && err.code === AttributeOperationError.SIZE_OVERFLOW)
+    return C.GENERAL_E_LARGE_PARAM;
   return C.GENERAL_E_FAILED;
 }
 

@@ -15,7 +15,20 @@
 import type { RtmConfig } from '@parley/sdk';
 import { Session, type SessionCallbacks, type SignalStatus } from './session.js';
 
-/** `Signal(appId, options)`: where the Parley server is (`serverUrl`), and any other RtmConfig. */
+/**
+ * `Signal(appId, options)`: where the Parley server is (`serverUrl`), and any other RtmConfig.
+ * `clock` (for tests and embedders; apps leave it out) is the RTM client's clock and the
+ * session's own: the `reconnectTime` give-up, an invitation's `_timeout` and the batching of
+ * member counts run on it too.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock(); // from @parley/testkit
+ * const session = Signal(appId, { serverUrl, clock }).login('alice', '_no_need_token');
+ * // …after onLoginSuccess, a call with {"_timeout": 5} fails once the clock moved 5 s:
+ * await clock.advance(5_000);
+ * ```
+ */
 export type SignalOptions = RtmConfig;
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING';

@@ -5,6 +5,7 @@
  * for every channel queried meanwhile.
  */
 import type { RtmClient } from '@parley/sdk';
+import type { Clock, TimerHandle } from '@parley/protocol';
 import { unref } from './callbacks.js';
 
 /** RTM's limits on getChannelMemberCount: one call per second (plus a margin for network jitter), 32 channels per call. */
@@ -19,9 +20,12 @@ interface Waiter {
 export class MemberCounts {
   private readonly waiting = new Map<string, Waiter[]>();
   private lastCallMs = -Infinity;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: TimerHandle | undefined;
 
-  constructor(private readonly client: RtmClient) {}
+  constructor(
+    private readonly client: RtmClient,
+    private readonly clock: Clock,
+  ) {}
 
   count(channelId: string): Promise<number> {
     return new Promise<number>((resolve, reject) => {
@@ -34,9 +38,9 @@ export class MemberCounts {
 
   private schedule(): void {
     if (this.timer !== undefined || this.waiting.size === 0) return;
-    const delay = Math.max(0, this.lastCallMs + minIntervalMs - Date.now());
+    const delay = Math.max(0, this.lastCallMs + minIntervalMs - this.clock.now());
     this.timer = unref(
-      setTimeout(() => {
+      this.clock.setTimeout(() => {
         this.timer = undefined;
         this.flush();
       }, delay),
@@ -47,7 +51,7 @@ export class MemberCounts {
     const ids = [...this.waiting.keys()].slice(0, maxChannelsPerCall);
     const batch = ids.map((id) => [id, this.waiting.get(id)!] as const);
     for (const id of ids) this.waiting.delete(id);
-    this.lastCallMs = Date.now();
+    this.lastCallMs = this.clock.now();
     this.client.getChannelMemberCount(ids).then(
       (counts) => {
         for (const [id, ws] of batch) for (const w of ws) w.resolve(counts[id] ?? 0);
@@ -61,7 +65,7 @@ export class MemberCounts {
 
   /** Fails every waiting query (the session ended). */
   close(reason: unknown): void {
-    clearTimeout(this.timer);
+    this.clock.clear(this.timer);
     this.timer = undefined;
     for (const ws of this.waiting.values()) for (const w of ws) w.reject(reason);
     this.waiting.clear();

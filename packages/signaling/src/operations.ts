@@ -3,18 +3,15 @@
  * (`setAttr`, `channelSetAttr`, …) and `invoke('io.agora.signal.…')`.
  */
 import type { AttributesMap, RtmClient } from '@parley/sdk';
+import { AttributeOperationError } from '@parley/protocol';
 
 /** Signaling's channel attribute writes always reach every member (`onChannelAttrUpdated`). */
 const NOTIFY = { enableNotificationToChannelMembers: true };
 
-/** RTM's AttributeOperationError.USER_NOT_FOUND: the user is offline, so has no attributes. */
-const USER_NOT_FOUND = 6;
-
+/** USER_NOT_FOUND: the user is offline, so has no attributes. */
 function userGone(e: unknown): boolean {
-  return (
-    (e as { api?: unknown; code?: unknown }).api === 'attributes' &&
-    (e as { code?: unknown }).code === USER_NOT_FOUND
-  );
+  const err = e as { api?: unknown; code?: unknown };
+  return err.api === 'attributes' && err.code === AttributeOperationError.USER_NOT_FOUND;
 }
 
 /** Empty (or no) value deletes: RTM attributes cannot hold an empty string, Signaling's could be unset. */

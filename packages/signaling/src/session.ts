@@ -8,15 +8,13 @@
 import AgoraRTM, {
   END_CALL_PREFIX,
   parleyExtensions,
-  type ConnectionChangeReason,
-  type ConnectionState,
   type ParleyExtensions,
   type RtmClient,
   type RtmConfig,
   type RtmMessage,
 } from '@parley/sdk';
-import { TelephonyError, type TelephonyRequestBody } from '@parley/protocol';
-import { callBack, fire, signalUid, toText, unref } from './callbacks.js';
+import { systemClock } from '@parley/protocol';
+import { callBack, fire, signalUid, toText } from './callbacks.js';
 import { Call, Calls, INVITE_MESSAGE_PREFIX, telephonyCode } from './calls.js';
 import { Channel, type ResultCallback } from './channel.js';
 import {
@@ -27,8 +25,9 @@ import {
   sendFailureCode,
   SignalingCode,
 } from './codes.js';
-import type { SessionCore } from './core.js';
+import { Core } from './core.js';
 import { INVOKE_PREFIX, runInvoke, type InvokeContext, type InvokeResponse } from './invoke.js';
+import { SessionLifecycle } from './lifecycle.js';
 import { MemberCounts } from './member-counts.js';
 import {
   clearChannelAttr,
@@ -54,6 +53,7 @@ export type SessionCallbacks = {
 
 export interface SessionOptions {
   appId: string;
+  /** The RTM client's config; its `clock` also drives the session's own timers. */
   config: RtmConfig;
   /** 0 = no reconnect: a lost connection logs out at once. */
   reconnectCount: number;
@@ -88,26 +88,19 @@ export class Session {
   /** A call failed that has no callback of its own: GENERAL_E_* (or the failed API's) code. */
   onError?: (name: string, ecode: number, desc: string) => void;
 
-  #status: SignalStatus = 1;
   readonly #client: RtmClient | undefined;
   readonly #ext: ParleyExtensions | undefined;
-  readonly #core: SessionCore;
+  readonly #life: SessionLifecycle;
+  readonly #core: Core;
   readonly #calls: Calls;
   readonly #counts: MemberCounts | undefined;
-  readonly #options: SessionOptions;
   #channel: Channel | undefined;
-  #reconnects = 0;
-  #giveUp: ReturnType<typeof setTimeout> | undefined;
-  #msgSeq = 0;
-  #toldAlreadyOut = false;
-  /** What arrived (stored messages, invitations) before onLoginSuccess; it follows it. */
-  #held: (() => void)[] = [];
 
   /** @internal `signal.login()` makes sessions. */
   constructor(account: string, token: string, options: SessionOptions) {
     this.account = String(account);
     this.uid = signalUid(this.account);
-    this.#options = options;
+    const clock = options.config.clock ?? systemClock;
     let client: RtmClient | undefined;
     let failure: unknown;
     try {
@@ -116,36 +109,35 @@ export class Session {
       failure = e;
     }
     this.#client = client;
-    this.#ext = client && parleyExtensions(client);
-    this.#counts = client && new MemberCounts(client);
-    this.#core = this.#makeCore();
+    const ext = client && parleyExtensions(client);
+    this.#ext = ext;
+    this.#counts = client && new MemberCounts(client, clock);
+    this.#life = new SessionLifecycle(this, options, clock, (leaveCode, wasLoggingIn) => {
+      const channel = this.#channel;
+      this.#channel = undefined;
+      if (!wasLoggingIn) channel?.detach(leaveCode);
+      this.#calls.close();
+      this.#counts?.close(new Error('logged out'));
+    });
+    this.#core = new Core(this, client, ext, clock, () => this.#life.online);
     this.#calls = new Calls(this.#core, (call) => fire(this as Session, 'onInviteReceived', call));
-    if (!client || /\s/.test(this.account) || this.account === '') {
-      this.#status = 0;
-      const code = client ? C.LOGIN_E_INVALID_USER : loginFailureCode(failure);
-      queueMicrotask(() => fire(this as Session, 'onLoginFailed', code));
+    if (!client || !ext || /\s/.test(this.account) || this.account === '') {
+      this.#life.refuse(client ? C.LOGIN_E_INVALID_USER : loginFailureCode(failure));
       return;
     }
-    client.on('ConnectionStateChanged', (s, r) => this.#stateChanged(s, r));
-    client.on('MessageFromPeer', (m, peer) => this.#afterLogin(() => this.#peerMessage(m, peer)));
-    client.on('RemoteInvitationReceived', (ri) => this.#afterLogin(() => this.#calls.incoming(ri)));
-    this.#login(client, token);
+    const afterLogin = (run: () => void) => this.#life.afterLogin(run);
+    client.on('MessageFromPeer', (m, peer) => afterLogin(() => this.#peerMessage(m, peer)));
+    client.on('RemoteInvitationReceived', (ri) => afterLogin(() => this.#calls.incoming(ri)));
+    this.#life.start(client, ext, token);
   }
 
   getStatus(): SignalStatus {
-    return this.#status;
+    return this.#life.status;
   }
 
   /** Logs out: `onLogout(101)` (108 when already logged out); the channel fires `onChannelLeaved(603)`. */
   logout(): void {
-    const status = this.#status;
-    if (status === 0) {
-      if (this.#toldAlreadyOut) return;
-      this.#toldAlreadyOut = true;
-      queueMicrotask(() => fire(this as Session, 'onLogout', C.LOGOUT_E_ALREADY_LOGOUT));
-      return;
-    }
-    this.#end(C.LOGOUT_E_USER, C.LEAVECHANNEL_E_LOGOUT);
+    this.#life.logout(this.#client);
   }
 
   /**
@@ -386,89 +378,7 @@ export class Session {
 
   /** Obsolete in Signaling: whether the session is logged in. */
   isOnline(): boolean {
-    return this.#status === 2;
-  }
-
-  #login(client: RtmClient, token: string): void {
-    client.login({ uid: this.account, token: token || undefined }).then(
-      async () => {
-        if (this.#status !== 1) return;
-        // Signaling echoed channel messages to their sender; a server option of the session.
-        await this.#ext!.setChannelMessageEcho(true).catch(() => undefined);
-        if (this.#status !== 1) return;
-        this.#status = 2;
-        this.#log('INFO', `${this.account}: logged in`);
-        fire(this as Session, 'onLoginSuccess', this.uid);
-        const held = this.#held;
-        this.#held = [];
-        for (const run of held) run();
-      },
-      (e: unknown) => {
-        if (this.#status !== 1) return; // logout() while logging in: onLogout told the app
-        this.#status = 0;
-        this.#held = [];
-        this.#log('WARNING', `${this.account}: login failed: ${describe(e)}`);
-        fire(this as Session, 'onLoginFailed', loginFailureCode(e));
-      },
-    );
-  }
-
-  #stateChanged(state: ConnectionState, reason: ConnectionChangeReason): void {
-    if (state === 'RECONNECTING' && this.#status === 2) {
-      this.#status = 3;
-      const { reconnectCount, reconnectTimeS } = this.#options;
-      if (reconnectCount <= 0 || reconnectTimeS <= 0)
-        return this.#end(C.LOGOUT_E_NET, C.LEAVECHANNEL_E_DISCONN);
-      this.#giveUp = unref(
-        setTimeout(
-          () => this.#end(C.LOGOUT_E_NET, C.LEAVECHANNEL_E_DISCONN),
-          reconnectTimeS * 1000,
-        ),
-      );
-      this.#log('INFO', `${this.account}: connection lost, reconnecting`);
-      fire(this as Session, 'onReconnecting', ++this.#reconnects);
-    } else if (state === 'CONNECTED' && this.#status === 3) {
-      this.#status = 2;
-      clearTimeout(this.#giveUp);
-      // The server may have started a new session: the echo option goes with it.
-      this.#ext!.setChannelMessageEcho(true).catch(() => undefined);
-      this.#log('INFO', `${this.account}: reconnected`);
-      fire(this as Session, 'onReconnected', 0);
-    } else if (state === 'ABORTED' && (this.#status === 2 || this.#status === 3)) {
-      // Logged in elsewhere, or banned from the REST API: kicked either way.
-      const code = reason === 'TOKEN_EXPIRED' ? C.LOGOUT_E_TOKENEXPIRED : C.LOGOUT_E_KICKED;
-      this.#end(code, C.LEAVECHANNEL_E_LOGOUT);
-    }
-  }
-
-  /** The session is over: channel and calls end, the client logs out, then `onLogout(code)`. */
-  #end(code: number, leaveCode: number): void {
-    const wasLoggingIn = this.#status === 1;
-    this.#status = 0;
-    this.#held = [];
-    this.#toldAlreadyOut = false;
-    clearTimeout(this.#giveUp);
-    const channel = this.#channel;
-    this.#channel = undefined;
-    if (!wasLoggingIn) channel?.detach(leaveCode);
-    this.#calls.close();
-    this.#counts?.close(new Error('logged out'));
-    this.#log(
-      code === C.LOGOUT_E_USER ? 'INFO' : 'WARNING',
-      `${this.account}: logged out (${code})`,
-    );
-    const done = () => fire(this as Session, 'onLogout', code);
-    // Also resets an ABORTED client and stops a reconnecting one.
-    this.#client!.logout().then(done, done);
-  }
-
-  #log(level: 'INFO' | 'WARNING', text: string): void {
-    this.#options.log?.(level, text);
-  }
-
-  #afterLogin(run: () => void): void {
-    if (this.#status === 1) this.#held.push(run);
-    else if (this.#status !== 0) run();
+    return this.#life.status === 2;
   }
 
   #peerMessage(m: RtmMessage, peer: string): void {
@@ -513,56 +423,4 @@ export class Session {
     }
     run(client).catch((e: unknown) => this.#core.error(what, generalCode(e), describe(e)));
   }
-
-  #makeCore(): SessionCore {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const session: Session = this;
-    return {
-      get client() {
-        return session.#client!;
-      },
-      get ext() {
-        return session.#ext!;
-      },
-      account: this.account,
-      get online() {
-        return session.#status === 2 || session.#status === 3;
-      },
-      messageId(given?: unknown) {
-        return typeof given === 'string' && given !== ''
-          ? given
-          : `${session.account}-${Date.now()}-${++session.#msgSeq}`;
-      },
-      sendResult(msgID: string, failure?: unknown) {
-        if (failure === undefined) fire(session, 'onMessageSendSuccess', msgID);
-        else fire(session, 'onMessageSendError', msgID, sendFailureCode(failure));
-      },
-      error(name: string, ecode: number, desc: string) {
-        fire(session, 'onError', name, ecode, desc);
-      },
-      telephony(frame: TelephonyRequestBody) {
-        return telephonyRequest(session.#ext, frame);
-      },
-    };
-  }
-}
-
-/** The SDK's hook for telephony requests (`parleyExtensions(client).telephony`), if this build has it. */
-type TelephonyHook = (frame: TelephonyRequestBody) => Promise<void>;
-
-function telephonyRequest(
-  ext: ParleyExtensions | undefined,
-  frame: TelephonyRequestBody,
-): Promise<void> {
-  const hook = (ext as { telephony?: TelephonyHook } | undefined)?.telephony;
-  if (typeof hook !== 'function')
-    return Promise.reject(
-      Object.assign(
-        new Error(
-          'telephony: this build of @parley/sdk cannot send telephony requests (parleyExtensions().telephony is missing)',
-        ),
-        { code: TelephonyError.OTHER },
-      ),
-    );
-  return hook.call(ext, frame);
 }

@@ -7,11 +7,11 @@ import {
   type RtmClient,
 } from '@parley/sdk';
 import { SignalingCode as C, signalUid, type Call, type Session } from '@parley/signaling';
-import type { RunningServer } from '../../server/src/index.js';
 import {
   entries,
   eventually,
   loggedIn,
+  ManualClock,
   record,
   type Recorded,
   sessionMarker,
@@ -20,6 +20,7 @@ import {
   signOut,
   testServer,
 } from '@parley/testkit';
+import type { RunningServer } from '../../server/src/index.js';
 
 const CALL_CALLBACKS = [
   'onInviteReceivedByPeer',
@@ -325,21 +326,22 @@ describe('Signaling call invitations', () => {
     await Promise.all([signOut(a), signOut(late)]);
   });
 
-  test('_timeout: N withdraws an unanswered invitation after N s: onInviteFailed("_timeout", 704); the callee stops ringing', async () => {
-    const a = await signedIn(server, 'to-a');
+  test('_timeout: N withdraws an unanswered invitation after N s of the clock: onInviteFailed("_timeout", 704); the callee stops ringing', async () => {
+    const clock = new ManualClock();
+    const a = await signedIn(server, 'to-a', { clock });
     const b = await signedIn(server, 'to-b');
     const blog: Recorded = [];
     incoming(b, blog);
     const log: Recorded = [];
-    const t0 = Date.now();
     record(a.channelInviteUser2('to-room', 'to-b', '{"_timeout":1}'), CALL_CALLBACKS, log);
-    await entries(log, 2, 'timeout');
-    const took = Date.now() - t0;
+    await entries(log, 1, 'received by peer');
+    await clock.advance(999);
+    assert.deepEqual(log, [['onInviteReceivedByPeer', '']], 'still ringing 1 ms before');
+    await clock.advance(1);
     assert.deepEqual(log, [
       ['onInviteReceivedByPeer', ''],
       ['onInviteFailed', '_timeout', C.INVITE_E_TIMEOUT],
     ]);
-    assert.ok(took >= 950, `failed after ${took} ms, not before the 1 s`);
     await entries(blog, 2, 'callee end');
     assert.deepEqual(blog[1], ['onInviteEndByPeer', '']);
     await Promise.all([signOut(a), signOut(b)]);

@@ -1,6 +1,7 @@
 /** Test helpers shared by every package's tests (private: never published). */
 export { ManualClock } from './manual-clock.js';
-export { sleep, until, eventually, nextTurn } from './wait.js';
+export { sleep, until, eventually, nextTurn, track } from './wait.js';
+export { BareServer, type BareServerOptions } from './bare-server.js';
 export { tempDir } from './temp-dir.js';
 export { APP, testServer } from './test-server.js';
 export { client, loggedIn, recordStates } from './clients.js';

@@ -7,7 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { OPTIONS, type ServerConfig } from '../../server/src/config.js';
+import type { ServerConfig } from '../../server/src/config.js';
+import { OPTIONS } from '../../server/src/options.js';
 import { tempDir } from './temp-dir.js';
 
 /** Options of the CLI's table, by config key (`{ heartbeatMs: 200 }` → `--heartbeat-ms 200`). */

@@ -40,3 +40,27 @@ export async function eventually(
 export function nextTurn(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
+
+/** A promise whose outcome can be read without awaiting it. */
+export function track<T>(p: Promise<T>): {
+  settled: boolean;
+  value?: T;
+  error?: unknown;
+  done: Promise<void>;
+} {
+  const t: { settled: boolean; value?: T; error?: unknown; done: Promise<void> } = {
+    settled: false,
+    done: Promise.resolve(),
+  };
+  t.done = p.then(
+    (value) => {
+      t.settled = true;
+      t.value = value;
+    },
+    (error: unknown) => {
+      t.settled = true;
+      t.error = error;
+    },
+  );
+  return t;
+}

@@ -1,7 +1,7 @@
 /**
  * Broker: delivery of events between the nodes of a deployment. Topics are strings; payloads
  * are JSON-compatible values. Delivery is at most once and in publish order per topic; what
- * must not be lost is made durable through the Store, or acknowledged end to end.
+ * must not be lost is made durable in a store (the OfflineInbox), or acknowledged end to end.
  */
 export type BrokerHandler = (payload: unknown) => void;
 

@@ -1,51 +1,17 @@
 /**
- * ChannelStore: channel membership, and user and channel attributes and metadata, shared by
- * every node. Implementations live beside the other backend files and pass
- * `test/channel-store-conformance.ts`.
+ * ChannelStore: who is a member of each channel, shared by every node. Implementations live
+ * beside the other backend files and pass `test/channel-store-conformance.ts`.
  *
- * Attributes and metadata change by read-modify-write, and the nodes of one deployment write
- * them at once; so each value is read with a version, and each write is a compare-and-set on
- * it: it applies only to the value it was computed from. Writers go through `OwnerWrites`.
+ * Guarantees:
+ * - A join or a leave is atomic on its channel: of racing joins of one user, one is `added`;
+ *   each answers the member count right after it.
+ * - Member lists are the latest joiners, latest first (a rejoin counts from the rejoin).
+ * - A user's channel list may name a channel too many (a node died between the two writes of a
+ *   join or a leave on Redis), never one too few; leaving a channel one is not in is harmless.
+ *
+ * Nothing expires: a membership lasts until its user leaves, its session ends, or its node is
+ * taken for dead (see NodeRegistry). Channel attributes and metadata are in the AttributeStore.
  */
-
-/** An attribute with who set it and when. */
-export interface StoredAttribute {
-  value: string;
-  lastUpdateUserId: string;
-  lastUpdateTs: number;
-}
-
-export type AttributeMap = Map<string, StoredAttribute>;
-
-export type AttributeOwner = 'user' | 'channel';
-
-/** A metadata item as stored. */
-export interface StoredMetadataItem {
-  value: string;
-  revision: number;
-  /** ms; 0 when not recorded. */
-  updateTs: number;
-  /** '' when not recorded. */
-  authorUserId: string;
-}
-
-export interface StoredMetadata {
-  majorRevision: number;
-  items: Map<string, StoredMetadataItem>;
-}
-
-/**
- * Names one stored value of one owner: `''` when nothing is stored, and otherwise never given
- * to another value, so equal versions mean an unchanged value (no ABA after delete and rewrite).
- */
-export type Version = string;
-
-/** A value as read, with the version a compare-and-set names. */
-export interface Versioned<T> {
-  value: T;
-  version: Version;
-}
-
 export interface ChannelStore {
   /** Adds a member; answers whether it was new and the member count after. */
   join(app: string, channel: string, uid: string): Promise<{ added: boolean; count: number }>;
@@ -57,32 +23,4 @@ export interface ChannelStore {
   channelsOf(app: string, uid: string): Promise<string[]>;
   /** Member counts, 0 for unknown channels. */
   counts(app: string, channels: readonly string[]): Promise<number[]>;
-
-  /** The attributes of a user or a channel (empty when none), a copy, and their version. */
-  getAttributes(owner: AttributeOwner, app: string, id: string): Promise<Versioned<AttributeMap>>;
-  /**
-   * Compare-and-set: replaces the attributes (an empty map deletes them) if they are still at
-   * `version`; answers false, changing nothing, when another write came first.
-   */
-  putAttributesIf(
-    owner: AttributeOwner,
-    app: string,
-    id: string,
-    attrs: AttributeMap,
-    version: Version,
-  ): Promise<boolean>;
-
-  /** The metadata (no items and majorRevision 0 when none), a copy, and its version. */
-  getMetadata(owner: AttributeOwner, app: string, id: string): Promise<Versioned<StoredMetadata>>;
-  /**
-   * Compare-and-set: replaces the metadata (no items deletes it) if it is still at `version`;
-   * answers false, changing nothing, when another write came first.
-   */
-  putMetadataIf(
-    owner: AttributeOwner,
-    app: string,
-    id: string,
-    meta: StoredMetadata,
-    version: Version,
-  ): Promise<boolean>;
 }

@@ -1,8 +1,8 @@
 /**
- * OwnerWrites: how services write attributes and metadata over a ChannelStore's versioned
+ * OwnerWrites: how services write attributes and metadata over an AttributeStore's versioned
  * compare-and-set, so that writers on several nodes lose no update.
  */
-import type { AttributeOwner, Version, Versioned } from './channel-store.js';
+import type { AttributeOwner, Version, Versioned } from './attribute-store.js';
 
 /** Answered to a write that lost every compare-and-set it tried. */
 export const CONFLICT: unique symbol = Symbol('conflict');
@@ -26,7 +26,7 @@ export interface Decision<V, R> {
   result: R;
 }
 
-/** One owner's value in a ChannelStore: attributes or metadata of a user or a channel. */
+/** One owner's value in an AttributeStore: attributes or metadata of a user or a channel. */
 export interface OwnerRef {
   owner: AttributeOwner;
   app: string;

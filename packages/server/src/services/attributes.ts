@@ -8,15 +8,18 @@ import {
   Limits,
   utf8Length,
   type ChannelAttrWriteReq,
-  type Request,
+  type Clock,
+  type TimerHandle,
   type UserAttrWriteReq,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { AttributeMap, AttributeOwner, StoredAttribute } from '../backend/channel-store.js';
+import type { AttributeMap, AttributeOwner, StoredAttribute } from '../backend/attribute-store.js';
 import { CONFLICT, OwnerWrites, maxWriteAttempts } from '../backend/owner-writes.js';
 import type { ServerConfig } from '../config.js';
+import type { EventStream } from '../events.js';
+import type { Hub } from '../hub.js';
 import type { Logger } from '../log.js';
-import type { SessionService } from '../service.js';
+import { op, type ServiceFrame, type SessionService } from '../service.js';
 import type { Session } from '../session.js';
 import type { Channels } from './channels.js';
 
@@ -55,50 +58,63 @@ function pick(attrs: AttributeMap, keys: string[] | undefined): [string, StoredA
   return keys ? entries.filter(([k]) => keys.includes(k)) : entries;
 }
 
+const ATTRIBUTES = op(AttributeOperationError.TIMEOUT, AttributeOperationError.FAILURE);
+
 export class Attributes implements SessionService {
-  readonly ops = ['uattr', 'uattr.get', 'cattr', 'cattr.get'] as const;
+  readonly name = 'attributes';
+  readonly ops = {
+    uattr: ATTRIBUTES,
+    'uattr.get': ATTRIBUTES,
+    cattr: ATTRIBUTES,
+    'cattr.get': ATTRIBUTES,
+  };
   /** Channels seen empty, and since when. */
   private readonly emptySince = new Map<string, { app: string; id: string; since: number }>();
-  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly sweepTimer: TimerHandle;
   /** This node's attribute writes, by compare-and-set. */
   private readonly writes: OwnerWrites<AttributeMap>;
 
   constructor(
     private readonly backend: Backend,
+    private readonly hub: Hub,
     private readonly channels: Channels,
+    private readonly events: EventStream,
     private readonly config: ServerConfig,
+    private readonly clock: Clock,
     private readonly log: Logger,
   ) {
-    const store = backend.channels;
+    const store = backend.attributes;
     this.writes = new OwnerWrites(
       (o) => store.getAttributes(o.owner, o.app, o.id),
       (o, attrs, version) => store.putAttributesIf(o.owner, o.app, o.id, attrs, version),
     );
     channels.onOccupancy((app, id, count, now) => this.occupancy(app, id, count, now));
-    this.sweepTimer = setInterval(
-      () => this.clearEmpty(Date.now()),
-      Math.min(1000, Math.max(50, config.channelAttributesClearMs / 4)),
+    this.sweepTimer = clock.setInterval(
+      () => this.clearEmpty(clock.now()),
+      config.channelAttributesSweepMs,
     );
-    this.sweepTimer.unref();
+    this.sweepTimer.unref?.();
   }
 
-  close(): void {
-    clearInterval(this.sweepTimer);
+  stop(): void {
+    this.clock.clear(this.sweepTimer);
   }
 
-  async handle(session: Session, f: Request, now: number): Promise<void> {
+  async handle(session: Session, f: ServiceFrame, now: number): Promise<void> {
     switch (f.t) {
       case 'uattr': {
         const next = await this.write(session, f, 'user', session.uid, now);
-        if (next) session.send({ t: 'ok', i: f.i });
-        return;
+        if (!next) return;
+        this.hub.tell(session, { t: 'ok', i: f.i });
+        return this.changed(session.app, 'user', session.uid, session.uid, next, now);
       }
       case 'cattr': {
         const next = await this.write(session, f, 'channel', f.c, now);
         if (!next) return;
         const [count] = await this.backend.channels.counts(session.app, [f.c]);
         this.occupancy(session.app, f.c, count!, now);
-        session.send({ t: 'ok', i: f.i });
+        this.hub.tell(session, { t: 'ok', i: f.i });
+        this.changed(session.app, 'channel', f.c, session.uid, next, now);
         if (f.notify)
           await this.channels.publish(session.app, f.c, {
             t: 'cattrs',
@@ -108,31 +124,31 @@ export class Attributes implements SessionService {
       }
       case 'uattr.get': {
         if (!this.allowRead(session, f.i, 'user', now)) return;
-        const [state] = await this.backend.store.getPresence(session.app, [f.u]);
+        const [state] = await this.backend.users.getPresence(session.app, [f.u]);
         if (state === 'OFFLINE')
-          return session.send({
+          return this.hub.tell(session, {
             t: 'err',
             i: f.i,
             c: AttributeOperationError.USER_NOT_FOUND,
             m: `userId: "${f.u}" is not online`,
           });
-        const { value: attrs } = await this.backend.channels.getAttributes(
+        const { value: attrs } = await this.backend.attributes.getAttributes(
           'user',
           session.app,
           f.u,
         );
-        const r: Record<string, string> = {};
-        for (const [k, a] of pick(attrs, f.keys)) r[k] = a.value;
-        return session.send({ t: 'ok', i: f.i, r: { attrs: r } });
+        const r = new Map<string, string>();
+        for (const [k, a] of pick(attrs, f.keys)) r.set(k, a.value);
+        return this.hub.tell(session, { t: 'ok', i: f.i, r: { attrs: Object.fromEntries(r) } });
       }
       case 'cattr.get': {
         if (!this.allowRead(session, f.i, 'channel', now)) return;
-        const { value: attrs } = await this.backend.channels.getAttributes(
+        const { value: attrs } = await this.backend.attributes.getAttributes(
           'channel',
           session.app,
           f.c,
         );
-        return session.send({
+        return this.hub.tell(session, {
           t: 'ok',
           i: f.i,
           r: { attrs: Object.fromEntries(pick(attrs, f.keys)) },
@@ -151,7 +167,7 @@ export class Attributes implements SessionService {
     id: string,
     now: number,
   ): Promise<AttributeMap | undefined> {
-    const err = (c: number, m: string) => session.send({ t: 'err', i: f.i, c, m });
+    const err = (c: number, m: string) => this.hub.tell(session, { t: 'err', i: f.i, c, m });
     if (
       !session
         .rate(`${owner}-attr`, Limits.attributeWriteRateCount, Limits.attributeRateWindowMs)
@@ -197,7 +213,7 @@ export class Attributes implements SessionService {
     if (session.rate(`${owner}-attr-get`, count, Limits.attributeRateWindowMs).take(now))
       return true;
     const api = owner === 'user' ? 'getUserAttributes' : 'getChannelAttributes';
-    session.send({
+    this.hub.tell(session, {
       t: 'err',
       i,
       c: AttributeOperationError.TOO_OFTEN,
@@ -213,10 +229,26 @@ export class Attributes implements SessionService {
 
   /** A write like the others, so none queued before it lands after and brings them back. */
   async endedElsewhere(app: string, uid: string): Promise<void> {
-    const done = await this.writes.write({ owner: 'user', app, id: uid }, (cur) =>
-      cur.size === 0 ? { result: true } : { next: new Map(), result: true },
+    const cleared = await this.writes.write({ owner: 'user', app, id: uid }, (cur) =>
+      cur.size === 0 ? { result: false } : { next: new Map(), result: true },
     );
-    if (done === CONFLICT) throw new Error(`attributes of ${uid}: changed while being cleared`);
+    if (cleared === CONFLICT) throw new Error(`attributes of ${uid}: changed while being cleared`);
+    if (cleared) this.changed(app, 'user', uid, '', new Map(), this.clock.now());
+  }
+
+  /** The `attributes.changed` event of a write that landed. */
+  private changed(
+    app: string,
+    owner: AttributeOwner,
+    id: string,
+    by: string,
+    attrs: AttributeMap,
+    ts: number,
+  ): void {
+    if (!this.events.wants('attributes.changed')) return;
+    const attributes = new Map<string, string>();
+    for (const [k, a] of attrs) attributes.set(k, a.value);
+    this.events.emit({ type: 'attributes.changed', app, owner, id, by, attributes, ts });
   }
 
   private occupancy(app: string, id: string, count: number, now: number): void {
@@ -230,20 +262,22 @@ export class Attributes implements SessionService {
       if (now - e.since < this.config.channelAttributesClearMs) continue;
       this.emptySince.delete(key);
       void (async () => {
-        const store = this.backend.channels;
+        const store = this.backend.attributes;
         // Read before the count: a write that comes after it keeps what it wrote.
         const [attrs, meta] = await Promise.all([
           store.getAttributes('channel', e.app, e.id),
           store.getMetadata('channel', e.app, e.id),
         ]);
         if (attrs.version === '' && meta.version === '') return;
-        const [count] = await store.counts(e.app, [e.id]);
+        const [count] = await this.backend.channels.counts(e.app, [e.id]);
         if (count !== 0) return;
         const empty = { majorRevision: 0, items: new Map() };
-        await Promise.all([
+        const [clearedAttrs] = await Promise.all([
           store.putAttributesIf('channel', e.app, e.id, new Map(), attrs.version),
           store.putMetadataIf('channel', e.app, e.id, empty, meta.version),
         ]);
+        if (clearedAttrs && attrs.version !== '')
+          this.changed(e.app, 'channel', e.id, '', new Map(), now);
       })().catch((err: unknown) => this.log.error({ err }, 'clearing channel attributes failed'));
     }
   }

@@ -10,12 +10,13 @@
  */
 import {
   InvitationApiCallError,
+  InvitationRequestError,
+  type Clock,
   type InvitationAnswerReq,
-  type InvitationRequest,
   type InvitationSendReq,
   type LocalInvitationPush,
   type RemoteInvitationPush,
-  type Request,
+  type TimerHandle,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
 import {
@@ -24,8 +25,17 @@ import {
   type StoredInvitation,
 } from '../backend/invitation-store.js';
 import type { ServerConfig } from '../config.js';
-import type { EndReason, SessionService, UserEvent } from '../service.js';
+import type { EventStream, InvitationPhase } from '../events.js';
+import type { Hub } from '../hub.js';
+import {
+  op,
+  type EndReason,
+  type ServiceFrame,
+  type SessionService,
+  type UserEvent,
+} from '../service.js';
 import type { Session, UnsequencedPush } from '../session.js';
+import type { UserRouter } from '../user-router.js';
 
 /** A push for one side of an invitation, on that user's topic. */
 interface InvitationEvent extends UserEvent {
@@ -35,33 +45,41 @@ interface InvitationEvent extends UserEvent {
   push: UnsequencedPush;
 }
 
-/** Invitations swept per store round trip. */
-const SWEEP_BATCH = 512;
-
 const E = InvitationApiCallError;
+/** What the failed event of an invitation whose phase timed out says (the caller's view, but for `accepting`). */
+const EXPIRY_REASON: Readonly<Record<StoredInvitation['phase'], string>> = {
+  offline: 'PEER_OFFLINE',
+  ringing: 'PEER_NO_RESPONSE',
+  received: 'INVITATION_EXPIRE',
+  accepting: 'ACCEPT_FAILURE',
+};
+const INVITATION = op(InvitationRequestError.TRY_AGAIN, InvitationRequestError.TRY_AGAIN);
 
 export class Invitations implements SessionService {
-  readonly ops: readonly InvitationRequest['t'][] = [
-    'inv.send',
-    'inv.cancel',
-    'inv.confirm',
-    'inv.ack',
-    'inv.accept',
-    'inv.refuse',
-    'inv.endcall',
-  ];
+  readonly name = 'invitations';
+  readonly ops = {
+    'inv.send': INVITATION,
+    'inv.cancel': INVITATION,
+    'inv.confirm': INVITATION,
+    'inv.ack': INVITATION,
+    'inv.accept': INVITATION,
+    'inv.refuse': INVITATION,
+    'inv.endcall': INVITATION,
+  };
   readonly userEvents = ['inv'] as const;
   private readonly store: InvitationStore;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   /** When the timer fires; Infinity when it is not armed. */
   private timerAt = Infinity;
   private closed = false;
 
   constructor(
-    protected readonly backend: Backend,
-    protected readonly config: ServerConfig,
-    protected readonly node: string,
-    private readonly toUser: (app: string, uid: string, e: UserEvent) => Promise<number>,
+    backend: Backend,
+    private readonly hub: Hub,
+    private readonly router: UserRouter,
+    private readonly events: EventStream,
+    private readonly config: ServerConfig,
+    private readonly clock: Clock,
   ) {
     this.store = backend.invitations;
     // A shared store may hold invitations of other (or earlier) nodes: time them too.
@@ -74,31 +92,33 @@ export class Invitations implements SessionService {
   }
 
   /** Stops the timer; invitations left in the store stay as they are. */
-  close(): void {
+  stop(): void {
     this.closed = true;
-    clearTimeout(this.timer);
+    this.clock.clear(this.timer);
     this.timer = undefined;
   }
 
-  async handle(session: Session, f: Request, now: number): Promise<void> {
+  async handle(session: Session, f: ServiceFrame, now: number): Promise<void> {
     switch (f.t) {
       case 'inv.send':
-        return this.send(session, f, now);
+        return this.sendInvitation(session, f, now);
       case 'inv.cancel': {
         const inv = await this.store.remove(session.app, session.uid, f.id, { phases: ALL_PHASES });
-        if (!inv) return gone(session, f.i, f.id);
+        if (!inv) return this.gone(session, f.i, f.id);
+        this.phase(inv, 'canceled');
         // Also when still `offline`: the callee may be logging in right now; unknown ids are ignored.
         await this.toCallee(inv, { e: 'Canceled', c: f.c });
-        ok(session, f.i);
+        this.ok(session, f.i);
         return this.retime();
       }
       case 'inv.confirm': {
         const inv = await this.store.remove(session.app, session.uid, f.id, {
           phases: ['accepting'],
         });
-        if (!inv) return gone(session, f.i, f.id);
+        if (!inv) return this.gone(session, f.i, f.id);
+        this.phase(inv, 'confirmed');
         await this.toCallee(inv, { e: 'Accepted' });
-        ok(session, f.i);
+        this.ok(session, f.i);
         return this.retime();
       }
       case 'inv.ack': {
@@ -115,12 +135,13 @@ export class Invitations implements SessionService {
         );
         if (inv) {
           this.arm(inv.deadline);
+          this.phase(inv, 'received');
           await this.toCaller(inv, { e: 'ReceivedByPeer' });
-          return ok(session, f.i);
+          return this.ok(session, f.i);
         }
         // Acknowledged already (a resent ack, or accepted meanwhile): nothing more to do.
         const cur = await this.store.get(session.app, f.f, f.id);
-        return cur?.callee === session.uid ? ok(session, f.i) : gone(session, f.i, f.id);
+        return cur?.callee === session.uid ? this.ok(session, f.i) : this.gone(session, f.i, f.id);
       }
       case 'inv.accept':
         return this.accept(session, f, now);
@@ -130,8 +151,9 @@ export class Invitations implements SessionService {
           callee: session.uid,
         });
         if (!inv) return this.notAnswerable(session, f);
+        this.phase(inv, 'refused');
         await this.toCaller(inv, { e: 'Refused', r: f.r });
-        ok(session, f.i);
+        this.ok(session, f.i);
         return this.retime();
       }
       case 'inv.endcall': {
@@ -139,15 +161,16 @@ export class Invitations implements SessionService {
           phases: ALL_PHASES,
           callee: session.uid,
         });
-        if (!inv) return gone(session, f.i, f.id);
+        if (!inv) return this.gone(session, f.i, f.id);
+        this.phase(inv, 'canceled');
         await this.toCaller(inv, { e: 'Canceled' });
-        ok(session, f.i);
+        this.ok(session, f.i);
         return this.retime();
       }
     }
   }
 
-  private async send(session: Session, f: InvitationSendReq, now: number): Promise<void> {
+  private async sendInvitation(session: Session, f: InvitationSendReq, now: number): Promise<void> {
     const inv: StoredInvitation = {
       app: session.app,
       id: f.id,
@@ -164,8 +187,8 @@ export class Invitations implements SessionService {
     if (!(await this.store.create(inv))) {
       const cur = await this.store.get(session.app, session.uid, f.id);
       // The same send again (the SDK resends when the connection dropped before the answer).
-      if (cur && cur.callerSid === session.sid && cur.callee === f.to) return ok(session, f.i);
-      return session.send({
+      if (cur && cur.callerSid === session.sid && cur.callee === f.to) return this.ok(session, f.i);
+      return this.hub.tell(session, {
         t: 'err',
         i: f.i,
         c: E.ALREADY_SENT,
@@ -173,6 +196,7 @@ export class Invitations implements SessionService {
       });
     }
     this.arm(inv.deadline);
+    this.phase(inv, 'sent');
     const receivers = await this.toCallee(inv, {
       e: 'Received',
       ch: inv.channelId,
@@ -189,7 +213,7 @@ export class Invitations implements SessionService {
       );
       if (ringing) this.arm(ringing.deadline);
     }
-    ok(session, f.i);
+    this.ok(session, f.i);
   }
 
   private async accept(session: Session, f: InvitationAnswerReq, now: number): Promise<void> {
@@ -208,25 +232,26 @@ export class Invitations implements SessionService {
     if (!inv) {
       const cur = await this.store.get(session.app, f.f, f.id);
       // A resent accept of this session changes nothing.
-      if (cur?.phase === 'accepting' && cur.calleeSid === session.sid) return ok(session, f.i);
+      if (cur?.phase === 'accepting' && cur.calleeSid === session.sid) return this.ok(session, f.i);
       return this.notAnswerable(session, f);
     }
     this.arm(inv.deadline);
+    this.phase(inv, 'accepted');
     await this.toCaller(inv, { e: 'Accepted', r: f.r });
-    ok(session, f.i);
+    this.ok(session, f.i);
   }
 
   /** Why an accept or refuse cannot be taken: accepted already, or not live (for this callee). */
   private async notAnswerable(session: Session, f: InvitationAnswerReq): Promise<void> {
     const cur = await this.store.get(session.app, f.f, f.id);
     if (cur?.callee === session.uid && cur.phase === 'accepting')
-      return session.send({
+      return this.hub.tell(session, {
         t: 'err',
         i: f.i,
         c: E.ALREADY_ACCEPT,
         m: `invitationId: "${f.id}" is accepted already`,
       });
-    gone(session, f.i, f.id);
+    this.gone(session, f.i, f.id);
   }
 
   /**
@@ -234,7 +259,7 @@ export class Invitations implements SessionService {
    * earlier session of it that never acknowledged them (this login replaces that session).
    */
   async started(session: Session): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const waiting of await this.store.ofUser(session.app, session.uid)) {
       const unheard =
         waiting.phase === 'offline' || (waiting.phase === 'ringing' && waiting.calleeSid === '');
@@ -248,7 +273,7 @@ export class Invitations implements SessionService {
       );
       if (!inv) continue;
       this.arm(inv.deadline);
-      session.push(remotePush(inv, { e: 'Received', ch: inv.channelId, c: inv.content }));
+      this.hub.push(session, remotePush(inv, { e: 'Received', ch: inv.channelId, c: inv.content }));
     }
   }
 
@@ -288,6 +313,7 @@ export class Invitations implements SessionService {
       if (!asCaller && !asCallee) continue;
       const gone = await this.store.remove(inv.app, inv.caller, inv.id, { phases: ALL_PHASES });
       if (!gone) continue;
+      this.phase(gone, 'failed', asCaller ? 'NOT_LOGGEDIN' : 'PEER_OFFLINE');
       if (asCaller && gone.phase !== 'offline')
         await this.toCallee(gone, {
           e: 'Failure',
@@ -301,30 +327,30 @@ export class Invitations implements SessionService {
   onUserEvent(_app: string, _uid: string, holder: Session | undefined, event: UserEvent): void {
     const e = event as InvitationEvent;
     if (!holder || (e.sid !== '' && e.sid !== holder.sid)) return;
-    holder.push(e.push);
+    this.hub.push(holder, e.push);
   }
 
   /** Arms the one timer for `at` unless it fires earlier already. */
   private arm(at: number): void {
     if (this.closed || at >= this.timerAt) return;
-    clearTimeout(this.timer);
+    this.clock.clear(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(
+    this.timer = this.clock.setTimeout(
       () => {
         this.timer = undefined;
         this.timerAt = Infinity;
         // The store failed (Redis away): try again shortly.
-        this.sweep().catch(() => this.arm(Date.now() + 1000));
+        this.sweep().catch(() => this.arm(this.clock.now() + this.config.storeRetryMs));
       },
-      Math.max(0, at - Date.now()),
+      Math.max(0, at - this.clock.now()),
     );
-    this.timer.unref();
+    this.timer.unref?.();
   }
 
   /** After invitations ended: once none lives, nothing stays scheduled. */
   private async retime(): Promise<void> {
     if (this.timer === undefined || (await this.store.nextDeadline()) !== undefined) return;
-    clearTimeout(this.timer);
+    this.clock.clear(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
     // One sent meanwhile armed nothing (the timer fired earlier then): look again.
@@ -334,8 +360,8 @@ export class Invitations implements SessionService {
 
   /** Ends every invitation whose deadline passed, then arms the timer for the next one. */
   private async sweep(): Promise<void> {
-    const now = Date.now();
-    for (const due of await this.store.due(now, SWEEP_BATCH)) {
+    const now = this.clock.now();
+    for (const due of await this.store.due(now, this.config.invitationSweepBatch)) {
       const inv = await this.store.remove(due.app, due.caller, due.id, {
         phases: [due.phase],
         dueBy: now,
@@ -347,6 +373,7 @@ export class Invitations implements SessionService {
   }
 
   private async expired(inv: StoredInvitation): Promise<void> {
+    this.phase(inv, 'failed', EXPIRY_REASON[inv.phase]);
     switch (inv.phase) {
       case 'offline':
         await this.toCaller(inv, { e: 'Failure', why: 'PEER_OFFLINE' });
@@ -378,7 +405,32 @@ export class Invitations implements SessionService {
 
   private publish(app: string, uid: string, sid: string, push: UnsequencedPush): Promise<number> {
     const event: InvitationEvent = { t: 'inv', sid, push };
-    return this.toUser(app, uid, event);
+    return this.router.toUser(app, uid, event);
+  }
+
+  private ok(session: Session, i: number): void {
+    this.hub.tell(session, { t: 'ok', i });
+  }
+
+  private gone(session: Session, i: number, id: string): void {
+    this.hub.tell(session, {
+      t: 'err',
+      i,
+      c: E.ALREADY_END,
+      m: `invitationId: "${id}" is not a live invitation (it ended, or never was)`,
+    });
+  }
+
+  /** The `invitation` event of a phase that became true. */
+  private phase(inv: StoredInvitation, phase: InvitationPhase, reason?: string): void {
+    if (!this.events.wants('invitation')) return;
+    const { app, id, caller, callee, channelId } = inv;
+    const ts = this.clock.now();
+    this.events.emit(
+      reason === undefined
+        ? { type: 'invitation', app, id, caller, callee, channelId, phase, ts }
+        : { type: 'invitation', app, id, caller, callee, channelId, phase, reason, ts },
+    );
   }
 }
 
@@ -388,17 +440,4 @@ type RemoteEvent = Without<RemoteInvitationPush, 't' | 's' | 'f' | 'id'>;
 
 function remotePush(inv: StoredInvitation, event: RemoteEvent): UnsequencedPush {
   return { t: 'rinv', f: inv.caller, id: inv.id, ...event };
-}
-
-function ok(session: Session, i: number): void {
-  session.send({ t: 'ok', i });
-}
-
-function gone(session: Session, i: number, id: string): void {
-  session.send({
-    t: 'err',
-    i,
-    c: E.ALREADY_END,
-    m: `invitationId: "${id}" is not a live invitation (it ended, or never was)`,
-  });
 }

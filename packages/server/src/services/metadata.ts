@@ -10,14 +10,16 @@ import {
   MetadataOperationError,
   MetadataSubscriptionError,
   utf8Length,
+  type Clock,
   type MetadataWriteReq,
-  type Request,
   type WireMetadata,
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { StoredMetadata } from '../backend/channel-store.js';
+import type { StoredMetadata } from '../backend/attribute-store.js';
 import { CONFLICT, OwnerWrites, maxWriteAttempts } from '../backend/owner-writes.js';
-import type { SessionService } from '../service.js';
+import type { EventStream } from '../events.js';
+import type { Hub } from '../hub.js';
+import { op, type ServiceFrame, type SessionService } from '../service.js';
 import type { Session } from '../session.js';
 import { TopicWatchers } from '../topic-watchers.js';
 import { userMetadataTopic } from '../topics.js';
@@ -91,7 +93,13 @@ export function applyWrite(
 }
 
 export class Metadata implements SessionService {
-  readonly ops = ['meta', 'meta.get', 'meta.sub', 'meta.unsub'] as const;
+  readonly name = 'metadata';
+  readonly ops = {
+    meta: op(MetadataOperationError.TIMEOUT, MetadataOperationError.FAILURE),
+    'meta.get': op(MetadataOperationError.TIMEOUT, MetadataOperationError.FAILURE),
+    'meta.sub': op(MetadataSubscriptionError.TIMEOUT, MetadataSubscriptionError.FAILURE),
+    'meta.unsub': op(MetadataSubscriptionError.TIMEOUT, MetadataSubscriptionError.FAILURE),
+  };
   /** Local subscribers by user-metadata topic. */
   private readonly watchers: TopicWatchers<{ u: string; d: WireMetadata }>;
   private readonly subscriptions = new WeakMap<Session, Set<string>>();
@@ -100,20 +108,23 @@ export class Metadata implements SessionService {
 
   constructor(
     private readonly backend: Backend,
+    private readonly hub: Hub,
     private readonly channels: Channels,
+    private readonly events: EventStream,
+    private readonly clock: Clock,
   ) {
     this.watchers = new TopicWatchers(backend.broker, (s, e) =>
-      s.push({ t: 'umeta', u: e.u, d: e.d }),
+      hub.push(s, { t: 'umeta', u: e.u, d: e.d }),
     );
-    const store = backend.channels;
+    const store = backend.attributes;
     this.writes = new OwnerWrites(
       (o) => store.getMetadata(o.owner, o.app, o.id),
       (o, meta, version) => store.putMetadataIf(o.owner, o.app, o.id, meta, version),
     );
   }
 
-  async handle(session: Session, f: Request, now: number): Promise<void> {
-    const err = (i: number, c: number, m: string) => session.send({ t: 'err', i, c, m });
+  async handle(session: Session, f: ServiceFrame, now: number): Promise<void> {
+    const err = (i: number, c: number, m: string) => this.hub.tell(session, { t: 'err', i, c, m });
     switch (f.t) {
       case 'meta': {
         if (
@@ -151,7 +162,8 @@ export class Metadata implements SessionService {
             `metadata: other nodes changed it ${maxWriteAttempts} times meanwhile; try again`,
           );
         if (Array.isArray(next)) return err(f.i, next[0], next[1]);
-        session.send({ t: 'ok', i: f.i, r: { mr: next.majorRevision } });
+        this.hub.tell(session, { t: 'ok', i: f.i, r: { mr: next.majorRevision } });
+        this.changed(session.app, owner, id, session.uid, next.majorRevision, now);
         if (owner === 'user')
           await this.backend.broker.publish(userMetadataTopic(session.app, id), {
             u: id,
@@ -161,12 +173,12 @@ export class Metadata implements SessionService {
         return;
       }
       case 'meta.get': {
-        const meta = await this.backend.channels.getMetadata(
+        const meta = await this.backend.attributes.getMetadata(
           f.o === 'u' ? 'user' : 'channel',
           session.app,
           f.id,
         );
-        return session.send({ t: 'ok', i: f.i, r: toWire(meta.value) });
+        return this.hub.tell(session, { t: 'ok', i: f.i, r: toWire(meta.value) });
       }
       case 'meta.sub': {
         if (
@@ -191,7 +203,7 @@ export class Metadata implements SessionService {
           subs.add(f.u);
           await this.watchers.watch(userMetadataTopic(session.app, f.u), session);
         }
-        return session.send({ t: 'ok', i: f.i });
+        return this.hub.tell(session, { t: 'ok', i: f.i });
       }
       case 'meta.unsub': {
         if (
@@ -206,7 +218,7 @@ export class Metadata implements SessionService {
           );
         if (this.subscriptions.get(session)?.delete(f.u))
           await this.watchers.unwatch(userMetadataTopic(session.app, f.u), session);
-        return session.send({ t: 'ok', i: f.i });
+        return this.hub.tell(session, { t: 'ok', i: f.i });
       }
       default:
         return;
@@ -247,7 +259,19 @@ export class Metadata implements SessionService {
       return { next, result: next };
     });
     if (empty === CONFLICT) throw new Error(`metadata of ${uid}: changed while being cleared`);
-    if (empty)
-      await this.backend.broker.publish(userMetadataTopic(app, uid), { u: uid, d: toWire(empty) });
+    if (!empty) return;
+    this.changed(app, 'user', uid, '', empty.majorRevision, this.clock.now());
+    await this.backend.broker.publish(userMetadataTopic(app, uid), { u: uid, d: toWire(empty) });
+  }
+
+  private changed(
+    app: string,
+    owner: 'user' | 'channel',
+    id: string,
+    by: string,
+    majorRevision: number,
+    ts: number,
+  ): void {
+    this.events.emit({ type: 'metadata.changed', app, owner, id, by, majorRevision, ts });
   }
 }

@@ -1,14 +1,22 @@
 /**
- * peers: peer-to-peer messages. A message goes to the node holding the receiver, which
- * pushes it and, once the receiver's SDK acknowledges it, tells the sender
- * `recv: true`. A receiver nobody holds is offline: the message is stored if the sender asked
- * for offline messaging, and the sender hears `recv: false`.
+ * peers: peer-to-peer messages. A message goes to the node holding the receiver, which pushes
+ * it and, once the receiver's SDK acknowledges it, tells the sender `recv: true`. A receiver
+ * nobody holds is offline: the message is stored if the sender asked for offline messaging,
+ * and the sender hears `recv: false`.
+ *
+ * The sender's node keeps nothing per message: the receipt names the request it answers. Only
+ * while someone listens to `peer.message` events does it keep each message until its receipt,
+ * to emit the event with the outcome.
  */
-import { PeerMessageError, type PeerSendReq } from '@parley/protocol';
+import { PeerMessageError, type Clock, type PeerSendReq } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
-import type { StoredMessage } from '../backend/store.js';
+import type { StoredMessage } from '../backend/offline-inbox.js';
+import type { EventStream, MessageSource, PeerOutcome } from '../events.js';
+import type { Hub } from '../hub.js';
+import { op, type ServiceFrame, type SessionService, type UserEvent } from '../service.js';
 import type { ReplyTarget, Session } from '../session.js';
 import { nodeTopic } from '../topics.js';
+import type { UserRouter } from '../user-router.js';
 
 /** What is routed to the receiver's node for a peer message. */
 export interface PeerDelivery {
@@ -18,44 +26,61 @@ export interface PeerDelivery {
   reply: ReplyTarget;
 }
 
+/** Why a receiver did not get a message at once (see ReceiptEvent). */
+export type NotReceived = 'stored' | 'pending';
+
 /** What travels on a node topic to settle a sender's request. */
 export interface ReceiptEvent {
   t: 'recv';
   reply: ReplyTarget;
   recv: boolean;
+  /** When `recv` is false: kept offline, or waiting in the receiver's resuming session. */
+  why?: NotReceived;
 }
 
-/** What this node knows locally, so same-node traffic needs no broker round trip. */
-export interface LocalRoutes {
-  /** The live session of (app, uid) on this node, if any. */
-  user(app: string, uid: string): Session | undefined;
-  /** Settles a sender's request held on this node. */
-  receipt(e: ReceiptEvent): void;
-  /** Sends a delivery to the node holding (app, uid); answers 0 when none does. */
-  route(app: string, uid: string, d: PeerDelivery): Promise<number>;
+/** A message kept until its receipt, for its `peer.message` event. */
+interface Inflight {
+  app: string;
+  from: string;
+  to: string;
+  msg: StoredMessage;
+  source: MessageSource;
 }
 
-export class Peers {
+const PEER = op(PeerMessageError.TIMEOUT, PeerMessageError.FAILURE);
+
+export class Peers implements SessionService {
+  readonly name = 'peers';
+  readonly ops = { psend: PEER, ack: PEER };
+  readonly userEvents = ['msg'] as const;
   private counter = 0;
-  private local: LocalRoutes | undefined;
+  private readonly inflight = new Map<string, Inflight>();
 
   constructor(
     private readonly backend: Backend,
     private readonly node: string,
+    private readonly hub: Hub,
+    private readonly router: UserRouter,
+    private readonly events: EventStream,
+    private readonly clock: Clock,
   ) {}
 
-  /** Enables the same-node fast path (called once the session index exists). */
-  setLocalRoutes(local: LocalRoutes): void {
-    this.local = local;
+  async handle(session: Session, f: ServiceFrame, now: number): Promise<void> {
+    if (f.t === 'psend') return this.sendMessage(session, f, now);
+    if (f.t === 'ack') {
+      const { offlineMids, replies } = session.ack(f.s);
+      if (offlineMids.length || replies.length)
+        await this.acknowledged(session, offlineMids, replies);
+    }
   }
 
   private nextMid(): string {
     return `${this.node}.${(++this.counter).toString(36)}`;
   }
 
-  async send(session: Session, req: PeerSendReq, now: number): Promise<void> {
+  async sendMessage(session: Session, req: PeerSendReq, now: number): Promise<void> {
     if (!session.sendRate.take(now)) {
-      session.send({
+      this.hub.tell(session, {
         t: 'err',
         i: req.i,
         c: PeerMessageError.TOO_OFTEN,
@@ -71,21 +96,36 @@ export class Peers {
       mid: msg.mid,
       ts: now,
     };
+    if (this.events.wants('peer.message'))
+      this.inflight.set(msg.mid, {
+        app: session.app,
+        from: session.uid,
+        to: req.to,
+        msg,
+        source: 'sdk',
+      });
     const delivery: PeerDelivery = { t: 'msg', msg, off: req.off === true, reply };
-    const holder = this.local?.user(session.app, req.to);
+    const holder = this.hub.byUserId(session.app, req.to);
     if (holder && !holder.ended) {
       // Same node: no broker hop (and it keeps working while the broker is away).
       this.deliver(holder, delivery);
       return;
     }
-    const receivers = (await this.local?.route(session.app, req.to, delivery)) ?? 0;
+    const receivers = await this.router.toUser(session.app, req.to, delivery);
     if (receivers === 0) await this.offline(session.app, req.to, delivery);
+  }
+
+  /** A delivery routed to a user: pushed to its session here, or kept offline if it has none. */
+  onUserEvent(app: string, uid: string, holder: Session | undefined, event: UserEvent): void {
+    const d = event as PeerDelivery;
+    if (holder) this.deliver(holder, d);
+    else void this.offline(app, uid, d).catch(() => this.settle(d.reply, false));
   }
 
   /** The receiver is offline: keep the message if asked, and tell the sender it was not received. */
   async offline(app: string, to: string, d: PeerDelivery): Promise<void> {
-    if (d.off) await this.backend.store.putOffline(app, to, d.msg);
-    await this.settle(d.reply, false);
+    if (d.off) await this.backend.offline.putOffline(app, to, d.msg);
+    await this.settle(d.reply, false, d.off ? 'stored' : undefined);
   }
 
   /** Pushes a delivery to the local session of its receiver. */
@@ -93,18 +133,19 @@ export class Peers {
     const frame = { t: 'msg' as const, mid: d.msg.mid, f: d.msg.from, m: d.msg.m, ts: d.msg.ts };
     if (!session.attached) {
       // Reconnecting: the message waits in the outbox for the resume; the sender hears now.
-      session.push(frame);
-      void this.settle(d.reply, false);
+      this.hub.push(session, frame);
+      void this.settle(d.reply, false, 'pending');
       return;
     }
-    if (!session.push(frame, { reply: d.reply })) void this.settle(d.reply, false);
+    if (!this.hub.push(session, frame, { reply: d.reply })) void this.settle(d.reply, false);
   }
 
   /** Pushes the messages kept while the user was offline, oldest first. */
   async deliverStored(session: Session): Promise<void> {
-    const stored = await this.backend.store.listOffline(session.app, session.uid);
+    const stored = await this.backend.offline.listOffline(session.app, session.uid);
     for (const m of stored) {
-      session.push(
+      this.hub.push(
+        session,
         { t: 'msg', mid: m.mid, f: m.from, m: m.m, ts: m.ts, off: 1 },
         { offlineMid: m.mid },
       );
@@ -118,13 +159,50 @@ export class Peers {
     replies: ReplyTarget[],
   ): Promise<void> {
     if (offlineMids.length > 0)
-      await this.backend.store.deleteOffline(session.app, session.uid, offlineMids);
+      await this.backend.offline.deleteOffline(session.app, session.uid, offlineMids);
     for (const r of replies) await this.settle(r, true);
   }
 
-  async settle(reply: ReplyTarget, recv: boolean): Promise<void> {
-    const e: ReceiptEvent = { t: 'recv', reply, recv };
-    if (reply.node === this.node && this.local) this.local.receipt(e);
+  async settle(reply: ReplyTarget, recv: boolean, why?: NotReceived): Promise<void> {
+    const e: ReceiptEvent = why ? { t: 'recv', reply, recv, why } : { t: 'recv', reply, recv };
+    if (reply.node === this.node) this.onReceipt(e);
     else await this.backend.broker.publish(nodeTopic(reply.node), e);
+  }
+
+  /** A receipt for a request of this node: the sender hears, and the message's event goes out. */
+  onReceipt(e: ReceiptEvent): void {
+    const { reply } = e;
+    const sender = this.hub.bySessionId(reply.sid);
+    if (sender)
+      this.hub.tell(sender, {
+        t: 'ok',
+        i: reply.i,
+        r: { recv: e.recv, mid: reply.mid, ts: reply.ts },
+      });
+    if (this.inflight.size === 0) return;
+    const m = this.inflight.get(reply.mid);
+    if (!m) return;
+    this.inflight.delete(reply.mid);
+    const outcome: PeerOutcome = e.recv ? 'delivered' : (e.why ?? 'dropped');
+    this.events.emit({
+      type: 'peer.message',
+      app: m.app,
+      ts: this.clock.now(),
+      mid: m.msg.mid,
+      from: m.from,
+      to: m.to,
+      message: m.msg.m,
+      sentTs: m.msg.ts,
+      source: m.source,
+      outcome,
+    });
+  }
+
+  /** Forgets messages whose receipt will not come (their receiver's node died). */
+  sweep(now: number, olderThanMs: number): void {
+    for (const [mid, m] of this.inflight) {
+      if (now - m.msg.ts < olderThanMs) break;
+      this.inflight.delete(mid);
+    }
   }
 }

@@ -7,27 +7,31 @@
  * A 2xx answer within `gatewayTimeoutMs` means the gateway took it (the reply is `ok`); any other
  * status is `err` TelephonyError.OTHER, no answer or no connection is `err` TelephonyError.NET.
  */
-import { TelephonyError, type Request, type TelephonyRequest } from '@parley/protocol';
+import { Limits, TelephonyError, type Clock, type TelephonyRequest } from '@parley/protocol';
 import type { ServerConfig } from '../config.js';
-import type { SessionService } from '../service.js';
+import type { Hub } from '../hub.js';
+import { op, type ServiceFrame, type SessionService } from '../service.js';
 import type { Session } from '../session.js';
 
-/** How long the gateway has to answer one POST (below the SDK's 10 s request timeout). */
-const gatewayTimeoutMs = 5_000;
-/** Telephony requests per session per window: a client cannot flood the gateway. */
-const telephonyRateCount = 20;
-const telephonyRateWindowMs = 5_000;
+const TELEPHONY = op(TelephonyError.NET, TelephonyError.OTHER);
 
 const TYPE = { 'tel.invite': 'invite', 'tel.dtmf': 'dtmf', 'tel.end': 'end' } as const;
 
 export class Telephony implements SessionService {
-  readonly ops = ['tel.invite', 'tel.dtmf', 'tel.end'] as const;
+  readonly name = 'telephony';
+  readonly ops = { 'tel.invite': TELEPHONY, 'tel.dtmf': TELEPHONY, 'tel.end': TELEPHONY };
 
-  constructor(protected readonly config: ServerConfig) {}
+  constructor(
+    private readonly hub: Hub,
+    private readonly config: ServerConfig,
+    private readonly clock: Clock,
+  ) {}
 
-  async handle(session: Session, frame: Request, now: number): Promise<void> {
+  async handle(session: Session, frame: ServiceFrame, now: number): Promise<void> {
     const f = frame as TelephonyRequest;
-    const err = (c: number, m: string) => session.send({ t: 'err', i: f.i, c, m });
+    const err = (c: number, m: string) => this.hub.tell(session, { t: 'err', i: f.i, c, m });
+    const { telephonyRateCount, telephonyRateWindowMs } = Limits;
+    const gatewayTimeoutMs = this.config.telephonyTimeoutMs;
     const url = this.config.telephonyWebhook;
     if (!url)
       return err(
@@ -51,27 +55,35 @@ export class Telephony implements SessionService {
     if (f.t === 'tel.dtmf') body.dtmf = f.dtmf;
     body.ts = now;
     let status: number;
+    // The deadline runs on the server's clock (a test advances it instead of waiting 5 s).
+    const abort = new AbortController();
+    let timedOut = false;
+    const deadline = this.clock.setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, gatewayTimeoutMs);
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(gatewayTimeoutMs),
+        signal: abort.signal,
       });
       status = res.status;
       await res.body?.cancel();
     } catch (e) {
-      const timedOut = e instanceof Error && e.name === 'TimeoutError';
       return err(
         TelephonyError.NET,
         timedOut
           ? `telephony: the gateway did not answer within ${gatewayTimeoutMs / 1000} s`
           : `telephony: the gateway could not be reached (${describe(e)})`,
       );
+    } finally {
+      this.clock.clear(deadline);
     }
     if (status < 200 || status > 299)
       return err(TelephonyError.OTHER, `telephony: the gateway refused with HTTP ${status}`);
-    session.send({ t: 'ok', i: f.i });
+    this.hub.tell(session, { t: 'ok', i: f.i });
   }
 }
 

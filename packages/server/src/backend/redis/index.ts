@@ -1,10 +1,14 @@
 import { Redis } from 'ioredis';
 import type { Backend } from '../backend.js';
-import type { OfflineLimits } from '../store.js';
+import type { OfflineLimits } from '../offline-inbox.js';
+import { RedisAttributeStore } from './redis-attribute-store.js';
+import { RedisBanList } from './redis-ban-list.js';
 import { RedisBroker } from './redis-broker.js';
 import { RedisChannelStore } from './redis-channel-store.js';
 import { RedisInvitationStore } from './redis-invitation-store.js';
-import { RedisStore } from './redis-store.js';
+import { RedisNodeRegistry } from './redis-node-registry.js';
+import { RedisOfflineInbox } from './redis-offline-inbox.js';
+import { RedisUserRegistry } from './redis-user-registry.js';
 
 export interface RedisBackendOptions {
   url: string;
@@ -26,7 +30,10 @@ function unavailable(err: unknown): boolean {
   );
 }
 
-/** The multi-node backend: state in Redis, delivery over Redis pub/sub. */
+/**
+ * The multi-node backend: state in Redis, delivery over Redis pub/sub. Every store shares the
+ * one command connection (`pub`), and keys start with `prefix`.
+ */
 export async function createRedisBackend(options: RedisBackendOptions): Promise<Backend> {
   const prefix = options.prefix ?? 'parley:';
   const redisOptions = { maxRetriesPerRequest: 2, enableReadyCheck: true, lazyConnect: true };
@@ -38,8 +45,12 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   await Promise.all([pub.connect(), sub.connect(), ssub.connect()]);
   const broker = new RedisBroker(pub, sub, ssub, prefix);
   return {
-    store: new RedisStore(pub, prefix, options.limits),
+    users: new RedisUserRegistry(pub, prefix),
+    offline: new RedisOfflineInbox(pub, prefix, options.limits),
+    bans: new RedisBanList(pub, prefix),
+    nodes: new RedisNodeRegistry(pub, prefix),
     channels: new RedisChannelStore(pub, prefix),
+    attributes: new RedisAttributeStore(pub, prefix),
     invitations: new RedisInvitationStore(pub, prefix),
     broker,
     unavailable,

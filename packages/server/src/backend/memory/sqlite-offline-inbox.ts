@@ -1,13 +1,11 @@
 /**
- * Offline messages in SQLite (better-sqlite3) under the data dir: the durable part of the
- * embedded backend. WAL journal with `synchronous = FULL`: once `put` resolves, the message is
- * in the fsynced WAL and survives a crash of the process or of the machine. Writes of one
- * event-loop turn are committed together, so a burst costs one fsync.
+ * The offline inbox in SQLite: the durable part of the embedded backend. Once `putOffline`
+ * resolves, the message is committed to the database's fsynced WAL (see sqlite.ts). Writes of
+ * one event-loop turn are committed together, so a burst costs one fsync.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import type { OfflineLimits, StoredMessage } from '../store.js';
+import type Database from 'better-sqlite3';
+import type { OfflineInbox, OfflineLimits, StoredMessage } from '../offline-inbox.js';
+import type { SqliteDb } from './sqlite.js';
 
 interface Row {
   mid: string;
@@ -24,8 +22,10 @@ interface PendingPut {
   fail: (e: unknown) => void;
 }
 
-export class OfflineDb {
-  private readonly db: Database.Database;
+/** How often messages past their age are deleted (they are never listed meanwhile). */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export class SqliteOfflineInbox implements OfflineInbox {
   private readonly insert: Database.Statement;
   private readonly evict: Database.Statement;
   private readonly select: Database.Statement;
@@ -38,41 +38,39 @@ export class OfflineDb {
    */
   private readonly receivers = new Set<string>();
   private flushScheduled = false;
+  private readonly sweep: NodeJS.Timeout;
 
   constructor(
-    dataDir: string,
+    private readonly db: SqliteDb,
     private readonly limits: OfflineLimits,
   ) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'parley.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS offline_messages (
+    db.exec(`CREATE TABLE IF NOT EXISTS offline_messages (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       app TEXT NOT NULL, receiver TEXT NOT NULL, mid TEXT NOT NULL,
       sender TEXT NOT NULL, body TEXT NOT NULL, ts INTEGER NOT NULL)`);
-    this.db.exec(
+    db.exec(
       'CREATE INDEX IF NOT EXISTS offline_by_receiver ON offline_messages (app, receiver, id)',
     );
-    this.insert = this.db.prepare(
+    this.insert = db.prepare(
       'INSERT INTO offline_messages (app, receiver, mid, sender, body, ts) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.evict = this.db
-      .prepare(`DELETE FROM offline_messages WHERE app = ? AND receiver = ? AND id <=
+    this.evict = db.prepare(`DELETE FROM offline_messages WHERE app = ? AND receiver = ? AND id <=
       (SELECT id FROM offline_messages WHERE app = ? AND receiver = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`);
-    this.select = this.db.prepare(
+    this.select = db.prepare(
       'SELECT mid, sender, body, ts FROM offline_messages WHERE app = ? AND receiver = ? AND ts >= ? ORDER BY id',
     );
-    this.remove = this.db.prepare(
+    this.remove = db.prepare(
       'DELETE FROM offline_messages WHERE app = ? AND receiver = ? AND mid = ?',
     );
-    this.expire = this.db.prepare('DELETE FROM offline_messages WHERE ts < ?');
-    const stored = this.db.prepare('SELECT DISTINCT app, receiver FROM offline_messages');
+    this.expire = db.prepare('DELETE FROM offline_messages WHERE ts < ?');
+    const stored = db.prepare('SELECT DISTINCT app, receiver FROM offline_messages');
     for (const r of stored.iterate() as IterableIterator<{ app: string; receiver: string }>)
       this.receivers.add(r.app + '\u0000' + r.receiver);
+    this.sweep = setInterval(() => this.expireOld(Date.now()), SWEEP_INTERVAL_MS);
+    this.sweep.unref();
   }
 
-  put(app: string, to: string, msg: StoredMessage): Promise<void> {
+  putOffline(app: string, to: string, msg: StoredMessage): Promise<void> {
     return new Promise((done, fail) => {
       this.pending.push({ app, to, msg, done, fail });
       if (!this.flushScheduled) {
@@ -82,21 +80,24 @@ export class OfflineDb {
     });
   }
 
-  list(app: string, to: string): StoredMessage[] {
+  listOffline(app: string, to: string): Promise<StoredMessage[]> {
     const key = app + '\u0000' + to;
-    if (!this.receivers.has(key)) return [];
+    if (!this.receivers.has(key)) return Promise.resolve([]);
     const rows = this.select.all(app, to, Date.now() - this.limits.maxAgeMs) as Row[];
     if (rows.length === 0) this.receivers.delete(key);
-    return rows.map((r) => ({ mid: r.mid, from: r.sender, m: JSON.parse(r.body), ts: r.ts }));
+    return Promise.resolve(
+      rows.map((r) => ({ mid: r.mid, from: r.sender, m: JSON.parse(r.body), ts: r.ts })),
+    );
   }
 
-  delete(app: string, to: string, mids: readonly string[]): void {
+  deleteOffline(app: string, to: string, mids: readonly string[]): Promise<void> {
     this.db.transaction(() => {
       for (const mid of mids) this.remove.run(app, to, mid);
     })();
+    return Promise.resolve();
   }
 
-  /** Drops messages past their age; called by the store's periodic sweep. */
+  /** Drops messages past their age; called by the periodic sweep. */
   expireOld(now: number): number {
     return this.expire.run(now - this.limits.maxAgeMs).changes;
   }
@@ -123,8 +124,9 @@ export class OfflineDb {
     }
   }
 
+  /** Stops the sweep and commits what is pending; the database stays open (its opener closes it). */
   close(): void {
+    clearInterval(this.sweep);
     this.flush();
-    this.db.close();
   }
 }
