@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import {
   CloseCode,
+  decodeFrame,
   LoginError,
   PeerMessageError,
   parseClientFrame,
@@ -118,17 +119,10 @@ const laneApp = (lane: number) => `fuzz_${lane}`;
  * the template login to the lane's app.
  */
 function numbered(text: string, lane: number): string {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return text;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return text;
-  const i = (v as { i?: unknown }).i;
-  if (!Number.isSafeInteger(i) || (i as number) < 0) return text;
-  const a = (v as { a?: unknown }).a;
-  return JSON.stringify({ ...v, i: nextId++, ...(a === APP && { a: laneApp(lane) }) });
+  // Anything the codec cannot decode is malformed whatever its id: left as it is.
+  const v = decodeFrame(text);
+  if (!v || !Number.isSafeInteger(v.i) || (v.i as number) < 0) return text;
+  return JSON.stringify({ ...v, i: nextId++, ...(v.a === APP && { a: laneApp(lane) }) });
 }
 
 interface Tally {

@@ -25,14 +25,15 @@ export async function peerMarker(
   timeoutMs = 10_000,
 ): Promise<void> {
   const text = markerText();
-  const marker = arrival(text, `marker ${text} at ${toUid}`, timeoutMs);
-  to.on('MessageFromPeer', marker.onMessage);
+  const marker = arrival(`marker ${text} at ${toUid}`, timeoutMs);
+  const onMessage = (m: RtmMessage) => m.text === text && marker.arrive();
+  to.on('MessageFromPeer', onMessage);
   try {
     await from.sendMessageToPeer({ text }, toUid);
     await marker.arrived;
   } finally {
     marker.stop();
-    to.off('MessageFromPeer', marker.onMessage);
+    to.off('MessageFromPeer', onMessage);
   }
 }
 
@@ -53,36 +54,37 @@ export async function channelMarker(
   timeoutMs = 10_000,
 ): Promise<void> {
   const text = markerText();
-  const marker = arrival(text, `channel marker ${text}`, timeoutMs);
-  to.on('ChannelMessage', marker.onMessage);
+  const marker = arrival(`channel marker ${text}`, timeoutMs);
+  const onMessage = (m: RtmMessage) => m.text === text && marker.arrive();
+  to.on('ChannelMessage', onMessage);
   try {
     await from.sendMessage({ text });
     await marker.arrived;
   } finally {
     marker.stop();
-    to.off('ChannelMessage', marker.onMessage);
+    to.off('ChannelMessage', onMessage);
   }
 }
 
-interface Arrival {
+/** A wait for one marker: `arrive()` ends it; so does its deadline, with an error. */
+export interface Arrival {
   arrived: Promise<void>;
-  onMessage: (m: RtmMessage) => void;
+  arrive: () => void;
   /** Ends the wait (its deadline too) once the caller is done, arrived or not. */
   stop: () => void;
 }
 
-/** A listener that resolves `arrived` on the marker (no polling: a test may wait for 2,000). */
-function arrival(text: string, what: string, timeoutMs: number): Arrival {
-  let onMessage!: (m: RtmMessage) => void;
+/** A wait for a marker, woken by `arrive()` (no polling: a test may wait for 2,000 at once). */
+export function arrival(what: string, timeoutMs: number): Arrival {
+  let arrive!: () => void;
   let timer: NodeJS.Timeout | undefined;
   const arrived = new Promise<void>((resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-    onMessage = (m) => {
-      if (m.text !== text) return;
+    arrive = () => {
       clearTimeout(timer);
       resolve();
     };
   });
   arrived.catch(() => undefined); // awaited by the caller unless its send failed first
-  return { arrived, onMessage, stop: () => clearTimeout(timer) };
+  return { arrived, arrive, stop: () => clearTimeout(timer) };
 }

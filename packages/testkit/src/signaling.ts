@@ -6,7 +6,7 @@ import Signal, {
   type SignalClient,
   type SignalOptions,
 } from '@parley/signaling';
-import { markerText } from './markers.js';
+import { arrival, markerText } from './markers.js';
 import { APP } from './test-server.js';
 import { until } from './wait.js';
 
@@ -92,21 +92,15 @@ export async function sessionMarker(
   timeoutMs = 10_000,
 ): Promise<void> {
   const text = markerText();
+  const marker = arrival(`marker ${text} at ${to.account}`, timeoutMs);
   const before = to.onMessageInstantReceive;
+  to.onMessageInstantReceive = (account, uid, msg) =>
+    msg === text ? marker.arrive() : before?.(account, uid, msg);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out waiting for marker ${text} at ${to.account}`)),
-        timeoutMs,
-      );
-      to.onMessageInstantReceive = (account, uid, msg) => {
-        if (msg !== text) return before?.(account, uid, msg);
-        clearTimeout(timer);
-        resolve();
-      };
-      sendText(from, to.account, text);
-    });
+    sendText(from, to.account, text);
+    await marker.arrived;
   } finally {
+    marker.stop();
     to.onMessageInstantReceive = before;
   }
 }
@@ -118,21 +112,15 @@ export async function channelMessageMarker(
   timeoutMs = 10_000,
 ): Promise<void> {
   const text = markerText();
+  const marker = arrival(`channel marker ${text}`, timeoutMs);
   const before = to.onMessageChannelReceive;
+  to.onMessageChannelReceive = (account, uid, msg) =>
+    msg === text ? marker.arrive() : before?.(account, uid, msg);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out waiting for channel marker ${text}`)),
-        timeoutMs,
-      );
-      to.onMessageChannelReceive = (account, uid, msg) => {
-        if (msg !== text) return before?.(account, uid, msg);
-        clearTimeout(timer);
-        resolve();
-      };
-      from.messageChannelSend(text);
-    });
+    from.messageChannelSend(text);
+    await marker.arrived;
   } finally {
+    marker.stop();
     to.onMessageChannelReceive = before;
   }
 }
