@@ -15,7 +15,7 @@ import {
   RenewTokenError,
   type Clock,
 } from '@parley/protocol';
-import { ManualClock } from '@parley/testkit';
+import { BareServer, ManualClock, track, until } from '@parley/testkit';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import AgoraRTM, {
@@ -26,7 +26,6 @@ import AgoraRTM, {
   type SocketLike,
 } from '../src/node.js';
 import { getTransport } from '../src/transport.js';
-import { BareServer, track, until } from './bare-server.js';
 
 const APP = 'clock_app';
 

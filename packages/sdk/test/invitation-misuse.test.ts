@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { errorName, InvitationApiCallError as E } from '@parley/protocol';
+import { nextTurn } from '@parley/testkit';
 import AgoraRTM, { type LocalInvitation, type RtmError } from '../src/node.js';
 
 function throwsWith(fn: () => void, code: number, message: RegExp): void {
@@ -92,7 +93,7 @@ describe('LocalInvitation misuse', () => {
     inv.on('LocalInvitationFailure', (why) => events.push(`Failure(${why})`));
     inv.send();
     inv.cancel();
-    await new Promise((r) => setTimeout(r, 20));
+    await nextTurn(); // the send fails on a promise chain: settled by the next turn
     assert.deepEqual(events, ['Canceled']);
     assert.equal(inv.state, 'CANCELED');
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import AgoraRTM, { type RtmClient } from '../src/node.js';
-import { BareServer, until } from './bare-server.js';
+import { BareServer, until } from '@parley/testkit';
 
 function client(url: string): RtmClient {
   return AgoraRTM.createInstance('frames_app', { serverUrl: url });

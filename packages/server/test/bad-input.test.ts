@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { errorName } from '@parley/protocol';
 import type { RtmClient, RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { APP, client, loggedIn, RawSocket, testServer, until } from './helpers.js';
+import { APP, client, loggedIn, RawSocket, testServer, until } from '@parley/testkit';
 
 /** Asserts a rejection with the exact code and the web SDK's class for it. */
 async function rejectsWith(

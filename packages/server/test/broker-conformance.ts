@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Broker } from '../src/backend/broker.js';
-import { until } from './helpers.js';
+import { until } from '@parley/testkit';
 
 export type BrokerFactory = () => Promise<Broker> | Broker;
 

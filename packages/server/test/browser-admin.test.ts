@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../src/index.js';
 import { buildWebAssets, launchChromium, noBrowser, screenshotPath } from './browser-harness.js';
-import { APP, client, loggedIn, testServer, until } from './helpers.js';
+import { APP, client, loggedIn, testServer, until } from '@parley/testkit';
 
 const WAIT = { timeout: 10_000 };
 

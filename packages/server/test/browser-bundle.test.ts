@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import type AgoraRTMType from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
 import { buildWebAssets, launchChromium, noBrowser } from './browser-harness.js';
-import { testServer } from './helpers.js';
+import { testServer } from '@parley/testkit';
 
 /** What the page's global scope holds once the IIFE ran. */
 type PageGlobals = { AgoraRTM?: typeof AgoraRTMType };

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../src/index.js';
 import { buildWebAssets, launchChromium, noBrowser, screenshotPath } from './browser-harness.js';
-import { testServer } from './helpers.js';
+import { testServer } from '@parley/testkit';
 
 const WAIT = { timeout: 10_000 };
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createStaticFiles, defaultStaticDirs } from '../src/static-files.js';
 import { buildWebAssets } from './browser-harness.js';
-import { tempDir, testServer } from './helpers.js';
+import { tempDir, testServer } from '@parley/testkit';
 import type { RunningServer } from '../src/index.js';
 
 interface Answer {

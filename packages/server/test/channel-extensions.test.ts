@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parleyExtensions } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
+import { channelMarker, loggedIn, testServer, until } from '@parley/testkit';
 
 describe('server features for legacy Signaling', () => {
   let server: RunningServer;
@@ -55,9 +55,12 @@ describe('server features for legacy Signaling', () => {
     await ca.sendMessage({ text: 'echoed' });
     await cb.sendMessage({ text: 'not echoed' });
     await until(() => aGot.length === 2 && bGot.length === 1, 'messages');
-    await sleep(100);
-    assert.deepEqual(aGot, ['echoed', 'not echoed']);
-    assert.deepEqual(bGot, ['echoed']);
+    // Markers both ways: each has what the server sent it before (a's own marker echoes too).
+    await channelMarker(cb, ca);
+    await channelMarker(ca, cb);
+    const plain = (got: string[]) => got.filter((t) => !t.startsWith('marker-'));
+    assert.deepEqual(plain(aGot), ['echoed', 'not echoed']);
+    assert.deepEqual(plain(bGot), ['echoed']);
     await Promise.all([a.logout(), b.logout()]);
   });
 });

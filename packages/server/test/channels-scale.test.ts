@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RtmClient } from '@parley/sdk';
 import { WebSocket } from 'ws';
-import { loggedIn, testServer, until } from './helpers.js';
+import { loggedIn, testServer, until } from '@parley/testkit';
 
 test('1,000 members: each of 100 messages reaches every member but the sender exactly once, in order, encoded once; member events stop above 512; counts are throttled', async (t) => {
   const server = await testServer({ sendRateCount: 1_000_000 });

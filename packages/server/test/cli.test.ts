@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/options.js';
-import { loggedIn, tempDir, until } from './helpers.js';
+import { loggedIn, tempDir, until } from '@parley/testkit';
 
 test('env vars and flags configure the server; flags win; bad values are named', () => {
   const c = loadConfig({ PORT: '9000', PARLEY_APPS: 'a1,a2:cert2', PARLEY_REST_KEYS: 'k:s' }, [

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RtmError } from '@parley/sdk';
-import { ManualClock } from '@parley/testkit';
+import {
+  client,
+  CutProxy,
+  loggedIn,
+  ManualClock,
+  recordStates,
+  testServer,
+  until,
+} from '@parley/testkit';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
 
 describe('connection state', () => {
   let server: RunningServer;
@@ -85,7 +92,7 @@ describe('connection state', () => {
     const c = client(proxy.url);
     const states = recordStates(c);
     const login = c.login({ uid: 'state-e' });
-    await sleep(50);
+    await until(() => states.includes('CONNECTING/LOGIN'), 'the login under way');
     await c.logout();
     await assert.rejects(login, (e: RtmError) => e.code === 201);
     assert.deepEqual(states, ['CONNECTING/LOGIN', 'DISCONNECTED/LOGOUT']);

@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildRtmToken007 } from '@parley/token';
-import { ManualClock } from '@parley/testkit';
-import type { RunningServer, ServerEvent } from '../src/index.js';
 import {
   APP,
   client,
   CutProxy,
+  eventually,
   loggedIn,
+  ManualClock,
   RawSocket,
   recordStates,
+  REDIS_URL,
   testServer,
+  uniquePrefix,
   until,
-  untilTrue,
-} from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+} from '@parley/testkit';
+import type { RunningServer, ServerEvent } from '../src/index.js';
 
 /**
  * Every fact of the server, as `type:detail` lines, for exact sequence assertions (the
@@ -268,7 +269,7 @@ test('on Redis, a node that stops: the node that takes its sessions emits their 
   // Closing drains the sockets but ends no session: to the others the node simply went silent.
   await doomed.close();
   const lapsed = async () => (await survivor.backend.nodes.lapsedNodes()).includes(doomed.node);
-  await untilTrue(lapsed, 'the doomed node lapses in Redis');
+  await eventually(lapsed, 'the doomed node lapses in Redis');
   await clock.advance(100);
   await clock.advance(1100);
   await until(() => seen.length === 2, 'the stranded session ends');

@@ -12,7 +12,7 @@ import type {
   HistoryMessage,
   HistoryStore,
 } from '../src/backend/history-store.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@parley/testkit';
 
 export interface OpenedHistory {
   history: HistoryStore;

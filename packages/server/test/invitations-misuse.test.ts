@@ -3,8 +3,15 @@ import { after, before, describe, test } from 'node:test';
 import { errorName, InvitationApiCallError as E } from '@parley/protocol';
 import type { LocalInvitation, RemoteInvitation, RtmClient, RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer } from './helpers.js';
-import { logOf, RawParty, receiver, recordLocal } from './invitations-helpers.js';
+import {
+  loggedIn,
+  logOf,
+  peerMarkers,
+  RawParty,
+  receiver,
+  recordLocal,
+  testServer,
+} from '@parley/testkit';
 
 /** Asserts `fn` throws synchronously with `code` and the web SDK's class for it. */
 function throwsWith(fn: () => void, code: number, message: RegExp): void {
@@ -140,7 +147,7 @@ describe('invitation misuse throws synchronously; the server checks every field 
       const reply = await raw.request({ t, id });
       assert.deepEqual([reply.t, reply.c], ['err', E.ALREADY_END], `${t} of someone else's id`);
     }
-    await sleep(100);
+    await peerMarkers(alice, 'mis-alice', bob, 'mis-bob');
     assert.equal(log.length, 2, 'no event on either side');
     got[0]!.refuse();
     await logOf(log, 4);

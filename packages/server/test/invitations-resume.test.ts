@@ -2,8 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmClient } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
-import { logOf, receiver, recordLocal } from './invitations-helpers.js';
+import {
+  APP,
+  client,
+  CutProxy,
+  eventually,
+  loggedIn,
+  logOf,
+  receiver,
+  recordLocal,
+  recordStates,
+  testServer,
+  until,
+} from '@parley/testkit';
 
 describe('invitations across reconnects and session ends', () => {
   let server: RunningServer;
@@ -41,7 +52,11 @@ describe('invitations across reconnects and session ends', () => {
     await until(() => states.includes('RECONNECTING/INTERRUPTED'), 'RECONNECTING');
     call.content = 'sorry';
     call.cancel();
-    await sleep(300);
+    // The cancel is done on the server (its record goes), and waits in bob's session.
+    await eventually(
+      async () => (await server.backend.invitations.count()) === 0,
+      'the server to take the cancel',
+    );
     assert.equal(log.length, 3, 'nothing reaches the callee while it is away');
     proxy.restore();
     await logOf(log, 4);
@@ -70,10 +85,18 @@ describe('invitations across reconnects and session ends', () => {
     await logOf(log, 2);
     proxy.cut();
     await until(() => states.includes('RECONNECTING/INTERRUPTED'), 'RECONNECTING');
-    await sleep(100);
+    await until(
+      () => server.sessions.hub.byUserId(APP, 'rs-alice2')?.attached === false,
+      'the server sees the caller gone',
+    );
     got[0]!.response = 'ok';
     got[0]!.accept();
-    await sleep(300);
+    await eventually(
+      async () =>
+        (await server.backend.invitations.get(APP, 'rs-alice2', call.callId))?.phase ===
+        'accepting',
+      'the server to take the accept',
+    );
     assert.equal(log.length, 2, 'the caller hears nothing while away; the callee waits');
     assert.equal(got[0]!.state, 'ACCEPT_SENT_TO_LOCAL');
     proxy.restore();

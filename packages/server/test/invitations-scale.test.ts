@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LocalInvitation, RemoteInvitation, RtmClient } from '@parley/sdk';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
-import { recordLocal, recordRemote } from './invitations-helpers.js';
+import {
+  loggedIn,
+  peerMarkers,
+  recordLocal,
+  recordRemote,
+  testServer,
+  until,
+} from '@parley/testkit';
 
 const PAIRS = 1000;
 type Ending = 'accept' | 'refuse' | 'cancel';
@@ -49,7 +55,12 @@ test('1,000 concurrent invitations between 2,000 users all reach their expected 
     'every invitation ended on both sides',
     60_000,
   );
-  await sleep(200); // and nothing more arrives
+  // And nothing more arrives: markers both ways between each pair, a later event would be first.
+  await Promise.all(
+    Array.from({ length: PAIRS }, (_, k) =>
+      peerMarkers(clients[2 * k]!, `sc-${2 * k}`, clients[2 * k + 1]!, `sc-${2 * k + 1}`),
+    ),
+  );
   for (let k = 0; k < PAIRS; k++) {
     const r = `${ENDINGS[k % 3]}-${k}`;
     const [caller, callee] = {

@@ -2,8 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmClient } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, loggedIn, sleep, testServer } from './helpers.js';
-import { fastTimers, logOf, RawParty, receiver, recordLocal } from './invitations-helpers.js';
+import {
+  client,
+  fastTimers,
+  loggedIn,
+  logOf,
+  RawParty,
+  receiver,
+  recordLocal,
+  sleep,
+  testServer,
+} from '@parley/testkit';
 
 describe('call invitation timers (scaled to hundreds of ms)', () => {
   let server: RunningServer;

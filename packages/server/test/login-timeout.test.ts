@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RawSocket, sleep, testServer } from './helpers.js';
+import { RawSocket, sleep, testServer } from '@parley/testkit';
 
 test('a socket that does not log in is closed once loginTimeoutMs has passed, not before', async (t) => {
   const server = await testServer({ loginTimeoutMs: 1500 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer, until } from './helpers.js';
+import { loggedIn, sleep, testServer, until } from '@parley/testkit';
 
 function item(c: RtmClient, key: string, value: string | null, revision?: number) {
   const it = c.createMetadataItem();
@@ -127,8 +127,15 @@ describe('user metadata', () => {
     await w.unsubscribeUserMetadata('us-a');
     await a.login({ uid: 'us-a' });
     await a.setLocalUserMetadata([item(a, 'z', '3')]);
-    await sleep(200);
-    assert.equal(seen.length, 3, 'no updates after unsubscribing');
+    // Subscribed again, the next change arrives: an update of 'z' would have come before it.
+    await w.subscribeUserMetadata('us-a');
+    await a.addLocalUserMetadata([item(a, 'after', '4')]);
+    await until(() => seen.length >= 4, 'the update after subscribing again');
+    assert.deepEqual(
+      seen.slice(3),
+      [{ uid: 'us-a', keys: ['z', 'after'] }],
+      'none while unsubscribed',
+    );
     await Promise.all([a.logout(), w.logout()]);
   });
 

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildRtmToken007 } from '@parley/token';
-import { client, loggedIn, testServer, until } from './helpers.js';
 import { basic, restClient } from './rest-client.js';
+import { client, loggedIn, testServer, until } from '@parley/testkit';
 
 type Samples = Map<string, number>;
 

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { NodeRegistry, NodeSession } from '../src/backend/node-registry.js';
+import { eventually } from '@parley/testkit';
 
 export interface NodeRegistryHarness {
   nodes: NodeRegistry;
@@ -26,14 +27,6 @@ const LONG_TTL_MS = 600_000;
 
 const byId = (a: NodeSession, b: NodeSession) =>
   `${a.app}/${a.uid}/${a.sid}`.localeCompare(`${b.app}/${b.uid}/${b.sid}`);
-
-async function eventually(cond: () => Promise<boolean>, what: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 export function runNodeRegistryConformance(name: string, factory: NodeRegistryFactory): void {
   /** Lets `node`'s mark, set with `lapseTtlMs`, lapse, and waits until the registry says so. */

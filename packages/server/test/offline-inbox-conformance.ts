@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OfflineInbox, OfflineLimits, StoredMessage } from '../src/backend/offline-inbox.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@parley/testkit';
 
 export interface OpenedInbox {
   inbox: OfflineInbox;

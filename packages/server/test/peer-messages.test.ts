@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmMessage } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, loggedIn, testServer, until } from './helpers.js';
+import { client, loggedIn, testServer, until } from '@parley/testkit';
 
 describe('peer messages', () => {
   let server: RunningServer;

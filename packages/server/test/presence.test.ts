@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, loggedIn, testServer, until } from './helpers.js';
+import { client, CutProxy, loggedIn, testServer, until } from '@parley/testkit';
 
 describe('presence', () => {
   let server: RunningServer;

@@ -25,7 +25,7 @@ import { runNodeRegistryConformance } from './node-registry-conformance.js';
 import { runOfflineInboxConformance } from './offline-inbox-conformance.js';
 import { runUserRegistryConformance } from './user-registry-conformance.js';
 import { runWebhookQueueConformance } from './webhook-queue-conformance.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import { REDIS_URL, uniquePrefix } from '@parley/testkit';
 
 const conn = new Redis(REDIS_URL);
 const opened: Backend[] = [];

@@ -23,8 +23,15 @@ import { RedisNodeRegistry } from '../src/backend/redis/redis-node-registry.js';
 import { RedisOfflineInbox } from '../src/backend/redis/redis-offline-inbox.js';
 import { RedisUserRegistry } from '../src/backend/redis/redis-user-registry.js';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, testServer } from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import {
+  killRedis,
+  loggedIn,
+  privateRedis,
+  REDIS_URL,
+  testServer,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 /** Clients per node; 2 × 16 keys stay within the 32-key limit of attributes and metadata. */
 const PER_NODE = 16;
@@ -237,14 +244,17 @@ function hashed(key: string): string {
 /**
  * Runs `ops` on a fresh connection while MONITOR watches, and checks that every script and
  * transaction it sent names its keys (a script touches only keys in KEYS) and keeps to one
- * slot, as do MGET and DEL. Answers how many scripts and transactions it saw.
+ * slot, as do MGET and DEL. Answers how many scripts and transactions it saw. On a private
+ * redis-server: MONITOR on the shared one sees every other test's traffic, and under that
+ * flood ioredis can take a monitor line for a reply ("Command queue state error").
  */
 async function watchSlots(
   ops: (conn: Redis, prefix: string) => Promise<void>,
 ): Promise<{ scripts: number; transactions: number }> {
-  const base = new Redis(REDIS_URL);
+  const redis = await privateRedis();
+  const base = new Redis(redis.port, '127.0.0.1');
   const monitor = await base.monitor();
-  const conn = new Redis(REDIS_URL);
+  const conn = new Redis(redis.port, '127.0.0.1');
   const seen: { source: string; args: string[] }[] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string) =>
     seen.push({ source, args }),
@@ -254,9 +264,7 @@ async function watchSlots(
     await conn.ping(`${marker}start`);
     await ops(conn, uniquePrefix());
     await conn.ping(`${marker}end`);
-    const until = Date.now() + 5000;
-    while (!seen.some((e) => e.args[1] === `${marker}end`) && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 10));
+    await until(() => seen.some((e) => e.args[1] === `${marker}end`), 'the end marker', 5000);
 
     const start = seen.findIndex((e) => e.args[1] === `${marker}start`);
     const end = seen.findIndex((e) => e.args[1] === `${marker}end`);
@@ -302,6 +310,7 @@ async function watchSlots(
     conn.disconnect();
     monitor.disconnect();
     base.disconnect();
+    await killRedis(redis);
   }
 }
 

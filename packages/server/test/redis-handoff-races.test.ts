@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunningServer } from '../src/index.js';
-import { APP, loggedIn, RawSocket, sleep, testServer, until } from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import {
+  APP,
+  loggedIn,
+  RawSocket,
+  REDIS_URL,
+  testServer,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 type Reply = Record<string, unknown> & { r?: { sid?: string; resumed?: boolean } };
 
@@ -24,6 +31,13 @@ async function droppedSession(server: RunningServer, uid: string, room: string):
   raw.close();
   await until(() => server.sessions.hub.bySessionId(sid)?.attached === false, 'the drop is seen');
   return sid;
+}
+
+/** A promise the test resolves: a stubbed store call waits on it instead of sleeping. */
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
 }
 
 const resume = (uid: string, sid: string) => ({
@@ -83,18 +97,22 @@ test('two reconnects of one session racing to the same other node: the later wai
 test('the old node ends the session while handing it over: the new node starts fresh, not a session nobody reaches', async (t) => {
   const [n1, n2] = await nodes(t, 2);
   const sid = await droppedSession(n1!, 're-user', 're-room');
-  // A slow Redis round trip for the move; meanwhile n1 ends the session (its window ran out).
+  // The move's Redis round trip is held until n1 has ended the session (its window ran out).
   const store = n1!.backend.users;
   const move = store.moveUser.bind(store);
+  const moving = gate();
+  const ended = gate();
   store.moveUser = async (...args) => {
     const moved = await move(...args);
-    await sleep(100);
+    moving.open();
+    await ended.opened;
     return moved;
   };
   const back = await RawSocket.open(n2!.url);
   const pending = back.request(resume('re-user', sid));
-  await sleep(30);
+  await moving.opened;
   await n1!.sessions.end(n1!.sessions.hub.bySessionId(sid)!, 'expired');
+  ended.open();
   const reply = (await pending) as Reply;
   assert.equal(reply.r?.resumed, false);
   assert.deepEqual(await n2!.backend.users.locateUser(APP, 're-user'), {
@@ -180,21 +198,23 @@ test('a node taken for dead that comes back registers its users again: watchers 
 test('a login elsewhere while the session travels between nodes: the travelling login is told REMOTE_LOGIN', async (t) => {
   const [n1, n2, n3] = await nodes(t, 3);
   const sid = await droppedSession(n1!, 'rt-user', 'rt-room');
-  // n1 is slow to answer once it has moved the user to n2; meanwhile the user logs in on n3,
+  // n1 holds its answer once it has moved the user to n2, until the user has logged in on n3,
   // whose kick reaches n2 before the session does.
   const store = n1!.backend.nodes;
   const unregister = store.unregisterSession.bind(store);
-  let slowed = false;
+  const moving = gate();
+  const loggedInElsewhere = gate();
   store.unregisterSession = async (...args) => {
-    slowed = true;
-    await sleep(300);
+    moving.open();
+    await loggedInElsewhere.opened;
     return unregister(...args);
   };
   const travelling = await RawSocket.open(n2!.url);
   const pending = travelling.request(resume('rt-user', sid));
-  await until(() => slowed, 'the move is under way');
+  await moving.opened;
   const elsewhere = await RawSocket.open(n3!.url);
   const fresh = (await elsewhere.request({ t: 'login', i: 1, a: APP, u: 'rt-user' })) as Reply;
+  loggedInElsewhere.open();
   await assert.rejects(pending, /socket closed/);
   assert.ok(travelling.frames.some((f) => f.t === 'kick' && f.why === 'REMOTE_LOGIN'));
   assert.equal(n2!.sessions.hub.bySessionId(sid), undefined);

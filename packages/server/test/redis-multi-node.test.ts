@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../src/index.js';
-import { client, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import {
+  client,
+  loggedIn,
+  recordStates,
+  REDIS_URL,
+  testServer,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 describe('two nodes on one Redis', () => {
   let n1: RunningServer;
@@ -117,10 +124,20 @@ describe('two nodes on one Redis', () => {
   test('logging in on one node aborts the same user on the other with REMOTE_LOGIN', async () => {
     const first = await loggedIn(n1, 'mr-user');
     const states = recordStates(first);
+    // Each session n1 ends, until it is done (the store writes follow the kick).
+    const ending: Promise<void>[] = [];
+    const end = n1.sessions.end.bind(n1.sessions);
+    n1.sessions.end = (session, why) => {
+      const done = end(session, why);
+      ending.push(done);
+      return done;
+    };
     const second = await loggedIn(n2, 'mr-user');
     await until(() => states.length === 1, 'ABORTED');
     assert.deepEqual(states, ['ABORTED/REMOTE_LOGIN']);
-    await sleep(100);
+    // n1 is done with the kicked session: an offline mark from it would be written by now.
+    await until(() => ending.length === 1, 'n1 ends the old session');
+    await ending[0];
     const probe = await loggedIn(n1, 'mr-probe');
     assert.deepEqual(await probe.queryPeersOnlineStatus(['mr-user']), { 'mr-user': true });
     await Promise.all([first.logout(), second.logout(), probe.logout()]);

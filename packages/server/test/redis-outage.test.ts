@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RtmError } from '@parley/sdk';
-import { loggedIn, testServer, until } from './helpers.js';
-import { privateRedis, uniquePrefix, unhandledRejections } from './redis-helpers.js';
+import {
+  loggedIn,
+  privateRedis,
+  testServer,
+  unhandledRejections,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 test('Redis hung (SIGSTOP): requests that need it fail fast with their TIMEOUT code, same-node delivery goes on, all recovers', async (t) => {
   const redis = await privateRedis();

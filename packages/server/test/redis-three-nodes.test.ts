@@ -7,10 +7,25 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { AttributeOperationError, MetadataOperationError } from '@parley/protocol';
 import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
-import { APP, client, loggedIn, RawSocket, recordStates, sleep, until } from './helpers.js';
-import { logOf, receiver, recordLocal } from './invitations-helpers.js';
-import { killAllNodes, nodeProcesses, startNode, type NodeProcess } from './node-process.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import {
+  APP,
+  client,
+  eventually,
+  killAllNodes,
+  loggedIn,
+  logOf,
+  type NodeProcess,
+  nodeProcesses,
+  RawSocket,
+  receiver,
+  recordLocal,
+  recordStates,
+  REDIS_URL,
+  sleep,
+  startNode,
+  uniquePrefix,
+  until,
+} from '@parley/testkit';
 
 /** What is wrong with a sender's sequence numbers as received: gaps, repeats, reorderings. */
 function sequenceFaults(received: number[], sent: number) {
@@ -467,13 +482,8 @@ describe('three node processes on one Redis', () => {
     }
     async function nothingLeftInRedis(): Promise<void> {
       const keys = async () => (await redis.keys(`${prefix}inv*`)).sort();
-      // The last write may land just after the last event: poll for up to 2 s.
-      let left = await keys();
-      for (let k = 0; left.length > 0 && k < 100; k++) {
-        await sleep(20);
-        left = await keys();
-      }
-      assert.deepEqual(left, [], 'no invitation kept in Redis');
+      // The last write may land just after the last event.
+      await eventually(async () => (await keys()).length === 0, 'no invitation kept in Redis');
     }
 
     test('accepted: received on node 3 with its content, the response reaches node 1', async () => {
@@ -598,6 +608,8 @@ test('kill -9 one of three nodes: its SDK client fails over, the other two never
   const toMover: number[] = [];
   const steady: boolean[] = [];
   let sending = true;
+  // Paced (not a wait for anything): the streams run for seconds beside three node processes,
+  // and unpaced they would take the CPU those nodes' heartbeats need.
   const streams = Promise.all([
     (async () => {
       for (let seq = 0; sending; seq++) {

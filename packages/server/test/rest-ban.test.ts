@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { APP, client, loggedIn, sleep, testServer, until } from './helpers.js';
+import { APP, client, loggedIn, sleep, testServer, until } from '@parley/testkit';
 
 const AUTH = 'Basic ' + Buffer.from('ops:s3cret').toString('base64');
 

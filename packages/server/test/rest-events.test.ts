@@ -4,9 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { APP, client, loggedIn, testServer, untilTrue } from './helpers.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
 import { basic, restClient } from './rest-client.js';
+import {
+  APP,
+  client,
+  loggedIn,
+  testServer,
+  eventually,
+  REDIS_URL,
+  uniquePrefix,
+} from '@parley/testkit';
 
 const KEYS = [{ key: 'backend', secret: 's3cret' }];
 const AUTH = basic('backend', 's3cret');
@@ -99,7 +106,7 @@ test('on two Redis nodes one pull sees the events of both', async (t) => {
   const pulled: string[] = [];
   const restA = restClient(a.port, AUTH);
   const restB = restClient(b.port, AUTH);
-  await untilTrue(async () => {
+  await eventually(async () => {
     for (const e of (await restB('GET', USER_EVENTS)).body.events as Pulled[])
       pulled.push(`${e.user_id}:${e.type}`);
     return pulled.length >= 2;
@@ -136,7 +143,7 @@ test('on two Redis nodes a REST message sent on one node reaches a receiver on t
     body: { channel_name: 'ev-far-room', payload: 'to the room' },
   });
   assert.equal(channel.body.code, 'message_sent');
-  await untilTrue(() => Promise.resolve(got.length === 2), 'both messages');
+  await eventually(() => Promise.resolve(got.length === 2), 'both messages');
   assert.deepEqual(got, ['peer:ev-ops:across nodes', 'channel:ev-ops:to the room']);
   await rx.logout();
 });

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunningServer } from '../src/index.js';
-import { APP, loggedIn, tempDir, testServer } from './helpers.js';
 import { basic, restClient, type RestAnswer } from './rest-client.js';
+import { APP, loggedIn, tempDir, testServer } from '@parley/testkit';
 
 const KEYS = [{ key: 'backend', secret: 's3cret' }];
 const BASE = `/dev/v2/project/${APP}/rtm`;

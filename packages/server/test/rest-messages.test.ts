@@ -8,9 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import type { RtmMessage } from '@parley/sdk';
 import Signal from '@parley/signaling';
 import { buildRtmToken007 } from '@parley/token';
-import { ManualClock } from '@parley/testkit';
+import { ManualClock, APP, client, loggedIn, RawSocket, testServer, until } from '@parley/testkit';
 import type { RunningServer } from '../src/index.js';
-import { APP, client, loggedIn, RawSocket, testServer, until } from './helpers.js';
 import { basic, restClient } from './rest-client.js';
 
 const KEYS = [{ key: 'backend', secret: 's3cret' }];

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmChannel, RtmClient } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { APP, client, loggedIn, testServer, until } from './helpers.js';
 import { basic, restClient } from './rest-client.js';
+import { APP, client, loggedIn, testServer, until } from '@parley/testkit';
 
 const KEYS = [{ key: 'ops', secret: 'pw' }];
 const V1 = `/v1/apps/${APP}`;

@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { client, loggedIn, recordStates, tempDir, testServer, until } from './helpers.js';
+import {
+  client,
+  CutProxy,
+  loggedIn,
+  recordStates,
+  tempDir,
+  testServer,
+  until,
+} from '@parley/testkit';
 
 test('server restart: RECONNECTING then CONNECTED, subscriptions restored, stored messages delivered as offline', async (t) => {
   const dataDir = tempDir();
   let server = await testServer({ dataDir });
   t.after(() => server.close());
-  const port = server.port;
-  const watcher = client(server, { reconnectMaxDelayMs: 200 });
+  // The clients' address outlives the server: the restarted one listens on a new port.
+  const front = await CutProxy.start(server.port);
+  t.after(() => front.close());
+  const watcher = client(front.url, { reconnectMaxDelayMs: 200 });
   const presence: Record<string, string>[] = [];
   watcher.on('PeersOnlineStatusChanged', (st) => presence.push({ ...st }));
   await watcher.login({ uid: 'restart-w' });
@@ -24,7 +34,8 @@ test('server restart: RECONNECTING then CONNECTED, subscriptions restored, store
 
   await server.close();
   await until(() => states.includes('RECONNECTING/INTERRUPTED'), 'RECONNECTING');
-  server = await testServer({ dataDir, port });
+  server = await testServer({ dataDir });
+  front.retarget(server.port);
   await until(() => states.length === 2, 'CONNECTED after restart', 15_000);
   assert.deepEqual(states, ['RECONNECTING/INTERRUPTED', 'CONNECTED/LOGIN_SUCCESS']);
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, loggedIn, recordStates, sleep, testServer, until } from './helpers.js';
+import {
+  client,
+  CutProxy,
+  loggedIn,
+  peerMarker,
+  recordStates,
+  sleep,
+  testServer,
+  until,
+} from '@parley/testkit';
 
 describe('reconnect and resume', () => {
   let server: RunningServer;
@@ -48,8 +57,12 @@ describe('reconnect and resume', () => {
       assert.equal(r.hasPeerReceived, true);
     }
     await until(() => got.length >= sent.length, 'every message', 10_000);
-    await sleep(200);
-    assert.deepEqual(got, sent, 'each message exactly once, in send order');
+    await peerMarker(sender, receiver, 'resume-rx'); // a duplicate would have come before it
+    assert.deepEqual(
+      got.filter((t) => !t.startsWith('marker-')),
+      sent,
+      'each message exactly once, in send order',
+    );
     assert.deepEqual(states, ['RECONNECTING/INTERRUPTED', 'CONNECTED/LOGIN_SUCCESS']);
     assert.ok(
       results.every((r) => r.hasPeerReceived === false),
@@ -92,17 +105,23 @@ describe('reconnect and resume', () => {
     const states = recordStates(watcher);
     await watcher.subscribePeersOnlineStatus(['resume-peer2']);
     await until(() => presence.length === 1, 'snapshot');
+    // A second watcher, never cut, shows when the server has told the watchers.
+    const direct = await loggedIn(server, 'resume-w2-direct');
+    const directSaw: Record<string, string>[] = [];
+    direct.on('PeersOnlineStatusChanged', (st) => directSaw.push({ ...st }));
+    await direct.subscribePeersOnlineStatus(['resume-peer2']);
+    await until(() => directSaw.length === 1, 'snapshot of the direct watcher');
     proxy.cut();
     await until(() => states.length === 1, 'RECONNECTING');
     const peer = await loggedIn(server, 'resume-peer2');
-    await sleep(300);
+    await until(() => directSaw.length === 2, 'the change reaches the watchers');
     proxy.restore();
     await until(() => presence.length === 2, 'change after resume', 10_000);
     assert.deepEqual(presence, [{ 'resume-peer2': 'OFFLINE' }, { 'resume-peer2': 'ONLINE' }]);
     assert.deepEqual(await watcher.queryPeersBySubscriptionOption('ONLINE_STATUS'), [
       'resume-peer2',
     ]);
-    await Promise.all([peer.logout(), watcher.logout()]);
+    await Promise.all([peer.logout(), watcher.logout(), direct.logout()]);
     await proxy.close();
   });
 });

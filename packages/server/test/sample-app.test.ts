@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runSample12 } from '../../sdk/test/compat/sample-app-1-2.parley.js';
 import { runSample } from '../../sdk/test/compat/sample-app.parley.js';
-import { APP, testServer } from './helpers.js';
+import { APP, testServer } from '@parley/testkit';
 
 test('the sample agora-rtm-sdk 1.6 app runs its flows on Parley with only the import and serverUrl changed', async (t) => {
   const server = await testServer();
@@ -49,5 +49,10 @@ test('a 1.2.x app: SendMessageOptions stores for an offline peer, which reads is
   t.after(() => server.close());
   const log: string[] = [];
   await runSample12(APP, (line) => log.push(line), server.url);
-  assert.deepEqual(log, ['received=false', 'v12-sender: while you were away offline=true']);
+  assert.deepEqual(log, [
+    'received=false',
+    'v12-sender: while you were away offline=true',
+    'v12-sender: welcome back offline=false',
+    'received=true',
+  ]);
 });

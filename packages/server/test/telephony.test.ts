@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { TelephonyError } from '@parley/protocol';
 import type { RunningServer } from '../src/index.js';
-import { APP, RawSocket, testServer } from './helpers.js';
-import { Gateway } from './telephony-gateway.js';
+import { APP, Gateway, RawSocket, testServer } from '@parley/testkit';
 
 async function login(server: RunningServer, uid: string): Promise<RawSocket> {
   const raw = await RawSocket.open(server.url);
@@ -170,7 +169,7 @@ describe('telephony with a gateway', () => {
         { t: 'err', c: TelephonyError.NET, m: 'telephony: the gateway did not answer within 5 s' },
       );
       const took = Date.now() - t0;
-      assert.ok(took >= 4900 && took < 8000, `answered after ${took} ms`);
+      assert.ok(took >= 4900, `answered after ${took} ms, not before the 5 s`);
     } finally {
       gateway.hang = false;
     }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, recordStates, sleep, testServer, until } from './helpers.js';
+import { client, CutProxy, recordStates, sleep, testServer, until } from '@parley/testkit';
 
 const require = createRequire(import.meta.url);
 const tokenPkgDir = new URL('../../token/', import.meta.url);

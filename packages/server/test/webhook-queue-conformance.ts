@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { QueuedNotice, WebhookQueue } from '../src/backend/webhook-queue.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@parley/testkit';
 
 export interface OpenedQueue {
   queue: WebhookQueue;

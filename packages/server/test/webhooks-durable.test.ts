@@ -5,10 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { APP, RawSocket, client, tempDir, testServer, until, untilTrue } from './helpers.js';
-import { nodeProcess } from './node-process.js';
-import { REDIS_URL, uniquePrefix } from './redis-helpers.js';
 import { WebhookReceiver, freePort } from './webhook-receiver.js';
+import {
+  APP,
+  RawSocket,
+  client,
+  tempDir,
+  testServer,
+  until,
+  eventually,
+  nodeProcess,
+  REDIS_URL,
+  uniquePrefix,
+} from '@parley/testkit';
 
 const SECRET = 'whsec-durable';
 
@@ -34,7 +43,7 @@ test('a node killed with SIGKILL while notices are queued delivers them after it
     await c.login({ uid });
     await c.logout();
   }
-  await untilTrue(async () => (await queueDepth(first.url)) === 4, 'four notices queued');
+  await eventually(async () => (await queueDepth(first.url)) === 4, 'four notices queued');
   await first.kill();
   const rx = await WebhookReceiver.start(SECRET, port);
   t.after(() => rx.close());
@@ -69,7 +78,7 @@ test('on Redis, the node that takes over a dead node’s sessions delivers its q
   // A raw client never reconnects: the user stays behind with the dead node.
   const raw = await RawSocket.open(dying.url);
   assert.equal((await raw.request({ t: 'login', i: 1, a: APP, u: 'wd-redis' })).t, 'ok');
-  await untilTrue(async () => (await queueDepth(dying.url)) === 1, 'the login queued');
+  await eventually(async () => (await queueDepth(dying.url)) === 1, 'the login queued');
   await dying.kill();
   const rx = await WebhookReceiver.start(SECRET, port);
   const heir = await testServer(common);

@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { ManualClock } from '@parley/testkit';
+import { ManualClock, APP, loggedIn, tempDir, testServer, until } from '@parley/testkit';
 import { startServer } from '../src/index.js';
-import { APP, loggedIn, tempDir, testServer, until } from './helpers.js';
 import { basic, restClient } from './rest-client.js';
 import { WebhookReceiver, freePort, type Notice } from './webhook-receiver.js';
 

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
-import { APP, RawSocket, sleep, testServer, until } from './helpers.js';
+import { APP, RawSocket, sleep, testServer, until } from '@parley/testkit';
 
 /**
  * Channel messages published 20 ms apart to a member: how many TCP reads carried them. The
- * member reads its socket directly (the `ws` client's underlying socket).
+ * member reads its socket directly (the `ws` client's underlying socket); only reads holding
+ * a channel message count (the member's other pushes, such as the publisher's join and the
+ * member count, leave on timers of their own).
  */
 async function readsFor(writeDelayMs: number): Promise<number> {
   const server = await testServer({ writeDelayMs });
@@ -17,7 +19,9 @@ async function readsFor(writeDelayMs: number): Promise<number> {
     assert.equal((await member.request({ t: 'join', i: 2, c: 'wd-room' })).t, 'ok');
     assert.equal((await publisher.request({ t: 'join', i: 2, c: 'wd-room' })).t, 'ok');
     let reads = 0;
-    (member.ws as unknown as { _socket: Socket })._socket.on('data', () => reads++);
+    (member.ws as unknown as { _socket: Socket })._socket.on('data', (chunk: Buffer) => {
+      if (chunk.includes('"t":"cmsg"')) reads++;
+    });
     for (let k = 0; k < 5; k++) {
       publisher.send({ t: 'csend', i: 10 + k, c: 'wd-room', m: { k: 'T', x: `m${k}` } });
       await sleep(20);

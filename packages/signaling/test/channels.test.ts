@@ -2,20 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignalingCode as C, signalUid, type Channel, type Session } from '@parley/signaling';
 import type { RunningServer } from '../../server/src/index.js';
-import { RawSocket } from '../../server/test/helpers.js';
 import {
   APP,
+  channelMessageMarker,
   entries,
   loggedIn,
+  RawSocket,
   record,
+  type Recorded,
   signal,
   signedIn,
   signOut,
-  sleep,
   testServer,
   until,
-  type Recorded,
-} from './helpers.js';
+} from '@parley/testkit';
 
 const CHANNEL_CALLBACKS = [
   'onChannelJoined',
@@ -63,7 +63,7 @@ describe('Signaling channels', () => {
     assert.equal(cb.name, 'cj-room');
     record(cb, CHANNEL_CALLBACKS, log);
     await entries(log, 4, 'join sequence');
-    await sleep(100);
+    await channelMessageMarker(ca, cb); // the join sequence is complete: nothing more of it
     const [first, list, ...attrs] = log;
     assert.deepEqual(first, ['onChannelJoined']);
     assert.equal(list![0], 'onChannelUserList');

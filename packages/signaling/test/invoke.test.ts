@@ -10,15 +10,15 @@ import {
 import type { RunningServer } from '../../server/src/index.js';
 import {
   entries,
+  eventually,
   loggedIn,
   record,
+  type Recorded,
   signedIn,
   signOut,
-  sleep,
   testServer,
   until,
-  type Recorded,
-} from './helpers.js';
+} from '@parley/testkit';
 
 /** A field of a response. */
 function field<T>(resp: InvokeResponse, name: string): T {
@@ -209,7 +209,12 @@ describe('Signaling invoke and the C++ query and attribute methods', () => {
     const cbs: unknown[] = [];
     a.invoke('user_query_user_status', { account: 'ig-a' }, (...r) => cbs.push(r));
     a.invoke('other.user_query_user_status', { account: 'ig-a' }, 'x');
-    await sleep(100);
+    // A valid invoke after them: once it is answered, theirs would have been too.
+    const later: unknown[] = [];
+    a.invoke('io.agora.signal.user_query_user_status', { account: 'ig-a' }, (...r) =>
+      later.push(r),
+    );
+    await until(() => later.length === 1, 'the answer to the valid invoke');
     assert.deepEqual([log, cbs], [[], []]);
     await signOut(a);
   });
@@ -236,13 +241,11 @@ describe('Signaling invoke and the C++ query and attribute methods', () => {
     const alog = record(a, names);
     const blog = record(b, names);
     // setAttr has no callback: wait until RTM sees each write (concurrent writes may race).
-    const attrsOfA = async (want: number) => {
-      for (let k = 0; k < 100; k++) {
-        if (Object.keys(await rtm.getUserAttributes('ua-a')).length === want) return;
-        await sleep(20);
-      }
-      throw new Error('attributes never arrived');
-    };
+    const attrsOfA = (want: number) =>
+      eventually(
+        async () => Object.keys(await rtm.getUserAttributes('ua-a')).length === want,
+        `${want} attributes of ua-a`,
+      );
     a.setAttr('nick', 'Ann');
     await attrsOfA(1);
     a.setAttr('mood', 'ok');

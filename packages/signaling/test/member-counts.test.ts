@@ -6,9 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Signal from '@parley/signaling';
-import { ManualClock } from '@parley/testkit';
-import { BareServer, until } from '../../sdk/test/bare-server.js';
-import { entries, record, signOut } from './helpers.js';
+import { BareServer, entries, ManualClock, record, signOut, until } from '@parley/testkit';
 
 const COUNTS: Record<string, number> = { 'mc-room': 2, 'mc-hall': 5 };
 

@@ -6,13 +6,13 @@ import {
   entries,
   loggedIn,
   record,
+  sessionMarker,
   signal,
   signedIn,
   signOut,
-  sleep,
   testServer,
   until,
-} from './helpers.js';
+} from '@parley/testkit';
 
 describe('Signaling peer messages', () => {
   let server: RunningServer;
@@ -108,7 +108,7 @@ describe('Signaling peer messages', () => {
     );
     await rtm.sendMessageToPeer({ text: 'after raw' }, 'pi-sig');
     await entries(log, 2, 'signaling received');
-    await sleep(50);
+    await sessionMarker(rtm, sig); // the raw message would have come before it
     assert.deepEqual(log, [
       ['onMessageInstantReceive', 'pi-rtm', signalUid('pi-rtm'), 'from rtm'],
       ['onMessageInstantReceive', 'pi-rtm', signalUid('pi-rtm'), 'after raw'],

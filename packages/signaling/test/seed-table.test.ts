@@ -19,16 +19,17 @@ import type { RunningServer } from '../../server/src/index.js';
 import {
   APP,
   entries,
+  eventually,
   loggedIn,
   record,
+  type Recorded,
+  sessionMarker,
   signal,
   signedIn,
   signOut,
-  sleep,
   testServer,
   until,
-  type Recorded,
-} from './helpers.js';
+} from '@parley/testkit';
 
 let server: RunningServer;
 
@@ -260,7 +261,10 @@ describe('用户属性相关操作 (user attributes)', () => {
     const a = await signedIn(server, account());
     const { rtm } = await rtmUser();
     a.setAttr('nick', 'Ann');
-    await waitFor(async () => (await rtm.getUserAttributes(a.account)).nick === 'Ann');
+    await eventually(
+      async () => (await rtm.getUserAttributes(a.account)).nick === 'Ann',
+      'RTM sees the attribute',
+    );
     await Promise.all([signOut(a), rtm.logout()]);
   });
 
@@ -268,7 +272,7 @@ describe('用户属性相关操作 (user attributes)', () => {
     const a = await signedIn(server, account());
     const log = record(a, ['onUserAttrResult']);
     a.setAttr('k', 'v');
-    await sleep(50);
+    await attrsLanded(a.account, { k: 'v' });
     a.getAttr('k');
     await entries(log, 1, 'result');
     assert.deepEqual(log, [['onUserAttrResult', a.account, 'k', 'v']]);
@@ -279,7 +283,7 @@ describe('用户属性相关操作 (user attributes)', () => {
     const a = await signedIn(server, account());
     const log = record(a, ['onUserAttrAllResult']);
     a.setAttr('k', 'v');
-    await sleep(50);
+    await attrsLanded(a.account, { k: 'v' });
     a.getAttrAll();
     await entries(log, 1, 'result');
     assert.deepEqual(log, [['onUserAttrAllResult', a.account, '{"k":"v"}']]);
@@ -291,7 +295,7 @@ describe('用户属性相关操作 (user attributes)', () => {
     const b = await signedIn(server, account());
     const log = record(b, ['onUserAttrAllResult', 'onUserAttrResult']);
     a.setAttr('k', 'v');
-    await sleep(50);
+    await attrsLanded(a.account, { k: 'v' });
     b.getUserAttrAll(a.account);
     await entries(log, 1, 'all');
     b.getUserAttr(a.account, 'k');
@@ -307,9 +311,9 @@ describe('用户属性相关操作 (user attributes)', () => {
     const a = await signedIn(server, account());
     const log = record(a, ['onUserAttrAllResult']);
     a.setAttr('k', 'v');
-    await sleep(50);
+    await attrsLanded(a.account, { k: 'v' });
     a.setAttr('k', '');
-    await sleep(50);
+    await attrsLanded(a.account, {});
     a.getAttrAll();
     await entries(log, 1, 'result');
     assert.deepEqual(log, [['onUserAttrAllResult', a.account, '{}']]);
@@ -593,9 +597,10 @@ describe('呼叫邀请 (call invitations)', () => {
   test('供主叫发送 DTMF 呼叫邀请 — channelInviteDTMF', async () => {
     const { a, b, got, blog } = await callPair();
     const call = a.channelInviteUser2('seed-i2', b.account);
+    const alog = record(call, ['onInviteAcceptedByPeer']);
     await entries(blog, 1, 'ring');
     got[0]!.channelInviteAccept();
-    await sleep(50);
+    await entries(alog, 1, 'the caller has the acceptance');
     call.channelInviteDTMF('5');
     await entries(blog, 2, 'dtmf');
     assert.deepEqual(blog[1], ['onInviteMsg', '{"msgtype":"dtmf","msgdata":"5"}', 'dtmf', '5']);
@@ -696,9 +701,10 @@ describe('呼叫邀请 (call invitations)', () => {
   test('返回给 DTMF 用户：收到一个呼叫邀请 — onInviteMsg', async () => {
     const { a, b, got, blog } = await callPair();
     const call = a.channelInviteUser2('seed-e6', b.account);
+    const alog = record(call, ['onInviteAcceptedByPeer']);
     await entries(blog, 1, 'ring');
     got[0]!.channelInviteAccept();
-    await sleep(50);
+    await entries(alog, 1, 'the caller has the acceptance');
     call.channelInviteDTMF('*');
     await entries(blog, 2, 'msg');
     assert.deepEqual(blog[1], ['onInviteMsg', '{"msgtype":"dtmf","msgdata":"*"}', 'dtmf', '*']);
@@ -732,10 +738,11 @@ describe('呼叫邀请 (call invitations)', () => {
     ]);
     const second = rtm.createLocalInvitation(b.account);
     second.channelId = 'seed-e8b';
+    const accepted = new Promise<void>((r) => second.on('LocalInvitationAccepted', () => r()));
     second.send();
     await entries(blog, 3, 'ring 2');
     got[1]!.channelInviteAccept();
-    await sleep(50);
+    await accepted;
     await rtm.sendMessageToPeer({ text: `${END_CALL_PREFIX}_seed-e8b_hangup` }, b.account);
     await entries(blog, 4, 'end-call message');
     assert.deepEqual(blog[3], ['onInviteEndByPeer', 'hangup']);
@@ -744,10 +751,11 @@ describe('呼叫邀请 (call invitations)', () => {
 
   test('返回给被叫：已成功接受 / 已拒绝 / 过程失败 — N/A: the callee answers synchronously', async () => {
     const { a, b, got, blog } = await callPair();
-    a.channelInviteUser2('seed-e9', b.account);
+    const alog = record(a.channelInviteUser2('seed-e9', b.account), ['onInviteAcceptedByPeer']);
     await entries(blog, 1, 'ring');
     got[0]!.channelInviteAccept();
-    await sleep(100);
+    await entries(alog, 1, 'the caller has the acceptance');
+    await sessionMarker(a, b); // whatever followed the acceptance for b came before this
     assert.equal(blog.length, 1);
     await Promise.all([signOut(a), signOut(b)]);
   });
@@ -767,11 +775,19 @@ async function rtmUser(): Promise<{ rtm: RtmClient; id: string }> {
   return { rtm: await loggedIn(server, id), id };
 }
 
-/** Polls an async condition for up to 2 s. */
-async function waitFor(cond: () => Promise<boolean>): Promise<void> {
-  for (let k = 0; k < 100; k++) {
-    if (await cond()) return;
-    await sleep(20);
+/**
+ * setAttr has no callback: resolves once an RTM client reads exactly `attrs` for `account`
+ * (a later read of the session could otherwise overtake the write).
+ */
+async function attrsLanded(account: string, attrs: Record<string, string>): Promise<void> {
+  const { rtm } = await rtmUser();
+  try {
+    const want = JSON.stringify(attrs);
+    await eventually(
+      async () => JSON.stringify(await rtm.getUserAttributes(account)) === want,
+      `attributes ${want} of ${account}`,
+    );
+  } finally {
+    await rtm.logout();
   }
-  throw new Error('condition never held');
 }

@@ -7,21 +7,22 @@ import Signal, {
   SignalingCode as C,
   type Session,
 } from '@parley/signaling';
-import { ManualClock } from '@parley/testkit';
-import type { RunningServer } from '../../server/src/index.js';
-import { CutProxy } from '../../server/test/helpers.js';
 import {
   APP,
+  CutProxy,
   entries,
+  eventually,
   loggedIn,
+  ManualClock,
+  nextTurn,
   record,
   signal,
   signedIn,
   signOut,
-  sleep,
   testServer,
   until,
-} from './helpers.js';
+} from '@parley/testkit';
+import type { RunningServer } from '../../server/src/index.js';
 
 /** Logs in on a given Signal object; resolves on onLoginSuccess. */
 function loginOn(sig: SignalClient, account: string): Promise<Session> {
@@ -115,7 +116,8 @@ describe('Signaling login and logout (open mode)', () => {
     await entries(log, 1, 'onLogout');
     session.logout();
     session.logout();
-    await sleep(50);
+    await entries(log, 2, 'onLogout(108)');
+    await nextTurn(); // a second 108 would be queued beside the first (a microtask)
     assert.deepEqual(log, [
       ['onLogout', C.LOGOUT_E_USER],
       ['onLogout', C.LOGOUT_E_ALREADY_LOGOUT],
@@ -123,11 +125,18 @@ describe('Signaling login and logout (open mode)', () => {
   });
 
   test('logout while logging in cancels it: onLogout(101), never onLoginSuccess/onLoginFailed', async () => {
-    const session = signal(server).login('s-cancel', '_no_need_token');
+    // A server of its own: once it holds no connection, no answer to the login is on its way.
+    const own = await testServer();
+    const session = signal(own).login('s-cancel', '_no_need_token');
     const log = record(session, ['onLoginSuccess', 'onLoginFailed', 'onLogout']);
     session.logout();
     await entries(log, 1, 'onLogout');
-    await sleep(200);
+    await eventually(async () => {
+      const health = await fetch(`http://127.0.0.1:${own.port}/healthz`);
+      return ((await health.json()) as { connections: number }).connections === 0;
+    }, 'the login socket closed');
+    await nextTurn();
+    await own.close();
     assert.deepEqual(log, [['onLogout', C.LOGOUT_E_USER]]);
     assert.equal(session.getStatus(), 0);
   });

@@ -2,8 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignalingCode as C } from '@parley/signaling';
 import type { RunningServer } from '../../server/src/index.js';
-import { Gateway } from '../../server/test/telephony-gateway.js';
-import { APP, entries, record, signedIn, signOut, testServer, type Recorded } from './helpers.js';
+import {
+  APP,
+  entries,
+  Gateway,
+  record,
+  type Recorded,
+  signedIn,
+  signOut,
+  testServer,
+} from '@parley/testkit';
 
 const CALL_CALLBACKS = ['onInviteReceivedByPeer', 'onInviteFailed', 'onInviteEndByMyself'] as const;
 

@@ -8,8 +8,11 @@ type Log = (line: string) => void;
 export async function runSample12(appId: string, log: Log, serverUrl: string): Promise<void> {
   const sender = AgoraRTM.createInstance(appId, { serverUrl });
   const receiver = AgoraRTM.createInstance(appId, { serverUrl });
-  receiver.on('MessageFromPeer', (message, peerId, props) => {
-    log(`${peerId}: ${message.text} offline=${props.isOfflineMessage}`);
+  const welcomed = new Promise<void>((resolve) => {
+    receiver.on('MessageFromPeer', (message, peerId, props) => {
+      log(`${peerId}: ${message.text} offline=${props.isOfflineMessage}`);
+      if (message.text === 'welcome back') resolve();
+    });
   });
   await sender.login({ uid: 'v12-sender' });
   const options = { enableOfflineMessaging: true, enableHistoricalMessaging: false };
@@ -20,6 +23,9 @@ export async function runSample12(appId: string, log: Log, serverUrl: string): P
   );
   log(`received=${result.hasPeerReceived}`);
   await receiver.login({ uid: 'v12-receiver' });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // A message sent now arrives after the stored one (and after any copy of it).
+  const online = await sender.sendMessageToPeer({ text: 'welcome back' }, 'v12-receiver', options);
+  log(`received=${online.hasPeerReceived}`);
+  await welcomed;
   await Promise.all([sender.logout(), receiver.logout()]);
 }

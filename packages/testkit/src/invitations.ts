@@ -1,6 +1,8 @@
-/** Helpers of the invitation tests: event logs of both sides, a raw-socket party. */
+/** Call invitations in tests: event logs of both sides, a raw-socket party, fast timers. */
 import type { LocalInvitation, RemoteInvitation, RtmClient } from '@parley/sdk';
-import { APP, RawSocket, until } from './helpers.js';
+import { RawSocket, type Frame } from './raw-socket.js';
+import { APP } from './test-server.js';
+import { until } from './wait.js';
 
 /** Timers scaled down for tests (ms). */
 export const fastTimers = {
@@ -68,19 +70,19 @@ export class RawParty {
     return new RawParty(raw, uid);
   }
 
-  request(frame: Record<string, unknown>): Promise<Record<string, unknown>> {
+  request(frame: Frame): Promise<Frame> {
     return this.raw.request({ ...frame, i: this.nextI++ });
   }
 
   /** The invitation pushes received so far (`linv` and `rinv`), without `s`. */
-  pushes(): Record<string, unknown>[] {
+  pushes(): Frame[] {
     return this.raw.frames
       .filter((f) => f.t === 'linv' || f.t === 'rinv')
       .map(({ s: _s, ...rest }) => rest);
   }
 
-  async waitPushes(n: number, timeoutMs = 5000): Promise<Record<string, unknown>[]> {
-    await until(() => this.pushes().length >= n, `${n} invitation pushes`, timeoutMs);
+  async waitPushes(n: number, timeoutMs = 5000): Promise<Frame[]> {
+    await this.raw.waitFor(() => this.pushes().length >= n, `${n} invitation pushes`, timeoutMs);
     return this.pushes();
   }
 

@@ -107,36 +107,3 @@ export class BareServer {
     }
   }
 }
-
-/** Resolves once `cond()` holds, checking after each turn of the event loop (real time). */
-export async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** A promise whose outcome can be read without awaiting it. */
-export function track<T>(p: Promise<T>): {
-  settled: boolean;
-  value?: T;
-  error?: unknown;
-  done: Promise<void>;
-} {
-  const t: { settled: boolean; value?: T; error?: unknown; done: Promise<void> } = {
-    settled: false,
-    done: Promise.resolve(),
-  };
-  t.done = p.then(
-    (value) => {
-      t.settled = true;
-      t.value = value;
-    },
-    (error: unknown) => {
-      t.settled = true;
-      t.error = error;
-    },
-  );
-  return t;
-}

@@ -7,9 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ServerConfig } from '../src/config.js';
-import { OPTIONS } from '../src/options.js';
-import { tempDir } from './helpers.js';
+import type { ServerConfig } from '../../server/src/config.js';
+import { OPTIONS } from '../../server/src/options.js';
+import { tempDir } from './temp-dir.js';
 
 /** Options of the CLI's table, by config key (`{ heartbeatMs: 200 }` → `--heartbeat-ms 200`). */
 export type NodeConfig = Partial<Pick<ServerConfig, NodeConfigKey>>;
@@ -29,7 +29,7 @@ export interface NodeProcess {
   stop(): Promise<number | null>;
 }
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../server/src/cli.ts', import.meta.url));
 /** Preloaded in the child: exit once the parent's end of stdin closes (the parent died). */
 const ORPHAN_GUARD =
   'data:text/javascript,process.stdin.on("end",()=>process.exit(70)).on("error",()=>{}).resume();';
