@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { errorName } from '@parley/protocol';
 import type { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer, until } from '@parley/testkit';
+import { ManualClock, eventually, loggedIn, testServer, until } from '@parley/testkit';
 
 async function rejectsWith(p: Promise<unknown>, code: number, field: RegExp): Promise<void> {
   await assert.rejects(p, (e: RtmError) => {
@@ -98,7 +98,7 @@ describe('user attributes', () => {
 describe('channel attributes', () => {
   let server: RunningServer;
   before(async () => {
-    server = await testServer({ channelAttributesClearMs: 400 });
+    server = await testServer();
   });
   after(() => server.close());
 
@@ -203,19 +203,39 @@ describe('channel attributes', () => {
     await a.logout();
   });
 
-  test('cleared once the channel has been empty for the configured time', async () => {
-    const a = await loggedIn(server, 'cc-a');
+  test('cleared once the channel has been empty for the configured time', async (t) => {
+    // The server's own clock: the sweep and the emptiness age move only when the test says so.
+    // The clients ping on real time, so the liveness windows are longer than the time advanced.
+    const clock = new ManualClock();
+    const timed = await testServer({
+      clock,
+      channelAttributesClearMs: 10_000,
+      channelAttributesSweepMs: 1000,
+      resumeWindowMs: 600_000,
+      unreachableAfterMs: 600_000,
+    });
+    t.after(() => timed.close());
+    const a = await loggedIn(timed, 'cc-a');
+    const read = async (id: string): Promise<string[]> =>
+      Object.keys(await a.getChannelAttributes(id));
     const ch = a.createChannel('cc-room');
     await ch.join();
     await a.setChannelAttributes('cc-room', { topic: 'stays while occupied' });
-    await sleep(700);
+    await clock.advance(30_000);
     assert.equal((await a.getChannelAttributes('cc-room')).topic?.value, 'stays while occupied');
     await ch.leave();
-    await sleep(1200);
-    assert.deepEqual(await a.getChannelAttributes('cc-room'), {});
+    await clock.advance(8_000);
+    assert.deepEqual(await read('cc-room'), ['topic'], 'kept while empty for less than 10 s');
+    await clock.advance(3_000);
+    await eventually(async () => (await read('cc-room')).length === 0, 'cc-room cleared');
     await a.setChannelAttributes('cc-never-joined', { k: 'v' });
-    await sleep(1200);
-    assert.deepEqual(await a.getChannelAttributes('cc-never-joined'), {});
+    await clock.advance(8_000);
+    assert.deepEqual(await read('cc-never-joined'), ['k'], 'kept for less than 10 s');
+    await clock.advance(3_000);
+    await eventually(
+      async () => (await read('cc-never-joined')).length === 0,
+      'never-joined cleared',
+    );
     await a.logout();
   });
 });
