@@ -56,12 +56,12 @@ const coreValidators: Record<string, Validator> = {
       if (c !== undefined) {
         if (typeof c !== 'object' || c === null || Array.isArray(c))
           throw new Reject(code, 'resume.c: must map channel ids to sequences');
-        const seen: Record<string, number> = {};
-        for (const [id, n] of Object.entries(c).slice(0, Limits.maxJoinedChannels)) {
-          if (isValidId(id) && Number.isSafeInteger(n) && (n as number) >= 0)
-            seen[id] = n as number;
-        }
-        r.c = seen;
+        // fromEntries: a channel named `__proto__` stays an own key.
+        r.c = Object.fromEntries(
+          Object.entries(c)
+            .slice(0, Limits.maxJoinedChannels)
+            .filter(([id, n]) => isValidId(id) && Number.isSafeInteger(n) && (n as number) >= 0),
+        ) as Record<string, number>;
       }
     }
     return { t: 'login', i, a: f.a, u: f.u, ...(k ? { k } : {}), ...(r ? { r } : {}) };

@@ -205,9 +205,8 @@ export class Channels implements ClientFeature<ChannelPushType> {
   }
 
   resumeCursor(): Record<string, number> {
-    const cursor: Record<string, number> = {};
-    for (const [id, e] of this.joined) cursor[id] = e.cs;
-    return cursor;
+    // fromEntries keeps a channel named `__proto__` as an own key (an assignment would not).
+    return Object.fromEntries([...this.joined].map(([id, e]) => [id, e.cs]));
   }
 
   channelSequences(cs: Record<string, number>): void {

@@ -38,9 +38,10 @@ export class FeatureRegistry {
   }
 
   resumeCursor(): Record<string, number> {
-    const cursor: Record<string, number> = {};
-    for (const f of this.features) Object.assign(cursor, f.resumeCursor?.());
-    return cursor;
+    // Entries, not Object.assign: a channel named `__proto__` stays an own key.
+    return Object.fromEntries(
+      this.features.flatMap((f) => Object.entries(f.resumeCursor?.() ?? {})),
+    );
   }
 
   channelSequences(cs: Record<string, number>): void {
