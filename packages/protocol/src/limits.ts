@@ -82,6 +82,8 @@ export const CloseCode = {
   NORMAL: 1000,
   /** The server is shutting down; reconnect (maybe elsewhere). */
   GOING_AWAY: 1001,
+  /** Too many connections (in all or from one address): try again later. */
+  TRY_AGAIN_LATER: 1013,
   /** A frame that is not a valid protocol frame. */
   BAD_FRAME: 4400,
   /** No login within the handshake timeout. */

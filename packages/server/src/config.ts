@@ -110,6 +110,14 @@ export interface ServerConfig {
   banDefaultSeconds: number;
   banMaxSeconds: number;
   logLevel: string;
+  /** Node's HTTP timeouts: a request's headers, and the whole request, must arrive by then. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Open TCP connections, in all and per remote address; past them 503 / close 1013 (0 = no cap). */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** Bytes waiting to be written to one socket; past it the session is cut (it may resume). */
+  maxSocketBufferBytes: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -168,6 +176,11 @@ export const DEFAULTS: Readonly<ServerConfig> = Object.freeze({
   banDefaultSeconds: 3600,
   banMaxSeconds: 30 * 24 * 3600,
   logLevel: 'info',
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  maxConnections: 50_000,
+  maxConnectionsPerIp: 20_000,
+  maxSocketBufferBytes: 4 * 1024 * 1024,
 });
 
 /** A fresh copy of the defaults (its lists are the caller's to change). */

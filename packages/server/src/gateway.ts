@@ -5,8 +5,9 @@
  * goes through the Hub, but for refusing a handshake and the drain.
  */
 import http from 'node:http';
+import type { Socket as TcpSocket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import {
   CloseCode,
   Limits,
@@ -18,6 +19,7 @@ import {
   type TimerHandle,
 } from '@parley/protocol';
 import type { Dispatcher } from './dispatcher.js';
+import { ConnectionLimits } from './conn-limits.js';
 import { OPEN, type Conn, type Hub } from './hub.js';
 import type { Logger } from './log.js';
 
@@ -30,6 +32,21 @@ export interface GatewayOptions {
   rest: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Answers static files (demo page, SDK bundles); false for anything else. */
   files: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Node's HTTP timeouts: the request's headers, and the whole request, must arrive by then. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Open TCP connections, in all and per remote address (0 = no cap). */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+}
+
+const FRAME_TOO_BIG = `frame larger than ${Limits.maxFrameBytes} bytes (maxFrameBytes)`;
+
+/** ws closes an oversized frame with 1009 and no reason; this one names the limit. */
+class ParleySocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    super.close(code, code === 1009 && !data ? FRAME_TOO_BIG : data);
+  }
 }
 
 /** Each socket's Conn rides on the socket: no map entry or closures per connection. */
@@ -39,6 +56,7 @@ type Socket = WebSocket & { [CONN]: Conn };
 export class Gateway {
   readonly http: http.Server;
   readonly wss: WebSocketServer;
+  readonly limits: ConnectionLimits;
   private accepting = true;
   /** Conn.acceptedAt counts from here: a small integer (for 24 days), not a heap number. */
   private readonly startedAt: number;
@@ -74,8 +92,19 @@ export class Gateway {
       if (conn.session) gateway.dispatcher.detach(conn.session, conn);
     };
     this.onError = (err) => this.log.debug({ err }, 'socket error');
-    this.http = http.createServer((req, res) => this.onHttp(req, res));
+    this.http = http.createServer(
+      {
+        headersTimeout: options.headersTimeoutMs,
+        requestTimeout: options.requestTimeoutMs,
+        // Node checks those timeouts this often (its default, 30 s, held half-sent requests ~95 s).
+        connectionsCheckingInterval: Math.max(50, Math.min(1000, options.headersTimeoutMs / 4)),
+      },
+      (req, res) => this.onHttp(req, res),
+    );
+    this.limits = new ConnectionLimits(options.maxConnections, options.maxConnectionsPerIp);
+    this.http.on('connection', (socket: TcpSocket) => this.limits.track(socket));
     this.wss = new WebSocketServer({
+      WebSocket: ParleySocket,
       noServer: true,
       maxPayload: Limits.maxFrameBytes,
       perMessageDeflate: false,
@@ -86,7 +115,10 @@ export class Gateway {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, socket));
+      const refusal = this.limits.refusal(socket as TcpSocket);
+      this.wss.handleUpgrade(req, socket, head, (ws) =>
+        refusal ? ws.close(CloseCode.TRY_AGAIN_LATER, refusal) : this.onSocket(ws, socket),
+      );
     });
     this.loginSweep = clock.setInterval(
       () => this.closeSlowLogins(clock.now()),
@@ -100,6 +132,12 @@ export class Gateway {
   }
 
   private onHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const refusal = this.limits.refusal(req.socket);
+    if (refusal) {
+      res.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ error: refusal }));
+      return;
+    }
     const url = req.url ?? '/';
     if (req.method === 'GET' && (url === '/healthz' || url.startsWith('/healthz?'))) {
       const ok = this.accepting;

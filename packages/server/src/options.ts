@@ -17,6 +17,7 @@ import {
   type Key,
   type Option,
 } from './option-parsers.js';
+import { LIMIT_OPTIONS } from './options-limits.js';
 import { SERVICE_OPTIONS } from './options-services.js';
 
 export type { AnyOption, Option } from './option-parsers.js';
@@ -271,6 +272,7 @@ const TABLE: { readonly [K in Key]-?: Option<K> } = {
     'pino level: fatal, error, warn, info, debug, trace, silent',
   ),
   ...SERVICE_OPTIONS,
+  ...LIMIT_OPTIONS,
 };
 
 export const OPTIONS: readonly AnyOption[] = Object.values(TABLE);

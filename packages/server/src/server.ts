@@ -202,6 +202,10 @@ export async function startServer(
     {
       loginTimeoutMs: config.loginTimeoutMs,
       sweepIntervalMs: config.sweepIntervalMs,
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxConnections: config.maxConnections,
+      maxConnectionsPerIp: config.maxConnectionsPerIp,
       rest: (req, res) => metrics.handle(req, res) || rest.handle(req, res),
       files: createStaticFiles(),
       health: (): Record<string, unknown> => ({
