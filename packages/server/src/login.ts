@@ -143,8 +143,7 @@ export class Logins {
     if (local && !local.ended) {
       // The same user logged in again on this node: the older session is aborted, and the
       // messages it never delivered move to the new one.
-      for (const m of local.undeliveredMessages())
-        this.hub.push(session, m.frame, m.offlineMid ? { offlineMid: m.offlineMid } : undefined);
+      for (const m of local.undeliveredMessages()) this.hub.push(session, m.frame, m.extra);
       this.sessions.kickLocal(local, 'REMOTE_LOGIN', true);
     } else if (previous) {
       const kick: KickEvent = { t: 'kick', sid: previous.sid, why: 'REMOTE_LOGIN' };

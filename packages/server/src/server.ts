@@ -232,6 +232,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await gateway.drain();
+        await peers.persistAll(); // flagged messages of resuming sessions outlive the process
         webhooks?.stop();
         stats.stop();
         sweep.stop();

@@ -4,7 +4,7 @@
  * acknowledged, kept so a client that drops and resumes within the window gets each exactly
  * once. A session outlives its socket by up to the resume window.
  */
-import { encodeFrame, type PeerState, type ReliablePush } from '@parley/protocol';
+import { encodeFrame, type PeerState, type ReliablePush, type WireMessage } from '@parley/protocol';
 import { OPEN, type Conn } from './hub.js';
 import { RateWindow } from './rate-window.js';
 
@@ -21,6 +21,8 @@ export interface ReplyTarget {
 export interface OutboxExtra {
   offlineMid?: string;
   reply?: ReplyTarget;
+  /** A peer message its sender flagged for offline storage. */
+  off?: boolean;
 }
 
 export interface OutboxEntry {
@@ -32,6 +34,14 @@ export interface OutboxEntry {
   reply?: ReplyTarget;
   /** Set for a peer message: a newer session of the same user takes it over if undelivered. */
   peer?: UnsequencedPush;
+  /** Set for a peer message flagged for offline storage: kept there if it is not delivered. */
+  off?: true;
+}
+
+/** A flagged peer message still unacknowledged, and what the offline store needs of it. */
+export interface UnstoredMessage {
+  entry: OutboxEntry;
+  msg: { mid: string; from: string; m: WireMessage; ts: number };
 }
 
 /** A reliable push before the session numbers it. */
@@ -201,6 +211,7 @@ export class Session {
     const entry: OutboxEntry = { s, data };
     if (extra?.offlineMid) entry.offlineMid = extra.offlineMid;
     if (extra?.reply) entry.reply = extra.reply;
+    if (extra?.off) entry.off = true;
     if (frame.t === 'msg') entry.peer = frame;
     if (this.outbox === NO_FRAMES) this.outbox = [];
     this.outbox.push(entry);
@@ -244,6 +255,39 @@ export class Session {
     return replies;
   }
 
+  /** The sequence of the last frame numbered. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Whether the frame numbered `s` is still unacknowledged. */
+  pending(s: number): boolean {
+    return this.outboxHead < this.outbox.length && this.outbox[this.outboxHead]!.s <= s;
+  }
+
+  /**
+   * The unacknowledged peer messages: those flagged for offline storage that are not in the
+   * store yet (each marked as stored from now on: the caller puts it there), and how many
+   * others (unflagged) there are.
+   */
+  takeUnstored(): { unstored: UnstoredMessage[]; unflagged: number } {
+    const unstored: UnstoredMessage[] = [];
+    let unflagged = 0;
+    for (let k = this.outboxHead; k < this.outbox.length; k++) {
+      const e = this.outbox[k]!;
+      if (!e.peer || e.peer.t !== 'msg') continue;
+      if (!e.off) unflagged++;
+      else if (!e.offlineMid) {
+        e.offlineMid = e.peer.mid;
+        unstored.push({
+          entry: e,
+          msg: { mid: e.peer.mid, from: e.peer.f, m: e.peer.m, ts: e.peer.ts },
+        });
+      }
+    }
+    return { unstored, unflagged };
+  }
+
   /** The encoded unacknowledged frames, in order (for a replay after a resume). */
   *unacknowledged(): Generator<string> {
     for (let k = this.outboxHead; k < this.outbox.length; k++) yield this.outbox[k]!.data;
@@ -279,12 +323,15 @@ export class Session {
   }
 
   /** The peer messages still undelivered, for a newer session of the same user to take over. */
-  undeliveredMessages(): { frame: UnsequencedPush; offlineMid?: string }[] {
-    const out: { frame: UnsequencedPush; offlineMid?: string }[] = [];
+  undeliveredMessages(): { frame: UnsequencedPush; extra: OutboxExtra }[] {
+    const out: { frame: UnsequencedPush; extra: OutboxExtra }[] = [];
     for (let k = this.outboxHead; k < this.outbox.length; k++) {
       const e = this.outbox[k]!;
-      if (e.peer)
-        out.push(e.offlineMid ? { frame: e.peer, offlineMid: e.offlineMid } : { frame: e.peer });
+      if (!e.peer) continue;
+      const extra: OutboxExtra = {};
+      if (e.offlineMid) extra.offlineMid = e.offlineMid;
+      if (e.off) extra.off = true;
+      out.push({ frame: e.peer, extra });
     }
     return out;
   }

@@ -85,8 +85,7 @@ export class Sessions {
   detach(session: Session, conn: Conn): void {
     if (session.conn !== conn) return;
     session.conn = null;
-    for (const r of session.takeReplies())
-      void this.peers.settle(r, false, 'pending').catch((e) => this.fail(e));
+    void this.peers.detached(session).catch((e) => this.fail(e));
   }
 
   /**
@@ -100,6 +99,8 @@ export class Sessions {
   ): Promise<void> {
     if (session.ended) return;
     session.ended = true;
+    // Flagged undelivered messages go to the offline store first (the next login lists it).
+    if (why !== 'replaced') await this.keepUndelivered(session, why);
     this.hub.remove(session);
     for (const r of session.takeReplies()) await this.peers.settle(r, false);
     await this.presence.dropAll(session);
@@ -121,6 +122,23 @@ export class Sessions {
       reason,
       ts: this.clock.now(),
     });
+  }
+
+  /** Undelivered peer messages dropped at a session's end (not flagged for offline storage). */
+  droppedMessages = 0;
+
+  private async keepUndelivered(session: Session, why: EndReason): Promise<void> {
+    const dropped = await this.peers.ending(session).catch((e: unknown) => {
+      this.fail(e);
+      return 0;
+    });
+    if (dropped === 0) return;
+    this.droppedMessages += dropped;
+    const { app, uid, sid } = session;
+    this.log.warn(
+      { app, uid, sid, why, dropped },
+      'session ended: undelivered peer messages dropped',
+    );
   }
 
   /** Tells the client why, closes its socket, ends the session. */

@@ -25,7 +25,7 @@ import type { StoredMessage } from '../backend/offline-inbox.js';
 import type { EventStream, MessageSource, PeerOutcome } from '../events.js';
 import type { Hub } from '../hub.js';
 import { op, type ServiceFrame, type SessionService, type UserEvent } from '../service.js';
-import type { ReplyTarget, Session } from '../session.js';
+import type { ReplyTarget, Session, UnstoredMessage } from '../session.js';
 import { nodeTopic } from '../topics.js';
 import type { UserRouter } from '../user-router.js';
 
@@ -221,13 +221,90 @@ export class Peers implements SessionService {
   /** Pushes a delivery to the local session of its receiver. */
   deliver(session: Session, d: PeerDelivery): void {
     const frame = { t: 'msg' as const, mid: d.msg.mid, f: d.msg.from, m: d.msg.m, ts: d.msg.ts };
+    const off = d.off ? { off: true } : undefined;
     if (!session.attached) {
-      // Reconnecting: the message waits in the outbox for the resume; the sender hears now.
-      this.hub.push(session, frame);
-      void this.settle(d.reply, false, 'pending');
+      // Reconnecting: the message waits in the outbox for the resume. A flagged one is also
+      // committed to the offline store before its sender hears (the node may die meanwhile);
+      // the receiver's ack deletes it there.
+      if (!d.off) {
+        this.hub.push(session, frame);
+        void this.settle(d.reply, false, 'pending');
+        return;
+      }
+      const pushed = this.hub.push(session, frame, { off: true, offlineMid: d.msg.mid });
+      const s = session.lastSeq;
+      void this.backend.offline
+        .putOffline(session.app, session.uid, d.msg)
+        .then(() => (pushed && !session.pending(s) ? this.forget(session, [d.msg.mid]) : undefined))
+        .then(
+          () => this.settle(d.reply, false, 'stored'),
+          () => this.settle(d.reply, false),
+        );
       return;
     }
-    if (!this.hub.push(session, frame, { reply: d.reply })) void this.settle(d.reply, false);
+    if (!this.hub.push(session, frame, { reply: d.reply, ...off }))
+      void this.offline(session.app, session.uid, d).catch(() => this.settle(d.reply, false));
+  }
+
+  /** Deletes stored copies the receiver acknowledged while they were being written. */
+  private forget(session: Session, mids: string[]): Promise<void> {
+    return this.backend.offline.deleteOffline(session.app, session.uid, mids);
+  }
+
+  /** Writes of flagged messages to the offline store still under way (awaited at shutdown). */
+  private readonly storing = new Set<Promise<void>>();
+
+  /**
+   * The receiver's socket dropped: the flagged messages it had not acknowledged are committed
+   * to the offline store, and their senders hear "stored"; the other senders hear "pending".
+   */
+  detached(session: Session): Promise<void> {
+    const { unstored } = session.takeUnstored();
+    const storing = new Set(unstored.map((u) => u.entry.reply));
+    const replies = session.takeReplies();
+    const settled = replies.filter((r) => !storing.has(r));
+    const work = (async () => {
+      for (const r of settled) await this.settle(r, false, 'pending');
+      await this.store(session, unstored);
+      for (const r of replies) if (storing.has(r)) await this.settle(r, false, 'stored');
+    })();
+    return this.track(work);
+  }
+
+  /**
+   * The session ends (its resume window lapsed, logout, kick; not replaced): its flagged
+   * undelivered messages move to the offline store, the unflagged ones are dropped (their
+   * senders were told `hasPeerReceived: false`): answers how many were dropped.
+   */
+  async ending(session: Session): Promise<number> {
+    const { unstored, unflagged } = session.takeUnstored();
+    await this.track(this.store(session, unstored));
+    return unflagged;
+  }
+
+  /** Every local session's flagged undelivered messages, to the store (before shutting down). */
+  async persistAll(): Promise<void> {
+    for (const session of this.hub.all()) {
+      const { unstored } = session.takeUnstored();
+      if (unstored.length > 0) void this.track(this.store(session, unstored));
+    }
+    while (this.storing.size > 0) await Promise.allSettled([...this.storing]);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.storing.add(work);
+    const done = () => this.storing.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  private async store(session: Session, unstored: UnstoredMessage[]): Promise<void> {
+    if (unstored.length === 0) return;
+    const { app, uid } = session;
+    await Promise.all(unstored.map((u) => this.backend.offline.putOffline(app, uid, u.msg)));
+    // Acknowledged while being written (a resume): gone from the store too.
+    const gone = unstored.filter((u) => !session.pending(u.entry.s)).map((u) => u.msg.mid);
+    if (gone.length > 0) await this.forget(session, gone);
   }
 
   /** Pushes the messages kept while the user was offline, oldest first. */
