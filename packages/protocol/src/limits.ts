@@ -88,6 +88,8 @@ export const CloseCode = {
   BAD_FRAME: 4400,
   /** No login within the handshake timeout. */
   LOGIN_TIMEOUT: 4408,
+  /** The client did not read: more than the server's socket buffer limit waited to be sent. A drop: resume. */
+  SOCKET_BUFFER_FULL: 4413,
   /** Session ended by the server (kick, remote login, token expiry). */
   KICKED: 4409,
 } as const;

@@ -13,7 +13,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { encodeFrame, type ServerFrame } from '@parley/protocol';
+import { CloseCode, encodeFrame, type ServerFrame } from '@parley/protocol';
 import type { OutboxExtra, Session, UnsequencedPush } from './session.js';
 
 /** `WebSocket.OPEN`. */
@@ -50,8 +50,15 @@ export class Hub {
   private readonly flushDelayed = (): void => uncork(this.delayed.splice(0));
   /** Sockets the last `fanout` wrote to (read right after it, for the fan-out event). */
   lastFanoutWrites = 0;
+  /** Sockets closed for holding more than `maxSocketBufferBytes` unsent (a client not reading). */
+  overflows = 0;
+  /** Hears each such close, for the session to be dropped as by the network (and logged). */
+  onOverflow: ((session: Session, conn: Conn) => void) | undefined;
 
-  constructor(private readonly writeDelayMs: number) {}
+  constructor(
+    private readonly writeDelayMs: number,
+    private readonly maxSocketBufferBytes = Infinity,
+  ) {}
 
   // ---------- sessions ----------
 
@@ -198,9 +205,22 @@ export class Hub {
   }
 
   private write(conn: Conn, data: string | Buffer): void {
+    // Bytes earlier turns left unsent (checked before this turn's batch): a client that does
+    // not read is cut at the limit, not buffered for without end.
+    if (conn.tcp.writableCorked === 0 && conn.tcp.writableLength > this.maxSocketBufferBytes)
+      return this.overflow(conn);
     this.cork(conn.tcp);
     if (typeof data === 'string') conn.ws.send(data);
     else conn.ws.send(data, { binary: false });
+  }
+
+  /** Closes the socket with its reason (queued behind what it holds; ws ends it within 30 s). */
+  private overflow(conn: Conn): void {
+    this.overflows++;
+    const reason = `more than ${this.maxSocketBufferBytes} bytes unsent (PARLEY_MAX_SOCKET_BUFFER_BYTES)`;
+    conn.ws.close(CloseCode.SOCKET_BUFFER_FULL, reason);
+    const session = conn.session;
+    if (session && session.conn === conn) this.onOverflow?.(session, conn);
   }
 
   private cork(tcp: Duplex): void {

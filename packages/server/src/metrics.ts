@@ -15,6 +15,9 @@ export interface MetricSources {
   sessions(): number;
   channels(): number;
   webhookQueueDepth(): Promise<number>;
+  /** Running totals kept where they happen (read at scrape time). */
+  socketBufferOverflows?(): number;
+  droppedPeerMessages?(): number;
 }
 
 /** LOGIN_ERR names by code, lower case (`invalid_token`), for the `result` label. */
@@ -53,6 +56,28 @@ export class Metrics {
       'parley_webhook_queue_depth',
       'webhook notices waiting on this node',
       s.webhookQueueDepth,
+    );
+
+    const total = (name: string, help: string, read: (() => number) | undefined) =>
+      read &&
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    total(
+      'parley_socket_buffer_overflows_total',
+      'connections closed with 4413: more than PARLEY_MAX_SOCKET_BUFFER_BYTES waited to be sent',
+      s.socketBufferOverflows,
+    );
+    total(
+      'parley_peer_messages_dropped_total',
+      'undelivered peer messages not flagged for offline storage, dropped when their session ended',
+      s.droppedPeerMessages,
     );
 
     const logins = new Counter({

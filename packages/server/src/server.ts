@@ -78,7 +78,7 @@ export async function startServer(
     : createMemoryBackend(config.dataDir, limits, clock, service);
   const node = randomBytes(4).toString('hex');
   const events = new EventStream(logger);
-  const hub = new Hub(config.writeDelayMs);
+  const hub = new Hub(config.writeDelayMs, config.maxSocketBufferBytes);
   // Embedded: one node, whose webhook queue outlives its restarts; Redis: each node its own.
   const webhookOwner = config.redisUrl ? node : 'local';
   const metrics = new Metrics({
@@ -87,6 +87,8 @@ export async function startServer(
     sessions: () => hub.size,
     channels: () => hub.channelCount,
     webhookQueueDepth: () => backend.webhooks.size(webhookOwner),
+    socketBufferOverflows: () => hub.overflows,
+    droppedPeerMessages: () => sessions.droppedMessages,
   });
   const router = new UserRouter(backend, node, hub, logger);
   const auth = new Auth(config.apps);
@@ -128,6 +130,7 @@ export async function startServer(
     new Account(hub, auth, sessions),
   ];
   for (const s of services) sessions.register(s);
+  hub.onOverflow = (session, conn) => sessions.overflowed(session, conn);
   const logins = new Logins(
     config,
     node,

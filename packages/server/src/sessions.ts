@@ -124,6 +124,14 @@ export class Sessions {
     });
   }
 
+  /** The client stopped reading (its socket buffer passed the limit): a drop; it may resume. */
+  overflowed(session: Session, conn: Conn): void {
+    const { app, uid, sid } = session;
+    const limit = this.config.maxSocketBufferBytes;
+    this.log.warn({ app, uid, sid, limit }, 'socket buffer full: connection closed (4413)');
+    this.detach(session, conn);
+  }
+
   /** Undelivered peer messages dropped at a session's end (not flagged for offline storage). */
   droppedMessages = 0;
 
