@@ -130,13 +130,28 @@ export class Logins {
 
   /** Starts a fresh session for the login. */
   async fresh(login: LoginAttempt): Promise<Session | undefined> {
-    const { conn, req, expMs, now } = login;
+    const { req, expMs, now } = login;
     const sid = this.sessionIds.next();
     // No socket until the login reply: what is pushed meanwhile waits in the outbox and follows
     // the reply (a frame before it would meet the sequence of the client's previous session).
     const app = this.sessions.internApp(req.a);
     const session = new Session(sid, app, req.u, expMs, this.config, now);
     const local = this.hub.byUserId(req.a, req.u);
+    this.peers.beginLanding(session);
+    try {
+      return await this.start(session, login, local);
+    } finally {
+      await this.peers.land(session); // what waited for the user while its node was dead
+    }
+  }
+
+  private async start(
+    session: Session,
+    login: LoginAttempt,
+    local: Session | undefined,
+  ): Promise<Session | undefined> {
+    const { conn, req, now } = login;
+    const { sid, app } = session;
     this.hub.add(session);
     const previous = await this.backend.users.claimUser(req.a, req.u, { sid, node: this.node });
     await this.backend.nodes.registerSession(this.node, req.a, req.u, sid);

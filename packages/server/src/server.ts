@@ -93,7 +93,8 @@ export async function startServer(
   const router = new UserRouter(backend, node, hub, logger);
   const auth = new Auth(config.apps);
   const presence = new Presence(backend, hub);
-  const peers = new Peers(backend, node, hub, router, events, clock);
+  const parkTtlMs = config.resumeWindowMs + 3 * config.heartbeatMs;
+  const peers = new Peers(backend, node, hub, router, events, clock, parkTtlMs);
   const sessions = new Sessions(
     config,
     node,

@@ -53,13 +53,20 @@ export class UserRouter {
 
   /** Sends `e` to (app, uid)'s session; answers how many nodes took it (0: the user is offline). */
   async toUser(app: string, uid: string, e: UserEvent, hop?: 1): Promise<number> {
+    const r = await this.reach(app, uid, e, hop);
+    return r === 'unheard' ? 0 : r;
+  }
+
+  /** As `toUser`, but 'unheard' when the node holding the user did not listen (it died). */
+  async reach(app: string, uid: string, e: UserEvent, hop?: 1): Promise<number | 'unheard'> {
     const holder = await this.backend.users.locateUser(app, uid);
     if (!holder) return 0;
     const env: UserEnvelope = hop
       ? { t: 'u', a: app, u: uid, e, hop }
       : { t: 'u', a: app, u: uid, e };
     if (holder.node === this.node) return this.toLocalUser({ ...env, hop: 1 }) ? 1 : 0;
-    return this.backend.broker.publish(nodeTopic(holder.node), env);
+    const heard = await this.backend.broker.publish(nodeTopic(holder.node), env);
+    return heard > 0 ? heard : 'unheard';
   }
 
   /** An envelope reached this node: to the user's session here, else after the user. */

@@ -1,8 +1,9 @@
 /**
  * A channel member in a process of its own that stops reading (the slow-consumer test and
  * `bench/tools/slow-consumer.ts` start it). Args: <url> <appId> <uid> <channel>. Prints `joined`
- * once in the channel and pauses its TCP socket (the server's writes pile up); a line `read` on
- * stdin resumes reading; prints `closed <code> <reason>` when the socket closes.
+ * once in the channel and pauses its TCP socket (the server's writes pile up), yet keeps pinging
+ * (so the server sees it alive); a line `read` on stdin resumes reading; prints
+ * `closed <code> <reason>` when the socket closes.
  */
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
@@ -17,6 +18,7 @@ ws.on('message', (d: Buffer) => {
   if (f.i === 1 && f.t === 'ok') ws.send(JSON.stringify({ t: 'join', i: 2, c: channel }));
   else if (f.i === 2 && f.t === 'ok') {
     tcp().pause();
+    setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('{"t":"ping"}'), 2000).unref();
     process.stdout.write('joined\n');
   }
 });

@@ -8,6 +8,7 @@ import type { HistoryLimits, HistoryStore } from './history-store.js';
 import type { InvitationStore } from './invitation-store.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { OfflineInbox } from './offline-inbox.js';
+import type { ParkedEvents } from './parked-events.js';
 import type { UserRegistry } from './user-registry.js';
 import type { WebhookQueue } from './webhook-queue.js';
 
@@ -22,6 +23,8 @@ export interface Backend {
   readonly users: UserRegistry;
   /** Peer messages kept for offline receivers. */
   readonly offline: OfflineInbox;
+  /** Peer messages for users whose node died, until they land on another (resume window). */
+  readonly parked: ParkedEvents;
   readonly bans: BanList;
   /** Node liveness and the sessions each node holds, to end those of a dead node. */
   readonly nodes: NodeRegistry;

@@ -25,7 +25,8 @@ import type { StoredMessage } from '../backend/offline-inbox.js';
 import type { EventStream, MessageSource, PeerOutcome } from '../events.js';
 import type { Hub } from '../hub.js';
 import { op, type ServiceFrame, type SessionService, type UserEvent } from '../service.js';
-import type { ReplyTarget, Session, UnstoredMessage } from '../session.js';
+import type { ReplyTarget, Session } from '../session.js';
+import { FlaggedMessages } from './flagged-messages.js';
 import { nodeTopic } from '../topics.js';
 import type { UserRouter } from '../user-router.js';
 
@@ -76,9 +77,11 @@ const PEER = op(PeerMessageError.TIMEOUT, PeerMessageError.FAILURE);
 export class Peers implements SessionService {
   readonly name = 'peers';
   readonly ops = { psend: PEER, ack: PEER };
-  readonly userEvents = ['msg'] as const;
+  readonly userEvents = ['msg', 'parked'] as const;
   private counter = 0;
   private readonly inflight = new Map<string, Inflight>();
+  /** Flagged messages of sessions that are not live, to the offline store. */
+  private readonly flagged: FlaggedMessages;
   /** REST senders waiting for a receipt, by the `sid` their reply target names. */
   private readonly restWaiters = new Map<string, (e: ReceiptEvent | undefined) => void>();
   /** History writes of messages not answered yet, by message id. */
@@ -91,7 +94,11 @@ export class Peers implements SessionService {
     private readonly router: UserRouter,
     private readonly events: EventStream,
     private readonly clock: Clock,
-  ) {}
+    /** How long messages for a user whose node died wait for the user (its resume window). */
+    private readonly parkTtlMs = 30_000,
+  ) {
+    this.flagged = new FlaggedMessages(backend, hub, (r, recv, why) => this.settle(r, recv, why));
+  }
 
   async handle(session: Session, f: ServiceFrame, now: number): Promise<void> {
     if (f.t === 'psend') return this.sendMessage(session, f, now);
@@ -182,10 +189,54 @@ export class Peers implements SessionService {
       this.deliver(holder, delivery);
       return true;
     }
-    const receivers = await this.router.toUser(app, to, delivery);
-    if (receivers > 0) return true;
+    const receivers = await this.router.reach(app, to, delivery);
+    if (receivers === 'unheard' && !delivery.off) {
+      await this.park(app, to, delivery);
+      return true;
+    }
+    if (receivers !== 'unheard' && receivers > 0) return true;
     await this.offline(app, to, delivery);
     return false;
+  }
+
+  /**
+   * The receiver's node died (its resume window runs): the message waits in the backend for
+   * the node the user lands on, which delivers it once, in order; the sender hears "pending".
+   */
+  private async park(app: string, to: string, d: PeerDelivery): Promise<void> {
+    await this.backend.parked.park(app, to, d.msg, this.parkTtlMs);
+    await this.settle(d.reply, false, 'pending');
+    // Landed meanwhile (its node took the list before this park): that node takes it now.
+    await this.router.toUser(app, to, { t: 'parked' });
+  }
+
+  /** Sessions starting on this node: their deliveries wait until the parked ones are out. */
+  private readonly landing = new Map<Session, PeerDelivery[]>();
+
+  /** A fresh session: from now until `land`, deliveries to it queue behind the parked ones. */
+  beginLanding(session: Session): void {
+    this.landing.set(session, []);
+  }
+
+  /** Delivers the messages parked for the user while its node was dead, then those queued. */
+  async land(session: Session): Promise<void> {
+    try {
+      if (!session.ended) await this.deliverParked(session);
+    } finally {
+      const queued = this.landing.get(session) ?? [];
+      this.landing.delete(session);
+      // A session replaced before it went live: its deliveries follow the user.
+      for (const d of queued)
+        if (!session.ended) this.deliver(session, d);
+        else void this.route(session.app, session.uid, d).catch(() => this.settle(d.reply, false));
+    }
+  }
+
+  private async deliverParked(session: Session): Promise<void> {
+    for (const e of await this.backend.parked.take(session.app, session.uid)) {
+      const m = e as StoredMessage;
+      this.hub.push(session, { t: 'msg', mid: m.mid, f: m.from, m: m.m, ts: m.ts });
+    }
   }
 
   /** Writes a text message to the history; its sender is answered once the write is done. */
@@ -207,6 +258,10 @@ export class Peers implements SessionService {
 
   /** A delivery routed to a user: pushed to its session here, or kept offline if it has none. */
   onUserEvent(app: string, uid: string, holder: Session | undefined, event: UserEvent): void {
+    if (event.t === 'parked') {
+      if (holder && !this.landing.has(holder)) this.deliverParked(holder).catch(() => undefined);
+      return;
+    }
     const d = event as PeerDelivery;
     if (holder) this.deliver(holder, d);
     else void this.offline(app, uid, d).catch(() => this.settle(d.reply, false));
@@ -220,6 +275,8 @@ export class Peers implements SessionService {
 
   /** Pushes a delivery to the local session of its receiver. */
   deliver(session: Session, d: PeerDelivery): void {
+    const queue = this.landing.size > 0 ? this.landing.get(session) : undefined;
+    if (queue) return void queue.push(d);
     const frame = { t: 'msg' as const, mid: d.msg.mid, f: d.msg.from, m: d.msg.m, ts: d.msg.ts };
     const off = d.off ? { off: true } : undefined;
     if (!session.attached) {
@@ -232,79 +289,29 @@ export class Peers implements SessionService {
         return;
       }
       const pushed = this.hub.push(session, frame, { off: true, offlineMid: d.msg.mid });
-      const s = session.lastSeq;
-      void this.backend.offline
-        .putOffline(session.app, session.uid, d.msg)
-        .then(() => (pushed && !session.pending(s) ? this.forget(session, [d.msg.mid]) : undefined))
-        .then(
-          () => this.settle(d.reply, false, 'stored'),
-          () => this.settle(d.reply, false),
-        );
+      void this.flagged.storePushed(session, d.msg, pushed ? session.lastSeq : 0).then(
+        () => this.settle(d.reply, false, 'stored'),
+        () => this.settle(d.reply, false),
+      );
       return;
     }
     if (!this.hub.push(session, frame, { reply: d.reply, ...off }))
       void this.offline(session.app, session.uid, d).catch(() => this.settle(d.reply, false));
   }
 
-  /** Deletes stored copies the receiver acknowledged while they were being written. */
-  private forget(session: Session, mids: string[]): Promise<void> {
-    return this.backend.offline.deleteOffline(session.app, session.uid, mids);
-  }
-
-  /** Writes of flagged messages to the offline store still under way (awaited at shutdown). */
-  private readonly storing = new Set<Promise<void>>();
-
-  /**
-   * The receiver's socket dropped: the flagged messages it had not acknowledged are committed
-   * to the offline store, and their senders hear "stored"; the other senders hear "pending".
-   */
+  /** The receiver's socket dropped (see FlaggedMessages). */
   detached(session: Session): Promise<void> {
-    const { unstored } = session.takeUnstored();
-    const storing = new Set(unstored.map((u) => u.entry.reply));
-    const replies = session.takeReplies();
-    const settled = replies.filter((r) => !storing.has(r));
-    const work = (async () => {
-      for (const r of settled) await this.settle(r, false, 'pending');
-      await this.store(session, unstored);
-      for (const r of replies) if (storing.has(r)) await this.settle(r, false, 'stored');
-    })();
-    return this.track(work);
+    return this.flagged.detached(session);
   }
 
-  /**
-   * The session ends (its resume window lapsed, logout, kick; not replaced): its flagged
-   * undelivered messages move to the offline store, the unflagged ones are dropped (their
-   * senders were told `hasPeerReceived: false`): answers how many were dropped.
-   */
-  async ending(session: Session): Promise<number> {
-    const { unstored, unflagged } = session.takeUnstored();
-    await this.track(this.store(session, unstored));
-    return unflagged;
+  /** The session ends: answers how many unflagged undelivered messages were dropped. */
+  ending(session: Session): Promise<number> {
+    return this.flagged.ending(session);
   }
 
-  /** Every local session's flagged undelivered messages, to the store (before shutting down). */
-  async persistAll(): Promise<void> {
-    for (const session of this.hub.all()) {
-      const { unstored } = session.takeUnstored();
-      if (unstored.length > 0) void this.track(this.store(session, unstored));
-    }
-    while (this.storing.size > 0) await Promise.allSettled([...this.storing]);
-  }
-
-  private track(work: Promise<void>): Promise<void> {
-    this.storing.add(work);
-    const done = () => this.storing.delete(work);
-    work.then(done, done);
-    return work;
-  }
-
-  private async store(session: Session, unstored: UnstoredMessage[]): Promise<void> {
-    if (unstored.length === 0) return;
-    const { app, uid } = session;
-    await Promise.all(unstored.map((u) => this.backend.offline.putOffline(app, uid, u.msg)));
-    // Acknowledged while being written (a resume): gone from the store too.
-    const gone = unstored.filter((u) => !session.pending(u.entry.s)).map((u) => u.msg.mid);
-    if (gone.length > 0) await this.forget(session, gone);
+  /** Before shutting down: every resuming session's flagged messages, to the store. */
+  persistAll(): Promise<void> {
+    return this.flagged.persistAll();
   }
 
   /** Pushes the messages kept while the user was offline, oldest first. */

@@ -12,6 +12,7 @@ import { MemoryUserRegistry } from './memory-user-registry.js';
 import { openSqlite } from './sqlite.js';
 import { SqliteHistoryStore } from './sqlite-history-store.js';
 import { SqliteOfflineInbox } from './sqlite-offline-inbox.js';
+import { MemoryParkedEvents } from '../parked-events.js';
 import { SqliteWebhookQueue } from './sqlite-webhook-queue.js';
 
 /**
@@ -33,6 +34,7 @@ export function createMemoryBackend(
   return {
     users: new MemoryUserRegistry(),
     offline,
+    parked: new MemoryParkedEvents(() => clock.now()),
     bans: new MemoryBanList(),
     nodes: new MemoryNodeRegistry(clock),
     channels: new MemoryChannelStore(),

@@ -10,6 +10,7 @@ import { RedisHistoryStore } from './redis-history-store.js';
 import { RedisInvitationStore } from './redis-invitation-store.js';
 import { RedisNodeRegistry } from './redis-node-registry.js';
 import { RedisOfflineInbox } from './redis-offline-inbox.js';
+import { RedisParkedEvents } from './redis-parked-events.js';
 import { RedisUserRegistry } from './redis-user-registry.js';
 import { RedisWebhookQueue } from './redis-webhook-queue.js';
 
@@ -53,6 +54,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   return {
     users: new RedisUserRegistry(pub, prefix),
     offline: new RedisOfflineInbox(pub, prefix, options.limits),
+    parked: new RedisParkedEvents(pub, prefix),
     bans: new RedisBanList(pub, prefix),
     nodes: new RedisNodeRegistry(pub, prefix),
     channels: new RedisChannelStore(pub, prefix),
