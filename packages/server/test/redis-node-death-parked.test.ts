@@ -21,42 +21,51 @@ import {
 
 const TIMERS = { heartbeatMs: 200, resumeWindowMs: 5000, unreachableAfterMs: 600 };
 
-test('SIGKILL the node of a user being messaged: 40 of 40 arrive, in order, none twice', async (t) => {
-  const prefix = uniquePrefix();
-  const shared = { redisUrl: REDIS_URL, redisPrefix: prefix, sendRateCount: 1_000_000, ...TIMERS };
-  const survivor = await testServer(shared);
-  t.after(() => survivor.close());
-  const doomed = await nodeProcess(t, shared);
+for (const how of ['SIGKILL', 'SIGTERM'] as const)
+  for (const flagged of [false, true])
+    test(`${how} the node of a user being messaged${flagged ? ' (flagged for offline storage)' : ''}: 40 of 40 arrive, in order, none twice`, async (t) => {
+      const prefix = uniquePrefix();
+      const shared = {
+        redisUrl: REDIS_URL,
+        redisPrefix: prefix,
+        sendRateCount: 1_000_000,
+        ...TIMERS,
+      };
+      const survivor = await testServer(shared);
+      t.after(() => survivor.close());
+      const doomed = await nodeProcess(t, shared);
 
-  const sender = await loggedIn(survivor, 'np-tx');
-  const mover = client([doomed.url, survivor.url]);
-  const got: string[] = [];
-  mover.on('MessageFromPeer', (m: RtmMessage) => {
-    if (!isMarker(m)) got.push(m.text!);
-  });
-  await mover.login({ uid: 'np-mover' });
-  const states = recordStates(mover);
+      const sender = await loggedIn(survivor, 'np-tx');
+      const mover = client([doomed.url, survivor.url]);
+      const got: string[] = [];
+      mover.on('MessageFromPeer', (m: RtmMessage) => {
+        if (!isMarker(m)) got.push(m.text!);
+      });
+      await mover.login({ uid: 'np-mover' });
+      const states = recordStates(mover);
 
-  const sent: string[] = [];
-  const send = async (text: string) => {
-    sent.push(text);
-    return (await sender.sendMessageToPeer({ text }, 'np-mover')).hasPeerReceived;
-  };
-  for (let n = 0; n < 20; n++) assert.equal(await send(`before-${n}`), true);
-  await doomed.kill();
-  // Sent at once, one after the other, while the mover finds its way to the survivor.
-  const during: boolean[] = [];
-  for (let n = 0; n < 20; n++) during.push(await send(`during-${n}`));
-  await until(
-    () => states.includes('CONNECTED/LOGIN_SUCCESS'),
-    'the mover lands on the survivor',
-    15_000,
-  );
-  await until(() => got.length >= 40, 'every message', 15_000);
-  await peerMarker(sender, mover, 'np-mover'); // a duplicate would have come before it
-  t.diagnostic(
-    `delivered/expected: ${got.length}/${sent.length}; during the fail-over answered received: ${during.filter(Boolean).length}/20`,
-  );
-  assert.deepEqual(got, sent, 'each once, in order');
-  await Promise.all([sender.logout(), mover.logout()]);
-});
+      const sent: string[] = [];
+      const send = async (text: string) => {
+        sent.push(text);
+        const options = flagged ? { enableOfflineMessaging: true } : {};
+        return (await sender.sendMessageToPeer({ text }, 'np-mover', options)).hasPeerReceived;
+      };
+      for (let n = 0; n < 20; n++) assert.equal(await send(`before-${n}`), true);
+      if (how === 'SIGKILL') await doomed.kill();
+      else await doomed.stop();
+      // Sent at once, one after the other, while the mover finds its way to the survivor.
+      const during: boolean[] = [];
+      for (let n = 0; n < 20; n++) during.push(await send(`during-${n}`));
+      await until(
+        () => states.includes('CONNECTED/LOGIN_SUCCESS'),
+        'the mover lands on the survivor',
+        15_000,
+      );
+      await until(() => got.length >= 40, 'every message', 15_000);
+      await peerMarker(sender, mover, 'np-mover'); // a duplicate would have come before it
+      t.diagnostic(
+        `${how}${flagged ? ' flagged' : ''}: delivered/expected: ${got.length}/${sent.length}; during the fail-over answered received: ${during.filter(Boolean).length}/20`,
+      );
+      assert.deepEqual(got, sent, 'each once, in order');
+      await Promise.all([sender.logout(), mover.logout()]);
+    });
