@@ -276,6 +276,7 @@ export class Session {
     for (let k = this.outboxHead; k < this.outbox.length; k++) {
       const e = this.outbox[k]!;
       if (!e.peer || e.peer.t !== 'msg') continue;
+      if (e.offlineMid && !e.off) continue; // listed from the store: still there
       if (!e.off) unflagged++;
       else if (!e.offlineMid) {
         e.offlineMid = e.peer.mid;
