@@ -221,7 +221,8 @@ export class Peers implements SessionService {
   /** Delivers the messages parked for the user while its node was dead, then those queued. */
   async land(session: Session): Promise<void> {
     try {
-      if (!session.ended) await this.deliverParked(session);
+      // A failed take leaves the list (one transaction): the next login takes it.
+      if (!session.ended) await this.deliverParked(session).catch(() => undefined);
     } finally {
       const queued = this.landing.get(session) ?? [];
       this.landing.delete(session);
