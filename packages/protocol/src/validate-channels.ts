@@ -10,7 +10,7 @@ import {
 import { utf8Length } from './codec.js';
 import { ID_RULE, isValidId } from './ids.js';
 import { Limits } from './limits.js';
-import type { ChannelSendReq } from './channel-frames.js';
+import type { ChannelSendReq, MemberCountReq } from './channel-frames.js';
 import { Reject, wireMessage, type Validator } from './validation.js';
 
 function channelId(value: unknown, code: number): string {
@@ -142,7 +142,11 @@ export const channelValidators: Record<string, Validator> = {
         GetChannelMemberCountError.EXCEED_LIMIT,
         `channelIds: ${f.ids.length} ids; the limit is ${Limits.maxMemberCountChannels} per call`,
       );
-    return { t: 'mcount', i, ids: f.ids.map((c) => channelId(c, code)) };
+    if (f.sig !== undefined && f.sig !== true)
+      throw new Reject(code, 'sig: must be true or absent');
+    const frame: MemberCountReq = { t: 'mcount', i, ids: f.ids.map((c) => channelId(c, code)) };
+    if (f.sig === true) frame.sig = true;
+    return frame;
   },
   uattr: (f, i) => ({ t: 'uattr', i, ...writeOp(f, Limits.maxUserAttributes) }),
   'uattr.get'(f, i) {

@@ -65,8 +65,12 @@ export class Channels implements ClientFeature<ChannelPushType> {
   }
 
   /** Member counts of up to 32 channels, joined or not (0 for an unknown channel). */
-  async memberCount(channelIds: string[]): Promise<{ [channelId: string]: number }> {
-    const body = { t: 'mcount', ids: channelIds } satisfies RequestBody<'mcount'>;
+  async memberCount(
+    channelIds: string[],
+    signaling = false,
+  ): Promise<{ [channelId: string]: number }> {
+    const body: RequestBody<'mcount'> = { t: 'mcount', ids: channelIds };
+    if (signaling) body.sig = true;
     return (await this.host.connection.request(MEMBER_COUNT, body)).counts;
   }
 

@@ -30,6 +30,11 @@ export interface ParleyExtensions {
    * server's telephony gateway; rejects with a `TelephonyError` code.
    */
   telephony(frame: TelephonyRequestBody): Promise<void>;
+  /**
+   * Member counts as legacy Signaling asked for them (`channel_query_num`): sent at once, on the
+   * server's Signaling query window rather than RTM's one getChannelMemberCount call a second.
+   */
+  signalingMemberCount(channelIds: string[]): Promise<{ [channelId: string]: number }>;
 }
 
 /** A session option of the server; it fails with join's codes. */
@@ -58,6 +63,10 @@ export class Extensions implements ClientFeature<never> {
     } satisfies RequestBody<'opts'>);
   }
 
+  signalingMemberCount(channelIds: string[]): Promise<{ [channelId: string]: number }> {
+    return this.channels.memberCount(channelIds, true);
+  }
+
   telephony(frame: TelephonyRequestBody): Promise<void> {
     const call: ApiCall = {
       method: `Signaling.${frame.t}`,
@@ -81,5 +90,6 @@ export function parleyExtensions(client: object): ParleyExtensions {
     joinWithMemberList: (channel) => ext.joinWithMemberList(channel),
     setChannelMessageEcho: (on) => ext.setChannelMessageEcho(on),
     telephony: (frame) => ext.telephony(frame),
+    signalingMemberCount: (channelIds) => ext.signalingMemberCount(channelIds),
   };
 }

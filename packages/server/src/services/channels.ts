@@ -98,11 +98,17 @@ export class Channels implements SessionService {
         return this.hub.tell(session, { t: 'ok', i: f.i, r: { ids } });
       }
       case 'mcount': {
-        if (!session.rate('mcount', Limits.memberCountRatePerSecond, 1000).take(now))
+        const { signalingQueryRateCount: sigCount, signalingQueryRateWindowMs: sigMs } = Limits;
+        const allowed = f.sig
+          ? session.rate('mcount-sig', sigCount, sigMs).take(now)
+          : session.rate('mcount', Limits.memberCountRatePerSecond, 1000).take(now);
+        if (!allowed)
           return refuse(
             f.i,
             GetChannelMemberCountError.TOO_OFTEN,
-            `getChannelMemberCount: more than ${Limits.memberCountRatePerSecond} call per second`,
+            f.sig
+              ? `channel_query_num: more than ${sigCount} queries per ${sigMs / 1000} s`
+              : `getChannelMemberCount: more than ${Limits.memberCountRatePerSecond} call per second`,
           );
         const counts = await this.backend.channels.counts(session.app, f.ids);
         const r = new Map<string, number>();
