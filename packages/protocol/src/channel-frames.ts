@@ -48,6 +48,8 @@ export interface MembersReq {
   t: 'members';
   i: number;
   c: string;
+  /** A legacy Signaling query (`channel_query_user_isin`, `…_userlist`): on the `signalingQueryRateCount` window. */
+  sig?: true;
 }
 export interface MemberCountReq {
   t: 'mcount';

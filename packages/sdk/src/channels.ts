@@ -177,8 +177,9 @@ export class Channels implements ClientFeature<ChannelPushType> {
     return this.host.connection.request(SEND, body).then(() => undefined);
   }
 
-  async members(channel: RtmChannel): Promise<string[]> {
-    const body = { t: 'members', c: channel.channelId } satisfies RequestBody<'members'>;
+  async members(channel: RtmChannel, signaling = false): Promise<string[]> {
+    const body: RequestBody<'members'> = { t: 'members', c: channel.channelId };
+    if (signaling) body.sig = true;
     return (await this.host.connection.request(MEMBERS, body)).ids;
   }
 

@@ -256,8 +256,8 @@ export class Session {
 
   /** C++: `onQueryUserStatusResult(account, '1' | '0')`. */
   queryUserStatus(account: string): void {
-    this.#op('queryUserStatus', async (c) => {
-      const online = await queryOnline(c, account);
+    this.#op('queryUserStatus', async () => {
+      const online = await queryOnline(this.#ext!, account);
       fire(this as Session, 'onQueryUserStatusResult', account, online ? '1' : '0');
     });
   }
@@ -300,11 +300,13 @@ export class Session {
    */
   invoke(func: string, req?: object | string, cb?: InvokeCallback | string): void {
     if (typeof func !== 'string' || !func.startsWith(INVOKE_PREFIX)) return;
-    const ctx: InvokeContext | undefined = this.#client && {
-      client: this.#client,
-      memberCount: (channel) => this.#memberCount(channel),
-      members: (channel) => this.#members(channel),
-    };
+    const ctx: InvokeContext | undefined = this.#client &&
+      this.#ext && {
+        client: this.#client,
+        ext: this.#ext,
+        memberCount: (channel) => this.#memberCount(channel),
+        members: (channel) => this.#members(channel),
+      };
     const answer = (resp: InvokeResponse) => {
       const err = resp.result === 'ok' ? '' : resp.reason;
       if (typeof cb === 'function') callBack(cb, 'invoke', err, resp);
@@ -433,6 +435,8 @@ export class Session {
       queueMicrotask(() => this.#core.error(what, C.GENERAL_E_NOT_LOGIN, `${what}: not logged in`));
       return;
     }
-    run(client).catch((e: unknown) => this.#core.error(what, generalCode(e), describe(e)));
+    this.#query(
+      run(client).catch((e: unknown) => this.#core.error(what, generalCode(e), describe(e))),
+    );
   }
 }

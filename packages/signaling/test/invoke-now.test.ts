@@ -61,6 +61,43 @@ test('channel_query_num: ten queries in a row all answer with no clock moving, e
   });
 });
 
+test('user_query_user_status and the member queries: past RTM limits for each, all answered at once', async (t) => {
+  const server = await testServer({ clock: new ManualClock() });
+  t.after(() => server.close());
+  const rtm = await loggedIn(server, 'st-rtm');
+  t.after(() => rtm.logout().catch(() => undefined));
+  const a = await signedIn(server, 'st-a', { clock: new ManualClock() });
+  t.after(() => signOut(a));
+  const ch = a.channelJoin('st-room')!;
+  await until(() => ch.state === 'joined', 'join');
+  // RTM allows 10 status queries per 5 s and 5 getMembers per 2 s; Signaling had no such limit.
+  const status = await Promise.all(
+    Array.from({ length: Limits.queryRateCount + 2 }, () =>
+      invoke(a, 'io.agora.signal.user_query_user_status', { account: 'st-rtm' }),
+    ),
+  );
+  for (const answer of status) assert.deepEqual(answer, ['', { result: 'ok', status: 1 }]);
+  const isin = await Promise.all(
+    Array.from({ length: Limits.getMembersRateCount + 2 }, () =>
+      invoke(a, 'io.agora.signal.channel_query_user_isin', { name: 'st-room', account: 'st-a' }),
+    ),
+  );
+  for (const answer of isin) assert.deepEqual(answer, ['', { result: 'ok', isin: 1 }]);
+  const log = record(a, ['onQueryUserStatusResult', 'onError']);
+  for (let k = 0; k < Limits.queryRateCount + 1; k++) a.queryUserStatus('st-rtm');
+  await entries(log, Limits.queryRateCount + 1, 'onQueryUserStatusResult');
+  assert.deepEqual(
+    log.filter(([name]) => name !== 'onQueryUserStatusResult'),
+    [],
+    'no onError',
+  );
+  // An RTM client keeps RTM's window.
+  const rtmQueries = await Promise.allSettled(
+    Array.from({ length: Limits.queryRateCount + 1 }, () => rtm.queryPeersOnlineStatus(['st-a'])),
+  );
+  assert.equal(rtmQueries.filter((r) => r.status === 'rejected').length, 1);
+});
+
 test('channel_query_num: the server still limits abuse, on its own window, and names the limit', async (t) => {
   const serverClock = new ManualClock();
   const server = await testServer({ clock: serverClock });
