@@ -53,7 +53,7 @@ export class Calls {
       return notify(`Cannot call ${peer}: ${describeError(err)}`, 'error');
     }
     invitation.channelId = `call-${randomId()}`;
-    const call: Call = { phase: 'calling', peer, invitation };
+    const call: Call & { phase: 'calling' } = { phase: 'calling', peer, invitation };
     // Events of an invitation that is no longer the current call change nothing.
     const current = () => this.call === call;
     const cancel: Action = {
@@ -74,15 +74,31 @@ export class Calls {
       if (current()) this.end('Call canceled');
     });
     invitation.on('LocalInvitationFailure', (reason) => {
-      if (current()) this.end(`Call failed: ${peer} ${failureText[reason] ?? reason}`);
+      if (!current()) return;
+      this.end(
+        reason === 'PEER_OFFLINE'
+          ? `${peer} is offline`
+          : `Call failed: ${peer} ${failureText[reason] ?? reason}`,
+      );
     });
     this.call = call;
     this.show(`Calling ${peer}`, 'Connecting…', [cancel], 'out');
+    // RTM keeps an invitation to an offline user waiting (they may log in): the page asks first,
+    // so calling someone offline ends at once with a clear line.
+    void this.client.queryPeersOnlineStatus([peer]).then(
+      (status) => this.ring(call, status[peer] === true),
+      () => this.ring(call, true),
+    );
+  }
+
+  private ring(call: Call & { phase: 'calling' }, online: boolean): void {
+    if (this.call !== call) return;
+    if (!online) return this.end(`${call.peer} is offline`);
     try {
-      invitation.send();
+      call.invitation.send();
     } catch (err) {
       this.end();
-      notify(`Cannot call ${peer}: ${describeError(err)}`, 'error');
+      notify(`Cannot call ${call.peer}: ${describeError(err)}`, 'error');
     }
   }
 

@@ -3,6 +3,7 @@
  * header (a channel's topic, from the channel attribute `topic`) and the composer.
  */
 import { byId, clockTime, h, notify } from './dom.js';
+import { idProblem, showProblem } from './ids.js';
 import { describeError, type RtmChannel, type RtmClient, type RtmMessage } from './rtm.js';
 
 /** The channel attribute shown as a channel's topic line. */
@@ -58,6 +59,10 @@ export class Conversations {
   private readonly joinForm = byId<HTMLFormElement>('join');
   private readonly composer = byId<HTMLFormElement>('composer');
   private readonly input = byId<HTMLInputElement>('message-text');
+  private readonly channelInput = byId<HTMLInputElement>('channel-id');
+  private readonly channelError = byId('channel-error');
+  /** False while the connection is down: the composer is disabled. */
+  private connected = true;
 
   constructor(
     private readonly client: RtmClient,
@@ -69,9 +74,15 @@ export class Conversations {
       'submit',
       (e) => {
         e.preventDefault();
-        const id = byId<HTMLInputElement>('channel-id').value.trim();
-        if (id) void this.joinChannel(id);
+        const id = this.channelInput.value.trim();
+        if (showProblem(this.channelError, this.channelInput, idProblem('Channel id', id)))
+          void this.joinChannel(id);
       },
+      { signal },
+    );
+    this.channelInput.addEventListener(
+      'input',
+      () => showProblem(this.channelError, this.channelInput, undefined),
       { signal },
     );
     this.composer.addEventListener(
@@ -79,7 +90,7 @@ export class Conversations {
       (e) => {
         e.preventDefault();
         const text = this.input.value;
-        if (text.trim() === '' || !this.active) return;
+        if (text.trim() === '' || !this.active || !this.connected) return;
         this.input.value = '';
         void this.send(this.active, text);
       },
@@ -105,19 +116,28 @@ export class Conversations {
       notify('Channels are not available in this SDK build yet.', 'error');
       return;
     }
-    const channel = this.client.createChannel(id);
+    let channel: RtmChannel;
+    try {
+      channel = this.client.createChannel(id);
+    } catch (err) {
+      showProblem(this.channelError, this.channelInput, `Channel id: ${describeError(err)}`);
+      return;
+    }
     const c: Conversation = { key, kind: 'channel', id, lines: [], unread: 0, members: new Set() };
     channel.on('ChannelMessage', (message, from, props) =>
       this.add(c, { from, text: textOf(message), ts: props.serverReceivedTs }),
     );
+    // After a reconnect (or a server restart) the server replays joins of members the page
+    // already has: only a change of membership is a line in the feed.
     channel.on('MemberJoined', (uid) => {
+      if (c.members.has(uid)) return;
       c.members.add(uid);
       this.hooks.seen([uid]);
       this.add(c, { from: uid, text: `${uid} joined`, ts: Date.now(), notice: true });
       this.hooks.changed();
     });
     channel.on('MemberLeft', (uid) => {
-      c.members.delete(uid);
+      if (!c.members.delete(uid)) return;
       this.add(c, { from: uid, text: `${uid} left`, ts: Date.now(), notice: true });
       this.hooks.changed();
     });
@@ -130,7 +150,11 @@ export class Conversations {
       await channel.join();
     } catch (err) {
       channel.removeAllListeners();
-      notify(`Could not join #${id}: ${describeError(err)}`, 'error');
+      showProblem(
+        this.channelError,
+        this.channelInput,
+        `Could not join #${id}: ${describeError(err)}`,
+      );
       return;
     }
     c.channel = channel;
@@ -154,6 +178,12 @@ export class Conversations {
   openPeer(peerId: string): void {
     this.open(this.peer(peerId));
     this.input.focus();
+  }
+
+  /** While disconnected the composer is disabled and says why. */
+  setConnected(up: boolean): void {
+    this.connected = up;
+    this.renderComposer();
   }
 
   /** Drops every listener; the logout itself leaves the channels. */
@@ -249,10 +279,18 @@ export class Conversations {
     this.list.hidden = this.active === undefined;
     this.list.replaceChildren();
     for (const line of this.active?.lines ?? []) this.appendLine(line);
-    if (this.active) {
-      this.input.placeholder =
-        this.active.kind === 'channel' ? `Message #${this.active.id}` : `Message ${this.active.id}`;
-    } else byId<HTMLInputElement>('channel-id').focus();
+    this.renderComposer();
+    if (!this.active) this.channelInput.focus();
+  }
+
+  private renderComposer(): void {
+    const c = this.active;
+    this.input.disabled = !this.connected;
+    this.composer.querySelector('button')!.disabled = !this.connected;
+    this.composer.dataset.state = this.connected ? 'ready' : 'paused';
+    if (!this.connected) this.input.placeholder = 'Offline: sending resumes once reconnected';
+    else if (c)
+      this.input.placeholder = c.kind === 'channel' ? `Message #${c.id}` : `Message ${c.id}`;
   }
 
   private renderTabs(): void {

@@ -5,6 +5,7 @@
 import { Calls } from './calls.js';
 import { Conversations } from './conversations.js';
 import { byId, notify } from './dom.js';
+import { idProblem, showProblem } from './ids.js';
 import { People } from './people.js';
 import { createClient, describeError, type ConnectionState, type RtmClient } from './rtm.js';
 
@@ -32,12 +33,14 @@ let session: Session | undefined;
 
 const loginForm = byId<HTMLFormElement>('login');
 const uidInput = byId<HTMLInputElement>('uid');
+const loginError = byId('login-error');
 uidInput.value = localStorage.getItem('parley-demo-uid') ?? '';
+uidInput.addEventListener('input', () => showProblem(loginError, uidInput, undefined));
 
 loginForm.addEventListener('submit', (e) => {
   e.preventDefault();
   const uid = uidInput.value.trim();
-  if (uid) void logIn(uid);
+  if (showProblem(loginError, uidInput, idProblem('User ID', uid))) void logIn(uid);
 });
 byId('logout').addEventListener('click', () => void logOut());
 
@@ -51,6 +54,7 @@ async function logIn(uid: string): Promise<void> {
     client = createClient(appId);
     client.on('ConnectionStateChanged', (state, reason) => {
       showState(state, reason);
+      if (session?.client === client) connected(state === 'CONNECTED');
       if (state === 'ABORTED') {
         notify(reason === 'REMOTE_LOGIN' ? `${uid} logged in elsewhere.` : `Signed out: ${reason}`);
         tearDown();
@@ -58,7 +62,7 @@ async function logIn(uid: string): Promise<void> {
     });
     await client.login({ uid });
   } catch (err) {
-    notify(`Login failed: ${describeError(err)}`, 'error');
+    showProblem(loginError, uidInput, `Login failed: ${describeError(err)}`);
     button.disabled = false;
     return;
   }
@@ -108,7 +112,17 @@ function tearDown(): void {
   session.calls.dispose();
   session.client.removeAllListeners();
   session = undefined;
+  byId('conn-banner').hidden = true;
+  delete document.body.dataset.conn;
   setView('login');
+}
+
+/** While the connection is down the page says so, greys presence and pauses sending. */
+function connected(up: boolean): void {
+  byId('conn-banner').hidden = up;
+  document.body.dataset.conn = up ? 'up' : 'down';
+  session?.people.setConnected(up);
+  session?.conversations.setConnected(up);
 }
 
 function setView(view: 'login' | 'app'): void {

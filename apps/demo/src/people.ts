@@ -3,7 +3,8 @@
  * wrote, were written to, called, or were added by id), each with an online dot kept by a
  * presence subscription (`subscribePeersOnlineStatus` → `PeersOnlineStatusChanged`).
  */
-import { byId, h, notify } from './dom.js';
+import { byId, h } from './dom.js';
+import { idProblem, showProblem } from './ids.js';
 import { describeError, type PeerOnlineState, type RtmClient } from './rtm.js';
 
 export interface PeopleHooks {
@@ -24,6 +25,9 @@ export class People {
   private readonly presence = new Map<string, PeerOnlineState>();
   private readonly box = byId<HTMLDetailsElement>('people');
   private readonly sections = byId('people-sections');
+  private readonly addError = byId('add-person-error');
+  /** False while the connection is down: presence is then unknown. */
+  private connected = true;
 
   constructor(
     private readonly client: RtmClient,
@@ -41,11 +45,17 @@ export class People {
         e.preventDefault();
         const input = byId<HTMLInputElement>('add-person-id');
         const id = input.value.trim();
+        const problem = idProblem('User ID', id) ?? (id === this.me ? 'That is you.' : undefined);
+        if (!showProblem(this.addError, input, problem)) return;
         input.value = '';
-        if (id) this.see([id]);
+        this.see([id]);
       },
       { signal },
     );
+    const input = byId<HTMLInputElement>('add-person-id');
+    input.addEventListener('input', () => showProblem(this.addError, input, undefined), {
+      signal,
+    });
     this.render();
   }
 
@@ -56,8 +66,21 @@ export class People {
     for (const id of fresh) this.known.add(id);
     this.render();
     this.client.subscribePeersOnlineStatus(fresh).catch((err: unknown) => {
-      notify(`Presence of ${fresh.join(', ')}: ${describeError(err)}`, 'error');
+      // Not watched, so not listed: a contact without presence would look like a working one.
+      for (const id of fresh) this.known.delete(id);
+      this.render();
+      showProblem(
+        this.addError,
+        byId<HTMLInputElement>('add-person-id'),
+        `Could not add ${fresh.join(', ')}: ${describeError(err)}`,
+      );
     });
+  }
+
+  /** While disconnected every dot is grey ("unknown"); the last known states come back after. */
+  setConnected(up: boolean): void {
+    this.connected = up;
+    this.render();
   }
 
   render(): void {
@@ -65,7 +88,7 @@ export class People {
     const members = channel ? [...channel.members].sort() : [];
     const others = [...this.known].filter((id) => !channel?.members.has(id)).sort();
     const online = [...this.known].filter((id) => this.presence.get(id) === 'ONLINE').length;
-    byId('people-count').textContent = `· ${online} online`;
+    byId('people-count').textContent = this.connected ? `· ${online} online` : '· offline';
     const section = (title: string, ids: string[]) =>
       h(
         'section',
@@ -88,7 +111,7 @@ export class People {
   }
 
   private row(id: string): HTMLLIElement {
-    const state = id === this.me ? 'ONLINE' : this.presence.get(id);
+    const state = !this.connected ? undefined : id === this.me ? 'ONLINE' : this.presence.get(id);
     const label = state ? presenceText[state] : 'unknown';
     const li = h(
       'li',

@@ -48,11 +48,19 @@ export interface MembersReq {
   t: 'members';
   i: number;
   c: string;
+  /** A legacy Signaling query (`channel_query_user_isin`, `…_userlist`): on the `signalingQueryRateCount` window. */
+  sig?: true;
 }
 export interface MemberCountReq {
   t: 'mcount';
   i: number;
   ids: string[];
+  /**
+   * A legacy Signaling query (`invoke('io.agora.signal.channel_query_num')`,
+   * `channelQueryUserNum`): Signaling sent each at once, so these are counted on their own,
+   * looser window (`signalingQueryRateCount`) instead of RTM's one call a second.
+   */
+  sig?: true;
 }
 /** Local user attributes: set (replace all), add (add or update), del (keys), clear. */
 export interface UserAttrWriteReq {

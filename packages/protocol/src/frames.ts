@@ -70,6 +70,8 @@ export interface PresenceQueryReq {
   t: 'pquery';
   i: number;
   ids: string[];
+  /** A legacy Signaling query (`user_query_user_status`): on the `signalingQueryRateCount` window. */
+  sig?: true;
 }
 export interface SubscribeReq {
   t: 'psub';

@@ -39,6 +39,12 @@ export const Limits = {
   /** Channel ids per `getChannelMemberCount` call, and calls per second. */
   maxMemberCountChannels: 32,
   memberCountRatePerSecond: 1,
+  /**
+   * Legacy Signaling member-count queries (`sig` on `mcount`) per window: Signaling answered
+   * each at once with no client rate; this only stops abuse.
+   */
+  signalingQueryRateCount: 50,
+  signalingQueryRateWindowMs: 1000,
   /** Attribute key and value sizes, in UTF-8 bytes. */
   maxAttributeKeyBytes: 32,
   maxAttributeValueBytes: 8 * 1024,

@@ -10,8 +10,8 @@ import {
 import { utf8Length } from './codec.js';
 import { ID_RULE, isValidId } from './ids.js';
 import { Limits } from './limits.js';
-import type { ChannelSendReq } from './channel-frames.js';
-import { Reject, wireMessage, type Validator } from './validation.js';
+import type { ChannelSendReq, MemberCountReq, MembersReq } from './channel-frames.js';
+import { Reject, signalingFlag, wireMessage, type Validator } from './validation.js';
 
 function channelId(value: unknown, code: number): string {
   if (!isValidId(value)) throw new Reject(code, `channelId: must be ${ID_RULE}`);
@@ -132,7 +132,11 @@ export const channelValidators: Record<string, Validator> = {
     if (f.h === true) frame.h = true;
     return frame;
   },
-  members: (f, i) => ({ t: 'members', i, c: channelId(f.c, GetMembersError.FAILURE) }),
+  members(f, i) {
+    const frame: MembersReq = { t: 'members', i, c: channelId(f.c, GetMembersError.FAILURE) };
+    if (signalingFlag(f.sig, GetMembersError.FAILURE)) frame.sig = true;
+    return frame;
+  },
   mcount(f, i) {
     const code = GetChannelMemberCountError.INVALID_ARGUMENT;
     if (!Array.isArray(f.ids))
@@ -142,7 +146,9 @@ export const channelValidators: Record<string, Validator> = {
         GetChannelMemberCountError.EXCEED_LIMIT,
         `channelIds: ${f.ids.length} ids; the limit is ${Limits.maxMemberCountChannels} per call`,
       );
-    return { t: 'mcount', i, ids: f.ids.map((c) => channelId(c, code)) };
+    const frame: MemberCountReq = { t: 'mcount', i, ids: f.ids.map((c) => channelId(c, code)) };
+    if (signalingFlag(f.sig, code)) frame.sig = true;
+    return frame;
   },
   uattr: (f, i) => ({ t: 'uattr', i, ...writeOp(f, Limits.maxUserAttributes) }),
   'uattr.get'(f, i) {

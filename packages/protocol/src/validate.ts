@@ -15,14 +15,14 @@ import {
   QueryPeersOnlineStatusError,
   RenewTokenError,
 } from './errors.js';
-import type { ClientFrame, PeerSendReq } from './frames.js';
+import type { ClientFrame, PeerSendReq, PresenceQueryReq } from './frames.js';
 import { ID_RULE, isValidAppId, isValidId } from './ids.js';
 import { Limits } from './limits.js';
 import { channelValidators } from './validate-channels.js';
 import { invitationValidators } from './validate-invitations.js';
 import { metadataValidators } from './validate-metadata.js';
 import { telephonyValidators } from './validate-telephony.js';
-import { Reject, idList, token, wireMessage, type Validator } from './validation.js';
+import { Reject, idList, signalingFlag, token, wireMessage, type Validator } from './validation.js';
 
 export type Parsed =
   | { kind: 'frame'; frame: ClientFrame }
@@ -92,7 +92,13 @@ const coreValidators: Record<string, Validator> = {
   },
   pquery(f, i) {
     const c = QueryPeersOnlineStatusError.INVALID_ARGUMENT;
-    return { t: 'pquery', i, ids: idList(f.ids, 'peerIds', Limits.maxQueryPeers, c) };
+    const frame: PresenceQueryReq = {
+      t: 'pquery',
+      i,
+      ids: idList(f.ids, 'peerIds', Limits.maxQueryPeers, c),
+    };
+    if (signalingFlag(f.sig, c)) frame.sig = true;
+    return frame;
   },
   psub(f, i) {
     const c = PeerSubscriptionStatusError.INVALID_ARGUMENT;

@@ -76,3 +76,10 @@ export function wireMessage(value: unknown, code: number): WireMessage {
   }
   throw new Reject(code, "message.messageType: must be 'TEXT' or 'RAW'");
 }
+
+/** The `sig` flag of a legacy Signaling query: true, or absent (false). */
+export function signalingFlag(value: unknown, code: number): boolean {
+  if (value === undefined) return false;
+  if (value !== true) throw new Reject(code, 'sig: must be true or absent');
+  return true;
+}

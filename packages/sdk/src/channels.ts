@@ -65,8 +65,12 @@ export class Channels implements ClientFeature<ChannelPushType> {
   }
 
   /** Member counts of up to 32 channels, joined or not (0 for an unknown channel). */
-  async memberCount(channelIds: string[]): Promise<{ [channelId: string]: number }> {
-    const body = { t: 'mcount', ids: channelIds } satisfies RequestBody<'mcount'>;
+  async memberCount(
+    channelIds: string[],
+    signaling = false,
+  ): Promise<{ [channelId: string]: number }> {
+    const body: RequestBody<'mcount'> = { t: 'mcount', ids: channelIds };
+    if (signaling) body.sig = true;
     return (await this.host.connection.request(MEMBER_COUNT, body)).counts;
   }
 
@@ -173,8 +177,9 @@ export class Channels implements ClientFeature<ChannelPushType> {
     return this.host.connection.request(SEND, body).then(() => undefined);
   }
 
-  async members(channel: RtmChannel): Promise<string[]> {
-    const body = { t: 'members', c: channel.channelId } satisfies RequestBody<'members'>;
+  async members(channel: RtmChannel, signaling = false): Promise<string[]> {
+    const body: RequestBody<'members'> = { t: 'members', c: channel.channelId };
+    if (signaling) body.sig = true;
     return (await this.host.connection.request(MEMBERS, body)).ids;
   }
 

@@ -30,7 +30,18 @@ export interface ParleyExtensions {
    * server's telephony gateway; rejects with a `TelephonyError` code.
    */
   telephony(frame: TelephonyRequestBody): Promise<void>;
+  /**
+   * Member counts as legacy Signaling asked for them (`channel_query_num`): sent at once, on the
+   * server's Signaling query window rather than RTM's one getChannelMemberCount call a second.
+   */
+  signalingMemberCount(channelIds: string[]): Promise<{ [channelId: string]: number }>;
+  /** `queryPeersOnlineStatus` as Signaling's `user_query_user_status`: on the Signaling window. */
+  signalingPeersOnline(peerIds: string[]): Promise<{ [peerId: string]: boolean }>;
+  /** `channel.getMembers()` as Signaling's member queries: on the Signaling window. */
+  signalingMembers(channel: RtmChannel): Promise<string[]>;
 }
+
+const PEERS_ONLINE = apiCall('RtmClient.queryPeersOnlineStatus', 'queryPeersOnlineStatus');
 
 /** A session option of the server; it fails with join's codes. */
 const ECHO = apiCall('RtmClient.setChannelMessageEcho', 'join');
@@ -58,6 +69,19 @@ export class Extensions implements ClientFeature<never> {
     } satisfies RequestBody<'opts'>);
   }
 
+  signalingMemberCount(channelIds: string[]): Promise<{ [channelId: string]: number }> {
+    return this.channels.memberCount(channelIds, true);
+  }
+
+  async signalingPeersOnline(peerIds: string[]): Promise<{ [peerId: string]: boolean }> {
+    const body: RequestBody<'pquery'> = { t: 'pquery', ids: peerIds, sig: true };
+    return (await this.host.connection.request(PEERS_ONLINE, body)).st;
+  }
+
+  signalingMembers(channel: RtmChannel): Promise<string[]> {
+    return this.channels.members(channel, true);
+  }
+
   telephony(frame: TelephonyRequestBody): Promise<void> {
     const call: ApiCall = {
       method: `Signaling.${frame.t}`,
@@ -81,5 +105,8 @@ export function parleyExtensions(client: object): ParleyExtensions {
     joinWithMemberList: (channel) => ext.joinWithMemberList(channel),
     setChannelMessageEcho: (on) => ext.setChannelMessageEcho(on),
     telephony: (frame) => ext.telephony(frame),
+    signalingMemberCount: (channelIds) => ext.signalingMemberCount(channelIds),
+    signalingPeersOnline: (peerIds) => ext.signalingPeersOnline(peerIds),
+    signalingMembers: (channel) => ext.signalingMembers(channel),
   };
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { buildBrowserBundles } from '../../sdk/scripts/browser-bundles.js';
+import { buildBrowserBundles, buildSignalingBundles } from '../../sdk/scripts/browser-bundles.js';
 import { buildAdmin } from '../../../apps/admin/build.js';
 import { buildDemo } from '../../../apps/demo/build.js';
 
@@ -38,6 +38,7 @@ export function launchChromium(): Promise<Browser> {
 /** Builds the SDK bundles, the demo and the admin console into the folders the server serves. */
 export async function buildWebAssets(): Promise<void> {
   await buildBrowserBundles();
+  await buildSignalingBundles();
   await buildDemo();
   await buildAdmin();
 }

@@ -157,7 +157,7 @@ export class Channel {
   members(): Promise<string[]> {
     if (this.state !== 'joined' || !this.#rtm)
       return Promise.reject(new Error(`not in channel "${this.name}"`));
-    return this.#rtm.getMembers();
+    return this.#core.ext.signalingMembers(this.#rtm);
   }
 
   /** @internal The session ended: the channel is gone with it (no RTM call: the client is going). */

@@ -18,8 +18,7 @@ import { Session, type SessionCallbacks, type SignalStatus } from './session.js'
 /**
  * `Signal(appId, options)`: where the Parley server is (`serverUrl`), and any other RtmConfig.
  * `clock` (for tests and embedders; apps leave it out) is the RTM client's clock and the
- * session's own: the `reconnectTime` give-up, an invitation's `_timeout` and the batching of
- * member counts run on it too.
+ * session's own: the `reconnectTime` give-up and an invitation's `_timeout` run on it too.
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@
  * called by name (research §2.4), each mapped onto RTM calls. A response is
  * `{result: 'ok', …}`, or `{result: 'failed', reason, ecode}` with `err` = the reason.
  */
-import type { RtmClient } from '@parley/sdk';
+import type { ParleyExtensions, RtmClient } from '@parley/sdk';
 import { signalUid } from './callbacks.js';
 import { SignalingCode } from './codes.js';
 import {
@@ -25,6 +25,7 @@ export type InvokeResponse =
 /** What invoke functions need from the session. */
 export interface InvokeContext {
   readonly client: RtmClient;
+  readonly ext: ParleyExtensions;
   /** Member count of any channel. */
   memberCount(channel: string): Promise<number>;
   /** Members (at most 512) of the channel this session is in; fails for any other. */
@@ -50,7 +51,7 @@ type Fn = (c: InvokeContext, req: Record<string, unknown>) => Promise<Record<str
 
 const FUNCTIONS: Readonly<Record<string, Fn>> = {
   async user_query_user_status(c, r) {
-    return { status: (await queryOnline(c.client, str(r, 'account'))) ? 1 : 0 };
+    return { status: (await queryOnline(c.ext, str(r, 'account'))) ? 1 : 0 };
   },
   async user_set_attr(c, r) {
     await setUserAttr(c.client, str(r, 'name'), r.value);

@@ -29,9 +29,10 @@ export class SessionLifecycle {
     private readonly clock: Clock,
     /**
      * The session ends: its channel goes with `leaveCode` (unless it never logged in), its
-     * calls and queries stop. Called before the client logs out.
+     * calls stop. Called before the client logs out; `onLogout` waits for what it answers
+     * (queries already sent, which the server answers before the logout, as in Signaling).
      */
-    private readonly closing: (leaveCode: number, wasLoggingIn: boolean) => void,
+    private readonly closing: (leaveCode: number, wasLoggingIn: boolean) => Promise<unknown>,
   ) {}
 
   get status(): SignalStatus {
@@ -134,14 +135,14 @@ export class SessionLifecycle {
     this.#held = [];
     this.#toldAlreadyOut = false;
     this.clock.clear(this.#giveUp);
-    this.closing(leaveCode, wasLoggingIn);
+    const answered = this.closing(leaveCode, wasLoggingIn);
     this.#log(
       code === C.LOGOUT_E_USER ? 'INFO' : 'WARNING',
       `${this.session.account}: logged out (${code})`,
     );
     const done = () => fire(this.session, 'onLogout', code);
     // Also resets an ABORTED client and stops a reconnecting one.
-    client.logout().then(done, done);
+    void Promise.allSettled([client.logout(), answered]).then(done);
   }
 
   #log(level: 'INFO' | 'WARNING', text: string): void {

@@ -2,7 +2,7 @@
  * The Signaling operations that map onto one or two RTM calls, shared by the session's methods
  * (`setAttr`, `channelSetAttr`, …) and `invoke('io.agora.signal.…')`.
  */
-import type { AttributesMap, RtmClient } from '@parley/sdk';
+import type { AttributesMap, ParleyExtensions, RtmClient } from '@parley/sdk';
 import { AttributeOperationError } from '@parley/protocol';
 
 /** Signaling's channel attribute writes always reach every member (`onChannelAttrUpdated`). */
@@ -19,8 +19,9 @@ function isUnset(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }
 
-export async function queryOnline(client: RtmClient, account: string): Promise<boolean> {
-  const r = await client.queryPeersOnlineStatus([account]);
+/** Sent at once, on the server's Signaling query window (not RTM's 10 calls per 5 s). */
+export async function queryOnline(ext: ParleyExtensions, account: string): Promise<boolean> {
+  const r = await ext.signalingPeersOnline([account]);
   return r[account] === true;
 }
 

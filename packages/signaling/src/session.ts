@@ -28,7 +28,6 @@ import {
 import { Core } from './core.js';
 import { INVOKE_PREFIX, runInvoke, type InvokeContext, type InvokeResponse } from './invoke.js';
 import { SessionLifecycle } from './lifecycle.js';
-import { MemberCounts } from './member-counts.js';
 import {
   clearChannelAttr,
   delChannelAttr,
@@ -93,8 +92,9 @@ export class Session {
   readonly #life: SessionLifecycle;
   readonly #core: Core;
   readonly #calls: Calls;
-  readonly #counts: MemberCounts | undefined;
   #channel: Channel | undefined;
+  /** Queries sent and not answered yet: `onLogout` comes after their answers. */
+  readonly #queries = new Set<Promise<unknown>>();
 
   /** @internal `signal.login()` makes sessions. */
   constructor(account: string, token: string, options: SessionOptions) {
@@ -111,13 +111,12 @@ export class Session {
     this.#client = client;
     const ext = client && parleyExtensions(client);
     this.#ext = ext;
-    this.#counts = client && new MemberCounts(client, clock);
     this.#life = new SessionLifecycle(this, options, clock, (leaveCode, wasLoggingIn) => {
       const channel = this.#channel;
       this.#channel = undefined;
       if (!wasLoggingIn) channel?.detach(leaveCode);
       this.#calls.close();
-      this.#counts?.close(new Error('logged out'));
+      return Promise.allSettled([...this.#queries]);
     });
     this.#core = new Core(this, client, ext, clock, () => this.#life.online);
     this.#calls = new Calls(this.#core, (call) => fire(this as Session, 'onInviteReceived', call));
@@ -233,16 +232,17 @@ export class Session {
 
   /** C++: `onChannelQueryUserNumResult(channelID, ecode, num)` for any channel. */
   channelQueryUserNum(channelID: string): void {
-    const counts = this.#counts;
     const report = (ecode: number, num: number) =>
       fire(this as Session, 'onChannelQueryUserNumResult', channelID, ecode, num);
-    if (!counts || !this.#core.online) {
+    if (!this.#ext || !this.#core.online) {
       queueMicrotask(() => report(C.QUERYUSERNUM_E_OTHER, 0));
       return;
     }
-    counts.count(String(channelID)).then(
-      (n) => report(C.SUCCESS, n),
-      (e: unknown) => report(queryNumFailureCode(e), 0),
+    this.#query(
+      this.#memberCount(String(channelID)).then(
+        (n) => report(C.SUCCESS, n),
+        (e: unknown) => report(queryNumFailureCode(e), 0),
+      ),
     );
   }
 
@@ -256,8 +256,8 @@ export class Session {
 
   /** C++: `onQueryUserStatusResult(account, '1' | '0')`. */
   queryUserStatus(account: string): void {
-    this.#op('queryUserStatus', async (c) => {
-      const online = await queryOnline(c, account);
+    this.#op('queryUserStatus', async () => {
+      const online = await queryOnline(this.#ext!, account);
       fire(this as Session, 'onQueryUserStatusResult', account, online ? '1' : '0');
     });
   }
@@ -300,11 +300,13 @@ export class Session {
    */
   invoke(func: string, req?: object | string, cb?: InvokeCallback | string): void {
     if (typeof func !== 'string' || !func.startsWith(INVOKE_PREFIX)) return;
-    const ctx: InvokeContext | undefined = this.#client && {
-      client: this.#client,
-      memberCount: (channel) => this.#counts!.count(channel),
-      members: (channel) => this.#members(channel),
-    };
+    const ctx: InvokeContext | undefined = this.#client &&
+      this.#ext && {
+        client: this.#client,
+        ext: this.#ext,
+        memberCount: (channel) => this.#memberCount(channel),
+        members: (channel) => this.#members(channel),
+      };
     const answer = (resp: InvokeResponse) => {
       const err = resp.result === 'ok' ? '' : resp.reason;
       if (typeof cb === 'function') callBack(cb, 'invoke', err, resp);
@@ -319,7 +321,7 @@ export class Session {
       queueMicrotask(() => answer(resp));
       return;
     }
-    void runInvoke(ctx, func.slice(INVOKE_PREFIX.length), req).then(answer);
+    this.#query(runInvoke(ctx, func.slice(INVOKE_PREFIX.length), req).then(answer));
   }
 
   /** Web and C++: calls `peer` about `channelID`; `extra` is JSON (`_require_peer_online`, `_timeout`, …). */
@@ -395,6 +397,18 @@ export class Session {
     return c && c.state !== 'leaved' ? c : undefined;
   }
 
+  /** Keeps `p` (which never rejects) until it settles. */
+  #query(p: Promise<void>): void {
+    this.#queries.add(p);
+    void p.finally(() => this.#queries.delete(p));
+  }
+
+  /** Sent at once, as Signaling did (not on RTM's one getChannelMemberCount call a second). */
+  async #memberCount(channel: string): Promise<number> {
+    const counts = await this.#ext!.signalingMemberCount([channel]);
+    return counts[channel] ?? 0;
+  }
+
   #members(channel: string): Promise<string[]> {
     const current = this.#current();
     if (current && current.name === channel) return current.members();
@@ -421,6 +435,8 @@ export class Session {
       queueMicrotask(() => this.#core.error(what, C.GENERAL_E_NOT_LOGIN, `${what}: not logged in`));
       return;
     }
-    run(client).catch((e: unknown) => this.#core.error(what, generalCode(e), describe(e)));
+    this.#query(
+      run(client).catch((e: unknown) => this.#core.error(what, generalCode(e), describe(e))),
+    );
   }
 }

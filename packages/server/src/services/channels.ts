@@ -88,21 +88,33 @@ export class Channels implements SessionService {
         if (!session.channels.has(f.c))
           return refuse(f.i, GetMembersError.NOT_IN_CHANNEL, `getMembers: not in channel "${f.c}"`);
         const { getMembersRateCount: count, getMembersRateWindowMs: windowMs } = Limits;
-        if (!session.rate('members', count, windowMs).take(now))
+        const { signalingQueryRateCount: sigCount, signalingQueryRateWindowMs: sigMs } = Limits;
+        const allowed = f.sig
+          ? session.rate('members-sig', sigCount, sigMs).take(now)
+          : session.rate('members', count, windowMs).take(now);
+        if (!allowed)
           return refuse(
             f.i,
             GetMembersError.TOO_OFTEN,
-            `getMembers: more than ${count} calls per ${windowMs / 1000} s`,
+            f.sig
+              ? `channel member queries: more than ${sigCount} per ${sigMs / 1000} s`
+              : `getMembers: more than ${count} calls per ${windowMs / 1000} s`,
           );
         const ids = await this.backend.channels.members(session.app, f.c, Limits.maxMemberEvents);
         return this.hub.tell(session, { t: 'ok', i: f.i, r: { ids } });
       }
       case 'mcount': {
-        if (!session.rate('mcount', Limits.memberCountRatePerSecond, 1000).take(now))
+        const { signalingQueryRateCount: sigCount, signalingQueryRateWindowMs: sigMs } = Limits;
+        const allowed = f.sig
+          ? session.rate('mcount-sig', sigCount, sigMs).take(now)
+          : session.rate('mcount', Limits.memberCountRatePerSecond, 1000).take(now);
+        if (!allowed)
           return refuse(
             f.i,
             GetChannelMemberCountError.TOO_OFTEN,
-            `getChannelMemberCount: more than ${Limits.memberCountRatePerSecond} call per second`,
+            f.sig
+              ? `channel_query_num: more than ${sigCount} queries per ${sigMs / 1000} s`
+              : `getChannelMemberCount: more than ${Limits.memberCountRatePerSecond} call per second`,
           );
         const counts = await this.backend.channels.counts(session.app, f.ids);
         const r = new Map<string, number>();

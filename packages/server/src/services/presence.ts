@@ -50,11 +50,17 @@ export class Presence implements SessionService {
       this.hub.tell(session, { t: 'err', i, c, m });
     switch (f.t) {
       case 'pquery': {
-        if (!session.rate('pquery', Limits.queryRateCount, Limits.queryRateWindowMs).take(now))
+        const { signalingQueryRateCount: sigCount, signalingQueryRateWindowMs: sigMs } = Limits;
+        const allowed = f.sig
+          ? session.rate('pquery-sig', sigCount, sigMs).take(now)
+          : session.rate('pquery', Limits.queryRateCount, Limits.queryRateWindowMs).take(now);
+        if (!allowed)
           return refuse(
             f.i,
             QueryPeersOnlineStatusError.TOO_OFTEN,
-            `queryPeersOnlineStatus: more than ${Limits.queryRateCount} calls per ${Limits.queryRateWindowMs / 1000} s`,
+            f.sig
+              ? `user_query_user_status: more than ${sigCount} queries per ${sigMs / 1000} s`
+              : `queryPeersOnlineStatus: more than ${Limits.queryRateCount} calls per ${Limits.queryRateWindowMs / 1000} s`,
           );
         const st = await this.query(session.app, f.ids);
         return this.hub.tell(session, { t: 'ok', i: f.i, r: { st } });
