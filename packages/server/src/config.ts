@@ -110,6 +110,13 @@ export interface ServerConfig {
   banDefaultSeconds: number;
   banMaxSeconds: number;
   logLevel: string;
+  /** PEM certificate (chain) file: set with tlsKey = the server speaks https and wss. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** Browser origins allowed to open a WebSocket (exact `scheme://host[:port]`); empty = any. */
+  allowedOrigins: string[];
+  /** A JSON file of options by flag name (`{"port": 8080}`); env vars and flags win over it. */
+  configFile: string | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -168,6 +175,10 @@ export const DEFAULTS: Readonly<ServerConfig> = Object.freeze({
   banDefaultSeconds: 3600,
   banMaxSeconds: 30 * 24 * 3600,
   logLevel: 'info',
+  tlsCert: undefined,
+  tlsKey: undefined,
+  allowedOrigins: [],
+  configFile: undefined,
 });
 
 /** A fresh copy of the defaults (its lists are the caller's to change). */
@@ -177,6 +188,7 @@ export function defaultConfig(): ServerConfig {
     apps: [...DEFAULTS.apps],
     restKeys: [...DEFAULTS.restKeys],
     webhookEvents: [...DEFAULTS.webhookEvents],
+    allowedOrigins: [...DEFAULTS.allowedOrigins],
   };
 }
 

@@ -5,6 +5,7 @@
  * goes through the Hub, but for refusing a handshake and the drain.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -30,6 +31,10 @@ export interface GatewayOptions {
   rest: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Answers static files (demo page, SDK bundles); false for anything else. */
   files: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Set = https and wss with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Browser origins allowed to open a WebSocket; empty = any (a client with no Origin: any). */
+  allowedOrigins?: readonly string[];
 }
 
 /** Each socket's Conn rides on the socket: no map entry or closures per connection. */
@@ -74,7 +79,8 @@ export class Gateway {
       if (conn.session) gateway.dispatcher.detach(conn.session, conn);
     };
     this.onError = (err) => this.log.debug({ err }, 'socket error');
-    this.http = http.createServer((req, res) => this.onHttp(req, res));
+    const onHttp = (req: http.IncomingMessage, res: http.ServerResponse) => this.onHttp(req, res);
+    this.http = options.tls ? https.createServer(options.tls, onHttp) : http.createServer(onHttp);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: Limits.maxFrameBytes,
@@ -84,6 +90,16 @@ export class Gateway {
     this.http.on('upgrade', (req, socket, head) => {
       if (!this.accepting) {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      const origin = req.headers.origin;
+      const allowed = options.allowedOrigins ?? [];
+      if (origin !== undefined && allowed.length > 0 && !allowed.includes(origin)) {
+        const body = `origin ${origin.slice(0, 200)} is not allowed to connect (PARLEY_ALLOWED_ORIGINS)\n`;
+        socket.end(
+          'HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, socket));
