@@ -4,7 +4,7 @@
  * runs the CLI (from source) as a child process.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -322,4 +322,33 @@ test('--config parley.json: same names as the flags; env vars win over it, flags
   const line = await started(run);
   assert.equal(line.rest, true);
   assert.equal(line.url, `ws://127.0.0.1:${line.port as number}`);
+});
+
+test('deploy/: the sample config loads, the systemd unit and the Dockerfile start the package bin', async () => {
+  const { readFileSync } = await import('node:fs');
+  const deploy = (f: string) => fileURLToPath(new URL(`../../../deploy/${f}`, import.meta.url));
+  const c = loadConfig({}, ['--config', deploy('parley.json')]);
+  assert.equal(c.dataDir, '/var/lib/parley');
+  assert.equal(c.port, 8080);
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  const bin = `node_modules/@parley/server/${pkg.bin['parley-server']!.replace(/^\.\//, '')}`;
+  const unit = readFileSync(deploy('parley.service'), 'utf8');
+  assert.match(
+    unit,
+    new RegExp(
+      `^ExecStart=/usr/bin/node /opt/parley/${bin} --config /etc/parley/parley.json$`,
+      'm',
+    ),
+  );
+  assert.match(unit, /^KillSignal=SIGTERM$/m);
+  // systemd's own check of the unit, where systemd is installed (it reports, never fails).
+  const verify = spawnSync('systemd-analyze', ['verify', deploy('parley.service')], {
+    encoding: 'utf8',
+  });
+  if (!verify.error)
+    assert.equal(verify.stderr.trim() + verify.stdout.trim(), '', 'systemd-analyze');
+  const docker = readFileSync(deploy('Dockerfile'), 'utf8');
+  assert.ok(docker.includes(`"/opt/parley/${bin}"`), 'the Dockerfile CMD runs the bin');
 });
