@@ -32,14 +32,19 @@ async function main(log: { current: Logger }): Promise<void> {
   const config = loadConfig(process.env, argv);
   log.current = createLogger(config.logLevel);
   const logger = log.current;
-  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
+  // With its stack, as JSON. After an uncaught exception the process state is unknown: exit 1
+  // for the supervisor to restart it; a rejection nobody handled is logged and stops nothing.
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, `uncaught exception: ${err.message}`);
+    process.exit(1);
+  });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
   const server = await startServer(config, logger);
   const line = startLine(config, server.urls, server.node);
-  // The start line at every level but silent: it says where to connect.
+  // The start line at every level, `silent` too: it says where to connect (and the tests of
+  // the C++ SDK read it from a silent server).
   const startLog = logger.isLevelEnabled('info') ? logger : logger.child({}, { level: 'info' });
-  if (config.logLevel !== 'silent')
-    startLog.info({ ...line.fields, port: server.port, version: version() }, line.msg);
+  startLog.info({ ...line.fields, port: server.port, version: version() }, line.msg);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -352,3 +352,52 @@ test('deploy/: the sample config loads, the systemd unit and the Dockerfile star
   const docker = readFileSync(deploy('Dockerfile'), 'utf8');
   assert.ok(docker.includes(`"/opt/parley/${bin}"`), 'the Dockerfile CMD runs the bin');
 });
+
+test('an uncaught exception is one JSON line with its stack, then exit 1; an unhandled rejection is logged and stops nothing', async (t) => {
+  // Preloaded into the CLI: SIGHUP rejects a promise nobody handles, SIGUSR2 throws.
+  const inject =
+    'data:text/javascript,' +
+    encodeURIComponent(
+      "process.on('SIGHUP', () => { Promise.reject(new Error('injected rejection')); });" +
+        "process.on('SIGUSR2', () => { throw new Error('injected boom'); });",
+    );
+  const child = spawn(
+    process.execPath,
+    [
+      ...NODE_ARGS,
+      '--import',
+      inject,
+      CLI,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      tempDir(),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  await until(() => /"port":(\d+)/.test(out), 'the start line', 30_000);
+  const port = Number(/"port":(\d+)/.exec(out)![1]);
+  const lines = () =>
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  child.kill('SIGHUP');
+  await until(
+    () => lines().some((l) => l.msg === 'unhandled promise rejection'),
+    'the rejection line',
+  );
+  assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+  child.kill('SIGUSR2');
+  assert.equal(await exited, 1);
+  const boom = lines().find((l) => l.msg === 'uncaught exception: injected boom');
+  assert.ok(boom, out);
+  assert.equal(boom.level, 60);
+  assert.match(String((boom.err as { stack: string }).stack), /Error: injected boom\n\s+at /);
+});
