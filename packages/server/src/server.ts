@@ -210,7 +210,7 @@ export async function startServer(
       loginTimeoutMs: config.loginTimeoutMs,
       sweepIntervalMs: config.sweepIntervalMs,
       rest: (req, res) => metrics.handle(req, res) || rest.handle(req, res),
-      files: createStaticFiles(),
+      files: createStaticFiles({}, logger),
       health: (): Record<string, unknown> => ({
         node,
         sessions: hub.size,

@@ -22,6 +22,7 @@ import fs from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from './log.js';
 
 export interface StaticFilesOptions {
   /** The built demo page; default `apps/demo/dist` of this repository. */
@@ -68,13 +69,15 @@ const htmlPolicy =
 
 export function createStaticFiles(
   options: StaticFilesOptions = {},
+  log?: Logger,
 ): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   const dirs = { ...defaultStaticDirs, ...options };
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const file = resolve(dirs, (req.url ?? '/').split('?', 1)[0]!);
     if (file === undefined) return false;
-    send(req, res, file).catch(() => {
+    send(req, res, file).catch((err: unknown) => {
+      log?.error({ err, path: req.url }, 'static file failed (500)');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end();
     });

@@ -401,3 +401,16 @@ test('an uncaught exception is one JSON line with its stack, then exit 1; an unh
   assert.equal(boom.level, 60);
   assert.match(String((boom.err as { stack: string }).stack), /Error: injected boom\n\s+at /);
 });
+
+test('a TLS certificate without its key, or an unreadable one, is refused at start, named', async () => {
+  const { startServer } = await import('../src/index.js');
+  const base = { port: 0, host: '127.0.0.1', dataDir: tempDir(), logLevel: 'silent' };
+  await assert.rejects(
+    startServer({ ...base, tlsCert: '/nonexistent/cert.pem' }),
+    /PARLEY_TLS_CERT and PARLEY_TLS_KEY go together/,
+  );
+  await assert.rejects(
+    startServer({ ...base, tlsCert: '/nonexistent/cert.pem', tlsKey: '/nonexistent/key.pem' }),
+    /PARLEY_TLS_CERT: cannot read \/nonexistent\/cert\.pem/,
+  );
+});

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startServer } from '../src/index.js';
 import {
@@ -106,4 +107,25 @@ test('sessions, kicks, bans, a dead node, Redis down and up, and a REST 500 are 
   // It comes back: one line.
   redis = await privateRedis(port);
   await wait(/^Redis up again: redis:\/\/127\.0\.0\.1:\d+/);
+});
+
+test('a static file that fails to read answers 500 and is logged with its stack', async (t) => {
+  const { createStaticFiles } = await import('../src/static-files.js');
+  const http = await import('node:http');
+  const lines: Line[] = [];
+  const log = pino(
+    { level: 'info' },
+    { write: (s: string) => void lines.push(JSON.parse(s) as Line) },
+  );
+  // A file where a directory should be: reading `<file>/index.html` fails with ENOTDIR.
+  const files = createStaticFiles({ demoDir: fileURLToPath(import.meta.url) }, log);
+  const server = http.createServer((req, res) => void files(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 500);
+  const line = lines.find((l) => l.msg === 'static file failed (500)');
+  assert.ok(line);
+  assert.equal(line.level, 50);
+  assert.match(String((line.err as { stack: string }).stack), /ENOTDIR/);
 });
