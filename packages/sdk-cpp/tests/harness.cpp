@@ -167,7 +167,7 @@ Server::Server(int port, const std::string& dir, const std::map<std::string, std
   if (!p_->waitLine([](const std::string& l) { return l.find("listening on ws://") != std::string::npos; },
                     60000, &line))
     throw std::runtime_error("the Parley server did not start");
-  size_t a = line.find("ws://");
+  size_t a = line.find("listening on ws://") + std::string("listening on ").size();
   size_t b = line.find(' ', a);
   url = line.substr(a, b - a);
   this->port = std::atoi(url.substr(url.rfind(':') + 1).c_str());

@@ -118,6 +118,13 @@ export interface ServerConfig {
   maxConnectionsPerIp: number;
   /** Bytes waiting to be written to one socket; past it the session is cut (it may resume). */
   maxSocketBufferBytes: number;
+  /** PEM certificate (chain) file: set with tlsKey = the server speaks https and wss. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** Browser origins allowed to open a WebSocket (exact `scheme://host[:port]`); empty = any. */
+  allowedOrigins: string[];
+  /** A JSON file of options by flag name (`{"port": 8080}`); env vars and flags win over it. */
+  configFile: string | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -181,6 +188,10 @@ export const DEFAULTS: Readonly<ServerConfig> = Object.freeze({
   maxConnections: 50_000,
   maxConnectionsPerIp: 20_000,
   maxSocketBufferBytes: 4 * 1024 * 1024,
+  tlsCert: undefined,
+  tlsKey: undefined,
+  allowedOrigins: [],
+  configFile: undefined,
 });
 
 /** A fresh copy of the defaults (its lists are the caller's to change). */
@@ -190,6 +201,7 @@ export function defaultConfig(): ServerConfig {
     apps: [...DEFAULTS.apps],
     restKeys: [...DEFAULTS.restKeys],
     webhookEvents: [...DEFAULTS.webhookEvents],
+    allowedOrigins: [...DEFAULTS.allowedOrigins],
   };
 }
 

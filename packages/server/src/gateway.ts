@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { Socket as TcpSocket } from 'node:net';
+import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
@@ -38,6 +39,10 @@ export interface GatewayOptions {
   /** Open TCP connections, in all and per remote address (0 = no cap). */
   maxConnections: number;
   maxConnectionsPerIp: number;
+  /** Set = https and wss with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Browser origins allowed to open a WebSocket; empty = any (a client with no Origin: any). */
+  allowedOrigins?: readonly string[];
 }
 
 const FRAME_TOO_BIG = `frame larger than ${Limits.maxFrameBytes} bytes (maxFrameBytes)`;
@@ -92,17 +97,21 @@ export class Gateway {
       if (conn.session) gateway.dispatcher.detach(conn.session, conn);
     };
     this.onError = (err) => this.log.debug({ err }, 'socket error');
-    this.http = http.createServer(
-      {
-        headersTimeout: options.headersTimeoutMs,
-        requestTimeout: options.requestTimeoutMs,
-        // Node checks those timeouts this often (its default, 30 s, held half-sent requests ~95 s).
-        connectionsCheckingInterval: Math.max(50, Math.min(1000, options.headersTimeoutMs / 4)),
-      },
-      (req, res) => this.onHttp(req, res),
-    );
+    const onHttp = (req: http.IncomingMessage, res: http.ServerResponse) => this.onHttp(req, res);
+    const httpOptions = {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      // Node checks those timeouts this often (its default, 30 s, held half-sent requests ~95 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, options.headersTimeoutMs / 4)),
+    };
+    this.http = options.tls
+      ? https.createServer({ ...options.tls, ...httpOptions }, onHttp)
+      : http.createServer(httpOptions, onHttp);
     this.limits = new ConnectionLimits(options.maxConnections, options.maxConnectionsPerIp);
-    this.http.on('connection', (socket: TcpSocket) => this.limits.track(socket));
+    // Over TLS the request's socket is the TLS one: count that (it closes with the TCP one).
+    this.http.on(options.tls ? 'secureConnection' : 'connection', (socket: TcpSocket) =>
+      this.limits.track(socket),
+    );
     this.wss = new WebSocketServer({
       WebSocket: ParleySocket,
       noServer: true,
@@ -113,6 +122,16 @@ export class Gateway {
     this.http.on('upgrade', (req, socket, head) => {
       if (!this.accepting) {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      const origin = req.headers.origin;
+      const allowed = options.allowedOrigins ?? [];
+      if (origin !== undefined && allowed.length > 0 && !allowed.includes(origin)) {
+        const body = `origin ${origin.slice(0, 200)} is not allowed to connect (PARLEY_ALLOWED_ORIGINS)\n`;
+        socket.end(
+          'HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
         return;
       }
       const refusal = this.limits.refusal(socket as TcpSocket);

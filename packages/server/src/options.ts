@@ -18,7 +18,9 @@ import {
   type Option,
 } from './option-parsers.js';
 import { LIMIT_OPTIONS } from './options-limits.js';
+import { OPS_OPTIONS } from './options-ops.js';
 import { SERVICE_OPTIONS } from './options-services.js';
+import { readFileSync } from 'node:fs';
 
 export type { AnyOption, Option } from './option-parsers.js';
 
@@ -273,6 +275,7 @@ const TABLE: { readonly [K in Key]-?: Option<K> } = {
   ),
   ...SERVICE_OPTIONS,
   ...LIMIT_OPTIONS,
+  ...OPS_OPTIONS,
 };
 
 export const OPTIONS: readonly AnyOption[] = Object.values(TABLE);
@@ -282,24 +285,58 @@ function apply<K extends Key>(config: ServerConfig, option: Option<K>, raw: stri
   config[option.key] = option.parse(raw, name);
 }
 
-/** Reads env vars, then CLI flags (`--flag value` or `--flag=value`), over the defaults. */
+/**
+ * Reads the config file (`--config` / `PARLEY_CONFIG`), then env vars, then CLI flags
+ * (`--flag value` or `--flag=value`), over the defaults: flags win, then env vars.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): ServerConfig {
   const config: ServerConfig = {
     ...DEFAULTS,
     apps: [...DEFAULTS.apps],
     restKeys: [...DEFAULTS.restKeys],
     webhookEvents: [...DEFAULTS.webhookEvents],
+    allowedOrigins: [...DEFAULTS.allowedOrigins],
   };
+  const flags = parseFlags(argv);
+  const file = flags.get('config') ?? (env.PARLEY_CONFIG || undefined);
+  if (file !== undefined) {
+    for (const [name, raw] of readConfigFile(file)) {
+      const option = OPTIONS.find((x) => x.flag === `--${name}`);
+      if (!option || option.key === 'configFile')
+        throw new Error(
+          `${file}: unknown option "${name}"; options: ${OPTIONS.map((x) => x.flag.slice(2)).join(' ')}`,
+        );
+      apply(config, option, raw, `${file}: "${name}"`);
+    }
+    config.configFile = file;
+  }
   for (const option of OPTIONS) {
     const raw = env[option.env];
     if (raw !== undefined && raw !== '') apply(config, option, raw, `${option.env}/${option.flag}`);
   }
-  const flags = parseFlags(argv);
   for (const option of OPTIONS) {
     const raw = flags.get(option.flag.slice(2));
     if (raw !== undefined) apply(config, option, raw, `${option.env}/${option.flag}`);
   }
   return config;
+}
+
+/** The options of a JSON config file as raw text: lists may be arrays, numbers numbers. */
+function readConfigFile(file: string): [string, string][] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`config file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`config file ${file}: not a JSON object of options by flag name`);
+  return Object.entries(parsed).map(([name, value]) => {
+    if (Array.isArray(value)) return [name, value.map(String).join(',')];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      return [name, String(value)];
+    throw new Error(`${file}: "${name}" must be a string, a number or a list`);
+  });
 }
 
 /** The flag values of `argv` by flag name (without `--`); unknown flags are an error. */

@@ -3,6 +3,7 @@
  * what the CLI and the tests call. ARCHITECTURE.md draws the picture.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { systemClock, type Clock } from '@parley/protocol';
 import { serviceLimits, type Backend } from './backend/backend.js';
 import { createMemoryBackend } from './backend/memory/index.js';
@@ -17,6 +18,7 @@ import { LiveStats } from './live-stats.js';
 import { Logins } from './login.js';
 import { Metrics } from './metrics.js';
 import { NodeInbox } from './node-inbox.js';
+import { connectUrls, logEvents } from './ops-log.js';
 import { Reaper } from './reaper.js';
 import { RestApi } from './rest/rest-api.js';
 import { Account } from './services/account.js';
@@ -39,8 +41,10 @@ import { startWebhooks } from './webhooks/webhooks.js';
 
 export interface RunningServer {
   readonly port: number;
-  /** ws://host:port */
+  /** ws://host:port (wss:// with TLS); 127.0.0.1 when bound to every address. */
   readonly url: string;
+  /** Every URL clients can connect to (all of this machine's addresses when bound to all). */
+  readonly urls: readonly string[];
   readonly config: ServerConfig;
   readonly node: string;
   /** The event stream of this node: every fact, once (see events.ts). */
@@ -66,6 +70,7 @@ export async function startServer(
   const config: ServerConfig = { ...defaultConfig(), ...overrides };
   const clock: Clock = injected ?? systemClock;
   const logger = log ?? createLogger(config.logLevel);
+  const tls = readTls(config);
   const limits = { maxPerReceiver: config.offlineMaxPerReceiver, maxAgeMs: config.offlineMaxAgeMs };
   const service = serviceLimits(config);
   const backend: Backend = config.redisUrl
@@ -74,10 +79,12 @@ export async function startServer(
         prefix: config.redisPrefix,
         limits,
         service,
+        log: logger,
       })
     : createMemoryBackend(config.dataDir, limits, clock, service);
   const node = randomBytes(4).toString('hex');
   const events = new EventStream(logger);
+  if (logger.isLevelEnabled('info')) logEvents(events, logger);
   const hub = new Hub(config.writeDelayMs, config.maxSocketBufferBytes);
   // Embedded: one node, whose webhook queue outlives its restarts; Redis: each node its own.
   const webhookOwner = config.redisUrl ? node : 'local';
@@ -211,22 +218,25 @@ export async function startServer(
       maxConnections: config.maxConnections,
       maxConnectionsPerIp: config.maxConnectionsPerIp,
       rest: (req, res) => metrics.handle(req, res) || rest.handle(req, res),
-      files: createStaticFiles(),
+      files: createStaticFiles({}, logger),
       health: (): Record<string, unknown> => ({
         node,
         sessions: hub.size,
         connections: gateway.connections,
       }),
+      tls,
+      allowedOrigins: config.allowedOrigins,
     },
     clock,
     logger,
   );
   const port = await gateway.listen(config.port, config.host);
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const urls = connectUrls(config.host, port, tls !== undefined);
   let closing: Promise<void> | undefined;
   return {
     port,
-    url: `ws://${shownHost}:${port}`,
+    url: urls[0]!,
+    urls,
     config,
     node,
     events,
@@ -248,5 +258,23 @@ export async function startServer(
       })();
       return closing;
     },
+  };
+}
+
+/** The TLS certificate and key files, read at start (both or neither). */
+function readTls(config: ServerConfig): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tlsCert === undefined && config.tlsKey === undefined) return undefined;
+  if (config.tlsCert === undefined || config.tlsKey === undefined)
+    throw new Error('PARLEY_TLS_CERT and PARLEY_TLS_KEY go together: set both or neither');
+  const read = (file: string, name: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`${name}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  return {
+    cert: read(config.tlsCert, 'PARLEY_TLS_CERT'),
+    key: read(config.tlsKey, 'PARLEY_TLS_KEY'),
   };
 }

@@ -176,7 +176,9 @@ export class Sessions {
   /** Ends a user's session, on whichever node, with BANNED_BY_SERVER, without banning it. */
   async kick(app: string, uid: string): Promise<boolean> {
     const kick: UserKick = { t: 'kick', why: 'BANNED_BY_SERVER' };
-    return (await this.router.toUser(app, uid, kick)) > 0;
+    const kicked = (await this.router.toUser(app, uid, kick)) > 0;
+    this.log.info({ app, uid, kicked }, kicked ? 'kicked' : 'kick: no session');
+    return kicked;
   }
 
   setPresence(session: Session, state: 'ONLINE' | 'UNREACHABLE'): void {

@@ -17,10 +17,12 @@
  * Answers false for any other path or method, so the gateway can go on to other routes; a name
  * that fits but is not there gets a plain 404.
  */
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from './log.js';
 
 export interface StaticFilesOptions {
   /** The built demo page; default `apps/demo/dist` of this repository. */
@@ -31,13 +33,19 @@ export interface StaticFilesOptions {
   adminDir?: string;
 }
 
-// Both src/ and dist/ sit one level below packages/server, so one relative URL serves both.
+// Both src/ and dist/ sit one level below packages/server, so one relative URL serves both. An
+// installed package (npm pack) carries its copies in public/ (scripts/pack-static.mjs).
 const repoRoot = new URL('../../../', import.meta.url);
+const packaged = new URL('../public/', import.meta.url);
+const dir = (inRepo: string, inPackage: string) => {
+  const own = fileURLToPath(new URL(inPackage, packaged));
+  return existsSync(own) ? own : fileURLToPath(new URL(inRepo, repoRoot));
+};
 
 export const defaultStaticDirs: Required<StaticFilesOptions> = {
-  demoDir: fileURLToPath(new URL('apps/demo/dist/', repoRoot)),
-  sdkDir: fileURLToPath(new URL('packages/sdk/dist/browser/', repoRoot)),
-  adminDir: fileURLToPath(new URL('apps/admin/dist/', repoRoot)),
+  demoDir: dir('apps/demo/dist/', 'demo/'),
+  sdkDir: dir('packages/sdk/dist/browser/', 'sdk/'),
+  adminDir: dir('apps/admin/dist/', 'admin/'),
 };
 
 const contentTypes: Record<string, string> = {
@@ -61,13 +69,15 @@ const htmlPolicy =
 
 export function createStaticFiles(
   options: StaticFilesOptions = {},
+  log?: Logger,
 ): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   const dirs = { ...defaultStaticDirs, ...options };
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const file = resolve(dirs, (req.url ?? '/').split('?', 1)[0]!);
     if (file === undefined) return false;
-    send(req, res, file).catch(() => {
+    send(req, res, file).catch((err: unknown) => {
+      log?.error({ err, path: req.url }, 'static file failed (500)');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end();
     });

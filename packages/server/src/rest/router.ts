@@ -115,7 +115,7 @@ export class RestRouter {
           err instanceof RestError && err.status === 401 && !req.headers.authorization;
         if (err instanceof RestError) return refuse(err, challenge ? BASIC : {});
         if (this.o.unavailable(err)) {
-          this.o.log.warn({ err: String(err), route: name }, 'REST call failed: store unreachable');
+          this.o.log.error({ err, route: name }, 'REST call failed (500): store unreachable');
           return refuse(
             new RestError(
               500,
@@ -124,7 +124,7 @@ export class RestRouter {
             ),
           );
         }
-        this.o.log.error({ err, route: name }, 'REST call failed');
+        this.o.log.error({ err, route: name }, 'REST call failed (500)');
         refuse(new RestError(500, 'internal_error', 'internal error'));
       });
     return true;

@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import type { Logger } from '../../log.js';
+import { redactUrl } from '../../ops-log.js';
 import { serviceLimits, type Backend, type ServiceLimits } from '../backend.js';
 import type { OfflineLimits } from '../offline-inbox.js';
 import { RedisAttributeStore } from './redis-attribute-store.js';
@@ -21,6 +23,8 @@ export interface RedisBackendOptions {
   limits: OfflineLimits;
   /** Bounds of the history, the event pull and the webhook queue (default: DEFAULTS'). */
   service?: ServiceLimits;
+  /** Where Redis going away and coming back is logged (default: not logged). */
+  log?: Logger;
 }
 
 const COMMAND_TIMEOUT_MS = 2000;
@@ -48,7 +52,20 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const pub = new Redis(options.url, { ...redisOptions, commandTimeout: COMMAND_TIMEOUT_MS });
   const sub = new Redis(options.url, redisOptions);
   const ssub = new Redis(options.url, redisOptions);
-  await Promise.all([pub.connect(), sub.connect(), ssub.connect()]);
+  const shown = redactUrl(options.url);
+  const all = [pub, sub, ssub];
+  // Errors reach the log as Redis down / up (watchRedis); without a listener ioredis prints
+  // each one with its stack on stderr.
+  let firstError: string | undefined;
+  for (const r of all) r.on('error', (err: Error) => (firstError ??= err.message));
+  try {
+    await Promise.all(all.map((r) => r.connect()));
+  } catch (err) {
+    for (const r of all) r.disconnect();
+    const why = firstError ?? (err instanceof Error ? err.message : String(err));
+    throw new Error(`cannot reach Redis at ${shown}: ${why}`);
+  }
+  const unwatch = watchRedis(pub, shown, options.log);
   const broker = new RedisBroker(pub, sub, ssub, prefix);
   const service = options.service ?? serviceLimits();
   return {
@@ -66,8 +83,29 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     broker,
     unavailable,
     async close() {
+      unwatch();
       await broker.close();
       await Promise.allSettled([pub.quit(), sub.quit(), ssub.quit()]);
     },
   };
+}
+
+/** Logs Redis going away (once) and coming back, from the command connection's events. */
+function watchRedis(redis: Redis, url: string, log: Logger | undefined): () => void {
+  let down = false;
+  let stopped = false;
+  let lastError = '';
+  redis.on('error', (err: Error) => (lastError = err.message));
+  redis.on('close', () => {
+    if (down || stopped) return;
+    down = true;
+    log?.error({ redis: url, err: lastError || undefined }, `Redis down: lost ${url}`);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    lastError = '';
+    log?.warn({ redis: url }, `Redis up again: ${url}`);
+  });
+  return () => (stopped = true);
 }
