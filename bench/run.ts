@@ -69,6 +69,7 @@ const PLAN: Record<ScenarioId, ServerKind[]> = {
   S5: ['parley', 'bare', 'b2'],
   S6: ['parley', 'bare', 'b2'],
   S7: ['parley'],
+  S9: ['parley', 'b0', 'b1', 'b2'],
   S1R: ['parley', 'b2r'],
   S2R: ['parley', 'b2r'],
 };

@@ -81,8 +81,8 @@ export interface Job {
   heapSnapshotFile?: string;
 }
 
-/** S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis; S7 is REST sending. */
-export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S1R' | 'S2R';
+/** S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis; S7 is REST sending; S9 a fan-out burst. */
+export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S9' | 'S1R' | 'S2R';
 
 /** A scenario's result for one server: named numbers (NaN = not measured) and notes. */
 export interface ScenarioResult {
