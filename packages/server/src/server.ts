@@ -89,7 +89,7 @@ export async function startServer(
     webhookQueueDepth: () => backend.webhooks.size(webhookOwner),
   });
   const router = new UserRouter(backend, node, hub, logger);
-  const auth = new Auth(config.apps);
+  const auth = new Auth(config.apps, config.tokenCacheSize);
   const presence = new Presence(backend, hub);
   const peers = new Peers(backend, node, hub, router, events, clock);
   const sessions = new Sessions(
