@@ -218,6 +218,11 @@ export class Hub {
     conn.tcp.write(wire);
   }
 
+  /** Holds the stream's writes until the batch leaves (the gateway: a 101 and its login reply). */
+  hold(tcp: Duplex): void {
+    this.cork(tcp);
+  }
+
   private cork(tcp: Duplex): void {
     if (tcp.writableCorked > 0) return;
     tcp.cork();
