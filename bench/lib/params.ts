@@ -66,6 +66,8 @@ export interface Params {
    * other (closed loop) to `receivers` logged-in clients, for `measureMs` after a warm-up.
    */
   s7: { receivers: number; concurrency: number; warmupMs: number; measureMs: number };
+  /** S8 reconnect storm: `clients` in `channels` channels; the server restarts; `maxMs` to wait. */
+  s8: { clients: number; channels: number; maxMs: number };
   /**
    * S9 fan-out burst: `publishers` of the channel's `members` each publish one message every
    * `intervalMs`, `messages` times (one burst); `slices` bursts measured, `gapMs` apart.
@@ -106,6 +108,7 @@ export const FULL: Params = {
   s5: { connections: 10_000 },
   s6: { logins: 3000, concurrency: 64, warmupLogins: 300 },
   s7: { receivers: 100, concurrency: 32, warmupMs: 2000, measureMs: 6000 },
+  s8: { clients: 5000, channels: 50, maxMs: 60_000 },
   s9: {
     members: 400,
     publishers: 10,
@@ -139,6 +142,7 @@ export const QUICK: Params = {
   s5: { connections: 1000 },
   s6: { logins: 500, concurrency: 32, warmupLogins: 50 },
   s7: { receivers: 20, concurrency: 16, warmupMs: 500, measureMs: 2000 },
+  s8: { clients: 500, channels: 5, maxMs: 30_000 },
   s9: {
     members: 100,
     publishers: 5,
