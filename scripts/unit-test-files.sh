@@ -7,11 +7,8 @@ packages/server/test/fuzz.test.ts
 packages/server/test/invitations-scale.test.ts
 packages/server/test/redis-resilience.test.ts
 packages/server/test/redis-three-nodes.test.ts
-packages/server/test/tokens.test.ts
 packages/signaling/test/channels.test.ts
 packages/server/test/redis-outage.test.ts
-packages/server/test/resume.test.ts
-packages/server/test/channel-resume.test.ts
 packages/server/test/telephony.test.ts
 packages/server/test/redis-node-death.test.ts
 "

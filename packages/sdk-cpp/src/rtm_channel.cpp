@@ -31,10 +31,10 @@ int ChannelImpl::sendMessage(const IMessage* message) {
   return sendMessage(message, SendMessageOptions());
 }
 
-int ChannelImpl::sendMessage(const IMessage* message, const SendMessageOptions&) {
+int ChannelImpl::sendMessage(const IMessage* message, const SendMessageOptions& options) {
   try {
     auto self = self_.lock();
-    return self ? service_->sendChannelMessage(self, message) : CHANNEL_MESSAGE_ERR_FAILURE;
+    return self ? service_->sendChannelMessage(self, message, options.enableHistoricalMessaging) : CHANNEL_MESSAGE_ERR_FAILURE;
   } catch (...) {
     return CHANNEL_MESSAGE_ERR_FAILURE;
   }
@@ -146,7 +146,8 @@ int RtmService::leaveChannel(const std::shared_ptr<ChannelImpl>& ch) {
   return LEAVE_CHANNEL_ERR_OK;
 }
 
-int RtmService::sendChannelMessage(const std::shared_ptr<ChannelImpl>& ch, const IMessage* message) {
+int RtmService::sendChannelMessage(const std::shared_ptr<ChannelImpl>& ch, const IMessage* message,
+                                   bool historical) {
   std::lock_guard<std::mutex> lock(mu_);
   if (int c = ready(CHANNEL_MESSAGE_ERR_NOT_INITIALIZED, CHANNEL_MESSAGE_ERR_USER_NOT_LOGGED_IN))
     return c;
@@ -160,8 +161,9 @@ int RtmService::sendChannelMessage(const std::shared_ptr<ChannelImpl>& ch, const
   // reconnecting the join may still be restored, so the request waits like any other.
   if (!joined && conn_->state() == State::CONNECTED) return CHANNEL_MESSAGE_ERR_FAILURE;
   long long id = message->getMessageId();
-  conn_->request(Json{{"t", "csend"}, {"c", ch->id_}, {"m", std::move(m)}},
-                 CHANNEL_MESSAGE_ERR_SENT_TIMEOUT, [this, ch, id](const Reply& r) {
+  Json frame{{"t", "csend"}, {"c", ch->id_}, {"m", std::move(m)}};
+  if (historical) frame["h"] = true;
+  conn_->request(std::move(frame), CHANNEL_MESSAGE_ERR_SENT_TIMEOUT, [this, ch, id](const Reply& r) {
                    CHANNEL_MESSAGE_ERR_CODE code =
                        r.ok ? CHANNEL_MESSAGE_ERR_OK
                        : (r.code >= 1 && r.code <= 4) || r.code == 102

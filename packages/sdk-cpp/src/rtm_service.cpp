@@ -427,6 +427,7 @@ int RtmService::sendMessageToPeer(const char* peerId, const IMessage* message,
   bool offline = options.enableOfflineMessaging;
   Json frame{{"t", "psend"}, {"to", peerId}, {"m", std::move(m)}};
   if (offline) frame["off"] = true;
+  if (options.enableHistoricalMessaging) frame["h"] = true;
   conn_->request(std::move(frame), PEER_MESSAGE_ERR_SENT_TIMEOUT, [this, id, offline](const Reply& r) {
     PEER_MESSAGE_ERR_CODE code;
     if (r.ok)

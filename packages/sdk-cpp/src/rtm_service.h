@@ -202,7 +202,8 @@ class RtmService : public IRtmService, public ConnectionHooks {
   // For channels and the call manager.
   int joinChannel(const std::shared_ptr<ChannelImpl>& ch);
   int leaveChannel(const std::shared_ptr<ChannelImpl>& ch);
-  int sendChannelMessage(const std::shared_ptr<ChannelImpl>& ch, const IMessage* message);
+  int sendChannelMessage(const std::shared_ptr<ChannelImpl>& ch, const IMessage* message,
+                         bool historical);
   int channelMembers(const std::shared_ptr<ChannelImpl>& ch);
   void releaseChannel(ChannelImpl* ch);
   /** Queues an app callback (under mu_); the SDK thread runs it after the lock is released. */

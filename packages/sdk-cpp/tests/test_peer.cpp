@@ -7,6 +7,26 @@
 
 using namespace harness;
 
+namespace {
+// The server's history count (Agora's REST endpoint) for messages from `source` to `destination`.
+long long historyCount(const std::string& source, const std::string& destination) {
+  std::string http = "http://" + sharedServer().url.substr(5);
+  std::string cmd = "curl -s -u cpptest:secret '" + http + "/dev/v2/project/" + kApp +
+                    "/rtm/message/history/count?source=" + source + "&destination=" + destination +
+                    "&start_time=2000-01-01T00:00:00Z&end_time=2100-01-01T00:00:00Z'";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string out;
+  char buf[512];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  pclose(p);
+  Json body = Json::parse(out, nullptr, false);
+  REQUIRE_MESSAGE(body.is_object(), out);
+  REQUIRE_MESSAGE(body.value("result", "") == "success", out);
+  return body.value("count", -1LL);
+}
+}  // namespace
+
 TEST_SUITE("peer") {
   TEST_CASE("a text and a raw message reach a C++ peer; the sender hears OK for each") {
     Recorder a, b;
@@ -180,5 +200,37 @@ TEST_SUITE("presence") {
     q = ts.call({{"op", "query"}, {"ids", {me}}});
     CHECK(q["value"][me] == false);
     s->release();
+  }
+
+  TEST_CASE("enableHistoricalMessaging: flagged peer and channel messages are in the history, others not") {
+    Recorder a, b, ca;
+    std::string alice = uid("hist-a"), bob = uid("hist-b"), room = uid("hist-room");
+    IRtmService* sa = loggedIn(a, sharedServer().url, alice);
+    IRtmService* sb = loggedIn(b, sharedServer().url, bob);
+    SendMessageOptions keep;
+    keep.enableHistoricalMessaging = true;
+    IMessage* kept = sa->createMessage("kept");
+    IMessage* plain = sa->createMessage("not kept");
+    long long keptId = kept->getMessageId(), plainId = plain->getMessageId();
+    REQUIRE(sa->sendMessageToPeer(bob.c_str(), kept, keep) == 0);
+    REQUIRE(sa->sendMessageToPeer(bob.c_str(), plain) == 0);
+    CHECK(a.wait("sent " + std::to_string(keptId) + " 0"));
+    CHECK(a.wait("sent " + std::to_string(plainId) + " 0"));
+    CHECK(historyCount(alice, bob) == 1);
+    IChannel* ch = sa->createChannel(room.c_str(), &ca);
+    REQUIRE(ch->join() == 0);
+    REQUIRE(ca.wait("join ok"));
+    IMessage* kept2 = sa->createMessage("kept in the room");
+    IMessage* plain2 = sa->createMessage("not kept in the room");
+    long long chKept = kept2->getMessageId(), chPlain = plain2->getMessageId();
+    REQUIRE(ch->sendMessage(kept2, keep) == 0);
+    REQUIRE(ch->sendMessage(plain2) == 0);
+    CHECK(ca.wait("csent " + std::to_string(chKept) + " 0"));
+    CHECK(ca.wait("csent " + std::to_string(chPlain) + " 0"));
+    CHECK(historyCount(alice, room) == 1);
+    for (IMessage* m : {kept, plain, kept2, plain2}) m->release();
+    ch->release();
+    sa->release();
+    sb->release();
   }
 }

@@ -5,15 +5,17 @@ import {
   client,
   CutProxy,
   loggedIn,
+  ManualClock,
   recordStates,
-  sleep,
   tempDir,
   testServer,
   until,
 } from '@parley/testkit';
 
 test('a member resumes after a 5 s drop: no MemberLeft/MemberJoined for others, every channel message once', async (t) => {
-  const server = await testServer();
+  // The drop lasts 5 s on the server's clock, whatever the real time the reconnect takes.
+  const clock = new ManualClock();
+  const server = await testServer({ clock });
   t.after(() => server.close());
   const proxy = await CutProxy.start(server.port);
   t.after(() => proxy.close());
@@ -47,7 +49,7 @@ test('a member resumes after a 5 s drop: no MemberLeft/MemberJoined for others, 
     sent.push(`during-${n}`);
     await otherCh.sendMessage({ text: `during-${n}` });
   }
-  await sleep(5000);
+  await clock.advance(5000);
   proxy.restore();
   await until(() => states.includes('CONNECTED/LOGIN_SUCCESS'), 'CONNECTED again', 15_000);
   for (let n = 0; n < 5; n++) {

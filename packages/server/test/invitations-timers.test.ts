@@ -7,18 +7,30 @@ import {
   fastTimers,
   loggedIn,
   logOf,
+  ManualClock,
   RawParty,
   receiver,
   recordLocal,
-  sleep,
   testServer,
+  until,
 } from '@parley/testkit';
 
-describe('call invitation timers (scaled to hundreds of ms)', () => {
+describe('call invitation timers on the server clock', () => {
+  // The server's clock moves only when a test says so, so each timer is checked 1 ms before
+  // its deadline (nothing yet) and at it. The clients ping on real time: the liveness windows
+  // are longer than any time advanced here.
+  const clock = new ManualClock();
+  const phases: string[] = [];
   let server: RunningServer;
   let alice: RtmClient;
   before(async () => {
-    server = await testServer(fastTimers);
+    server = await testServer({
+      ...fastTimers,
+      clock,
+      resumeWindowMs: 3_600_000,
+      unreachableAfterMs: 3_600_000,
+    });
+    server.events.on('invitation', (e) => phases.push(`${e.id}:${e.phase}`));
     alice = await loggedIn(server, 'tm-alice');
   });
   after(async () => {
@@ -29,17 +41,25 @@ describe('call invitation timers (scaled to hundreds of ms)', () => {
   async function nothingLeft(): Promise<void> {
     assert.equal(await server.backend.invitations.count(), 0, 'the server holds no invitation');
   }
+  /** The server has stored the invitation and armed its first timer. */
+  const sent = (id: string) => until(() => phases.includes(`${id}:sent`), `${id} sent`);
+  /** A round trip of each client: what the server pushed it before the answer has arrived. */
+  async function settled(...clients: RtmClient[]): Promise<void> {
+    for (const c of clients) await c.queryPeersOnlineStatus(['tm-alice']);
+  }
 
-  test('callee never online: PEER_OFFLINE for the caller after invitationPeerOfflineMs', async () => {
+  test('callee never online: PEER_OFFLINE for the caller at invitationPeerOfflineMs', async () => {
     const log: string[] = [];
     const call = alice.createLocalInvitation('tm-nobody');
     recordLocal(call, log);
-    const t0 = Date.now();
     call.send();
+    await sent(call.callId);
+    await clock.advance(fastTimers.invitationPeerOfflineMs - 1);
+    await settled(alice);
+    assert.deepEqual(log, [], 'not before its time');
+    await clock.advance(1);
     await logOf(log, 1);
-    const waited = Date.now() - t0;
     assert.deepEqual(log, ['caller Failure(PEER_OFFLINE) FAILURE']);
-    assert.ok(waited >= fastTimers.invitationPeerOfflineMs - 5, `after ${waited} ms`);
     await nothingLeft();
   });
 
@@ -48,7 +68,8 @@ describe('call invitation timers (scaled to hundreds of ms)', () => {
     const call = alice.createLocalInvitation('tm-late');
     recordLocal(call, log);
     call.send();
-    await sleep(150);
+    await sent(call.callId);
+    await clock.advance(fastTimers.invitationPeerOfflineMs - 1);
     const late = client(server);
     const got = receiver(late, log);
     await late.login({ uid: 'tm-late' });
@@ -65,18 +86,21 @@ describe('call invitation timers (scaled to hundreds of ms)', () => {
     await nothingLeft();
   });
 
-  test('callee online but its SDK never acknowledges: PEER_NO_RESPONSE after invitationNoResponseMs', async () => {
+  test('callee online but its SDK never acknowledges: PEER_NO_RESPONSE at invitationNoResponseMs', async () => {
     const raw = await RawParty.login(server.url, 'tm-mute');
     const log: string[] = [];
     const call = alice.createLocalInvitation('tm-mute');
     call.content = 'hello?';
     recordLocal(call, log);
-    const t0 = Date.now();
     call.send();
+    await raw.waitPushes(1);
+    await settled(alice);
+    await clock.advance(fastTimers.invitationNoResponseMs - 1);
+    await settled(alice);
+    assert.deepEqual(log, [], 'not before its time');
+    await clock.advance(1);
     await logOf(log, 1);
-    const waited = Date.now() - t0;
     assert.deepEqual(log, ['caller Failure(PEER_NO_RESPONSE) FAILURE']);
-    assert.ok(waited >= fastTimers.invitationNoResponseMs - 5, `after ${waited} ms`);
     assert.deepEqual(await raw.waitPushes(2), [
       { t: 'rinv', f: 'tm-alice', id: call.callId, e: 'Received', ch: '', c: 'hello?' },
       { t: 'rinv', f: 'tm-alice', id: call.callId, e: 'Failure', why: 'INVITATION_EXPIRE' },
@@ -95,10 +119,13 @@ describe('call invitation timers (scaled to hundreds of ms)', () => {
     recordLocal(call, callerLog);
     call.send();
     await logOf(callerLog, 1);
-    const received = Date.now();
+    await clock.advance(fastTimers.invitationExpireMs - 1);
+    await settled(alice, bob);
+    assert.deepEqual(callerLog, ['caller ReceivedByPeer RECEIVED_BY_REMOTE'], 'not before');
+    assert.deepEqual(calleeLog, ['callee Received() INVITATION_RECEIVED'], 'not before');
+    await clock.advance(1);
     await logOf(callerLog, 2);
     await logOf(calleeLog, 2);
-    const waited = Date.now() - received;
     assert.deepEqual(callerLog, [
       'caller ReceivedByPeer RECEIVED_BY_REMOTE',
       'caller Failure(INVITATION_EXPIRE) FAILURE',
@@ -107,12 +134,11 @@ describe('call invitation timers (scaled to hundreds of ms)', () => {
       'callee Received() INVITATION_RECEIVED',
       'callee Failure(INVITATION_EXPIRE) FAILURE',
     ]);
-    assert.ok(waited >= fastTimers.invitationExpireMs - 20, `after ${waited} ms`);
     await bob.logout();
     await nothingLeft();
   });
 
-  test('the caller vanishes after the callee accepted: ACCEPT_FAILURE after invitationAcceptTimeoutMs', async () => {
+  test('the caller vanishes after the callee accepted: ACCEPT_FAILURE at invitationAcceptTimeoutMs', async () => {
     const carol = client(server);
     const log: string[] = [];
     receiver(carol, log, (inv) => {
@@ -128,6 +154,10 @@ describe('call invitation timers (scaled to hundreds of ms)', () => {
       { t: 'linv', id: 'ghost-1', e: 'Accepted', r: 'yes' },
     ]);
     raw.close(); // gone without confirming: its session waits for a resume that never comes
+    await clock.advance(fastTimers.invitationAcceptTimeoutMs - 1);
+    await settled(carol);
+    assert.deepEqual(log, ['callee Received(hi) INVITATION_RECEIVED'], 'not before its time');
+    await clock.advance(1);
     await logOf(log, 2);
     assert.deepEqual(log, [
       'callee Received(hi) INVITATION_RECEIVED',
@@ -146,7 +176,13 @@ describe('call invitation timers (scaled to hundreds of ms)', () => {
     recordLocal(call, log);
     call.send();
     await logOf(log, 4);
-    await sleep(fastTimers.invitationExpireMs + fastTimers.invitationNoResponseMs + 200);
+    await clock.advance(
+      fastTimers.invitationPeerOfflineMs +
+        fastTimers.invitationExpireMs +
+        fastTimers.invitationNoResponseMs +
+        fastTimers.invitationAcceptTimeoutMs,
+    );
+    await settled(alice, dave);
     assert.deepEqual(log, [
       'callee Received() INVITATION_RECEIVED',
       'callee Refused REFUSED',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { loggedIn, sleep, testServer, until } from '@parley/testkit';
+import { ManualClock, eventually, loggedIn, testServer, until } from '@parley/testkit';
 
 function item(c: RtmClient, key: string, value: string | null, revision?: number) {
   const it = c.createMetadataItem();
@@ -160,7 +160,7 @@ describe('user metadata', () => {
 describe('channel metadata', () => {
   let server: RunningServer;
   before(async () => {
-    server = await testServer({ channelAttributesClearMs: 300 });
+    server = await testServer();
   });
   after(() => server.close());
 
@@ -235,14 +235,32 @@ describe('channel metadata', () => {
     await Promise.all(members.map((c) => c.logout()));
   });
 
-  test('cleared once the channel has been empty for the configured time', async () => {
-    const a = await loggedIn(server, 'ce-a');
+  test('cleared once the channel has been empty for the configured time', async (t) => {
+    // The server's clock moves only when the test says so; the clients ping on real time, so
+    // the liveness windows are longer than the time advanced.
+    const clock = new ManualClock();
+    const timed = await testServer({
+      clock,
+      channelAttributesClearMs: 10_000,
+      channelAttributesSweepMs: 1000,
+      resumeWindowMs: 600_000,
+      unreachableAfterMs: 600_000,
+    });
+    t.after(() => timed.close());
+    const a = await loggedIn(timed, 'ce-a');
     const ch = a.createChannel('ce-room');
     await ch.join();
     await ch.setChannelMetadata([item(a, 'k', 'v')]);
+    await clock.advance(30_000);
+    assert.equal((await ch.getChannelMetadata()).items.length, 1, 'kept while occupied');
     await ch.leave();
-    await sleep(1000);
-    assert.deepEqual((await ch.getChannelMetadata()).items, []);
+    await clock.advance(8_000);
+    assert.equal((await ch.getChannelMetadata()).items.length, 1, 'kept while empty < 10 s');
+    await clock.advance(3_000);
+    await eventually(
+      async () => (await ch.getChannelMetadata()).items.length === 0,
+      'ce-room metadata cleared',
+    );
     await a.logout();
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import type { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, recordStates, sleep, testServer, until } from '@parley/testkit';
+import { client, CutProxy, ManualClock, recordStates, testServer, until } from '@parley/testkit';
 
 const require = createRequire(import.meta.url);
 const tokenPkgDir = new URL('../../token/', import.meta.url);
@@ -40,7 +40,6 @@ describe('tokens on a certified app', () => {
         { appId: OTHER_APP, appCertificate: OTHER_CERT },
         { appId: OPEN_APP },
       ],
-      tokenWillExpireLeadMs: 1500,
     });
   });
   after(() => server.close());
@@ -94,15 +93,43 @@ describe('tokens on a certified app', () => {
   test('an app without certificate needs no token', async () => {
     assert.equal(await loginWith('tok-e', undefined, OPEN_APP), 'ok');
   });
+});
 
-  test('a token expiring while connected: TokenPrivilegeWillExpire, then ABORTED/TOKEN_EXPIRED and TokenExpired', async () => {
+describe('token expiry on the server clock', () => {
+  // The server's clock moves only when a test says so (its sweep checks expiry); the clients
+  // ping on real time, so the liveness windows are longer than any time advanced here.
+  // Each test has its own clock, starting at the real time its tokens are made at.
+  async function timedServer(
+    t: TestContext,
+  ): Promise<{ server: RunningServer; clock: ManualClock }> {
+    const clock = new ManualClock();
+    const server = await testServer({
+      clock,
+      apps: [{ appId: APP_ID, appCertificate: CERT }],
+      tokenWillExpireLeadMs: 30_000,
+      resumeWindowMs: 3_600_000,
+      unreachableAfterMs: 3_600_000,
+    });
+    t.after(() => server.close());
+    return { server, clock };
+  }
+
+  test('a token expiring while connected: TokenPrivilegeWillExpire, then ABORTED/TOKEN_EXPIRED and TokenExpired', async (t) => {
+    const { server, clock } = await timedServer(t);
     const c = client(server, {}, APP_ID);
     const events: string[] = [];
     c.on('ConnectionStateChanged', (s, r) => events.push(`${s}/${r}`));
     c.on('TokenPrivilegeWillExpire', () => events.push('TokenPrivilegeWillExpire'));
     c.on('TokenExpired', () => events.push('TokenExpired'));
-    await c.login({ uid: 'tok-f', token: token007('tok-f', 3) });
-    await until(() => events.includes('TokenExpired'), 'TokenExpired', 8000);
+    await c.login({ uid: 'tok-f', token: token007('tok-f', 60) });
+    await clock.advance(20_000);
+    // A round trip after the advance: anything the sweep pushed has arrived before its answer.
+    await c.queryPeersOnlineStatus(['tok-f']);
+    assert.deepEqual(events, ['CONNECTING/LOGIN', 'CONNECTED/LOGIN_SUCCESS'], 'no warning yet');
+    await clock.advance(15_000);
+    await until(() => events.includes('TokenPrivilegeWillExpire'), 'TokenPrivilegeWillExpire');
+    await clock.advance(30_000);
+    await until(() => events.includes('TokenExpired'), 'TokenExpired');
     assert.deepEqual(events, [
       'CONNECTING/LOGIN',
       'CONNECTED/LOGIN_SUCCESS',
@@ -113,29 +140,22 @@ describe('tokens on a certified app', () => {
     await c.logout();
   });
 
-  test('a token that expires while reconnecting: TokenExpired when the network is back, renewToken recovers', async () => {
+  test('a token that expires while reconnecting: TokenExpired when the network is back, renewToken recovers', async (t) => {
+    const { server, clock } = await timedServer(t);
     const proxy = await CutProxy.start(server.port);
     const c = client(proxy.url, {}, APP_ID);
     const events: string[] = [];
-    await c.login({ uid: 'tok-r', token: token007('tok-r', 2) });
+    await c.login({ uid: 'tok-r', token: token007('tok-r', 60) });
     c.on('ConnectionStateChanged', (st, r) => events.push(`${st}/${r}`));
     c.on('TokenExpired', () => events.push('TokenExpired'));
     proxy.cut();
     await until(() => events.includes('RECONNECTING/INTERRUPTED'), 'RECONNECTING');
-    await sleep(2500);
+    await clock.advance(61_000);
     proxy.restore();
-    await until(
-      () => events.includes('TokenExpired'),
-      'TokenExpired after the network is back',
-      8000,
-    );
+    await until(() => events.includes('TokenExpired'), 'TokenExpired after the network is back');
     assert.deepEqual(events, ['RECONNECTING/INTERRUPTED', 'TokenExpired']);
     await c.renewToken(token007('tok-r', 3600));
-    await until(
-      () => events.includes('CONNECTED/LOGIN_SUCCESS'),
-      'CONNECTED with the new token',
-      8000,
-    );
+    await until(() => events.includes('CONNECTED/LOGIN_SUCCESS'), 'CONNECTED with the new token');
     assert.deepEqual(events, [
       'RECONNECTING/INTERRUPTED',
       'TokenExpired',
@@ -145,19 +165,24 @@ describe('tokens on a certified app', () => {
     await proxy.close();
   });
 
-  test('renewToken in time prevents the expiry', async () => {
+  test('renewToken in time prevents the expiry', async (t) => {
+    const { server, clock } = await timedServer(t);
     const c = client(server, {}, APP_ID);
     const states = recordStates(c);
     let warned = 0;
+    let renewed: Promise<void> | undefined;
     c.on('TokenPrivilegeWillExpire', () => {
       warned++;
-      void c.renewToken(token007('tok-g', 3600));
+      renewed = c.renewToken(token007('tok-g', 3600));
     });
-    await c.login({ uid: 'tok-g', token: token007('tok-g', 3) });
-    await sleep(4500);
+    await c.login({ uid: 'tok-g', token: token007('tok-g', 60) });
+    await clock.advance(35_000);
+    await until(() => renewed !== undefined, 'TokenPrivilegeWillExpire');
+    await renewed;
+    await clock.advance(60_000);
+    assert.deepEqual(await c.queryPeersOnlineStatus(['tok-g']), { 'tok-g': true });
     assert.equal(warned, 1);
     assert.deepEqual(states, ['CONNECTING/LOGIN', 'CONNECTED/LOGIN_SUCCESS']);
-    assert.deepEqual(await c.queryPeersOnlineStatus(['tok-g']), { 'tok-g': true });
     await assert.rejects(c.renewToken(token007('someone-else')), (e: RtmError) => e.code === 6);
     await c.logout();
   });
