@@ -69,6 +69,8 @@ const PLAN: Record<ScenarioId, ServerKind[]> = {
   S5: ['parley', 'bare', 'b2'],
   S6: ['parley', 'bare', 'b2'],
   S7: ['parley'],
+  S8: ['parley', 'b2'],
+  S9: ['parley', 'b0', 'b1', 'b2'],
   S1R: ['parley', 'b2r'],
   S2R: ['parley', 'b2r'],
 };
@@ -170,13 +172,15 @@ async function startServer(
   scenario: ScenarioId,
   dataDir: string,
   shared?: Shared,
+  /** 0 = any free port; S8's restart asks for the old one. */
+  listenPort = 0,
 ): Promise<Server> {
   const redisArgs = shared ? ['--redis', shared.url, '--redis-prefix', shared.prefix] : [];
   const args =
     kind === 'parley' || kind === 'alt' || kind === 'hooks'
       ? [
           '--port',
-          '0',
+          String(listenPort),
           '--host',
           '127.0.0.1',
           '--log-level',
@@ -196,7 +200,7 @@ async function startServer(
           ...(scenario === 'S7' ? ['--rest-keys', REST_KEY, '--rest-rate-per-second', '0'] : []),
           ...redisArgs,
         ]
-      : redisArgs;
+      : [...redisArgs, '--port', String(listenPort)];
   const script =
     kind === 'alt'
       ? path.join(options.compare!, 'bench', 'servers', 'parley.ts')
@@ -255,6 +259,7 @@ async function runJob(
       ? { url: redis!.url, prefix: `parley-bench:${process.pid}:${++jobCounter}:` }
       : undefined;
   const servers: Server[] = [];
+  const restarting = new Set<ChildProcess>();
   let generator: ChildProcess | undefined;
   const tag = `${job.scenario} ${LABEL[job.server]}`;
   try {
@@ -278,6 +283,14 @@ async function runJob(
       );
       gen.on('message', (m: FromGenerator) => {
         if (m.type === 'progress') log(`${tag}: ${m.text}`);
+        else if (m.type === 'server' && m.command.cmd === 'restart')
+          void restart(m.node).then(
+            (data) => gen.send({ type: 'server-reply', id: m.id, data } satisfies ToGenerator),
+            (err: unknown) => {
+              clearTimeout(timer);
+              reject(err instanceof Error ? err : new Error(String(err)));
+            },
+          );
         else if (m.type === 'server')
           void servers[m.node]!.command(m.command).then((data) =>
             gen.send({ type: 'server-reply', id: m.id, data } satisfies ToGenerator),
@@ -292,12 +305,26 @@ async function runJob(
         clearTimeout(timer);
         reject(new Error(`load generator exited (${code}): ${stderr}`));
       });
-      servers.forEach((srv, k) =>
+      const watch = (srv: Server, k: number) =>
         srv.child.once('exit', (code) => {
+          if (restarting.has(srv.child)) return;
           clearTimeout(timer);
           reject(new Error(`server${nodes > 1 ? ` node ${k + 1}` : ''} exited (${code})`));
-        }),
-      );
+        });
+      /** S8: SIGTERM node k, wait for its exit, start it again on the same port. */
+      const restart = async (k: number): Promise<{ pid: number; downMs: number }> => {
+        const old = servers[k]!;
+        restarting.add(old.child);
+        const exited = new Promise<void>((r) => old.child.once('exit', () => r()));
+        const t0 = performance.now();
+        old.child.kill('SIGTERM');
+        await exited;
+        const srv = await startServer(job.server, job.scenario, dataDirs[k]!, shared, old.port);
+        servers[k] = srv;
+        watch(srv, k);
+        return { pid: srv.child.pid!, downMs: performance.now() - t0 };
+      };
+      servers.forEach((srv, k) => watch(srv, k));
       gen.send({ type: 'job', job: full } satisfies ToGenerator);
     });
   } finally {

@@ -54,7 +54,12 @@ export type ServerCommand =
   | { cmd: 'profile-stop'; file: string }
   | { cmd: 'heap-snapshot'; file: string }
   /** Event-loop delay p99 and max since the last such command, ms. */
-  | { cmd: 'loop-delay' };
+  | { cmd: 'loop-delay' }
+  /**
+   * Handled by the runner (S8): SIGTERM the node, wait for it to exit, start it again on the
+   * same port. Answers `{ pid, downMs }` (the new process; SIGTERM → listening again, ms).
+   */
+  | { cmd: 'restart' };
 
 export type FromServer =
   { type: 'ready'; port: number } | { type: 'reply'; id: number; data: unknown };
@@ -81,8 +86,9 @@ export interface Job {
   heapSnapshotFile?: string;
 }
 
-/** S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis; S7 is REST sending. */
-export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S1R' | 'S2R';
+/** S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis; S7 is REST sending; S9 a fan-out burst. */
+export type ScenarioId =
+  'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'S9' | 'S1R' | 'S2R';
 
 /** A scenario's result for one server: named numbers (NaN = not measured) and notes. */
 export interface ScenarioResult {

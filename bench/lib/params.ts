@@ -66,6 +66,22 @@ export interface Params {
    * other (closed loop) to `receivers` logged-in clients, for `measureMs` after a warm-up.
    */
   s7: { receivers: number; concurrency: number; warmupMs: number; measureMs: number };
+  /** S8 reconnect storm: `clients` in `channels` channels; the server restarts; `maxMs` to wait. */
+  s8: { clients: number; channels: number; maxMs: number };
+  /**
+   * S9 fan-out burst: `publishers` of the channel's `members` each publish one message every
+   * `intervalMs`, `messages` times (one burst); `slices` bursts measured, `gapMs` apart.
+   */
+  s9: {
+    members: number;
+    publishers: number;
+    messages: number;
+    intervalMs: number;
+    warmupBursts: number;
+    idleMs: number;
+    slices: number;
+    gapMs: number;
+  };
   /** Connections opened at once while setting up. */
   connectConcurrency: number;
 }
@@ -92,6 +108,17 @@ export const FULL: Params = {
   s5: { connections: 10_000 },
   s6: { logins: 3000, concurrency: 64, warmupLogins: 300 },
   s7: { receivers: 100, concurrency: 32, warmupMs: 2000, measureMs: 6000 },
+  s8: { clients: 5000, channels: 50, maxMs: 60_000 },
+  s9: {
+    members: 400,
+    publishers: 10,
+    messages: 20,
+    intervalMs: 20,
+    warmupBursts: 3,
+    idleMs: 2000,
+    slices: 5,
+    gapMs: 200,
+  },
   connectConcurrency: 100,
 };
 
@@ -115,5 +142,16 @@ export const QUICK: Params = {
   s5: { connections: 1000 },
   s6: { logins: 500, concurrency: 32, warmupLogins: 50 },
   s7: { receivers: 20, concurrency: 16, warmupMs: 500, measureMs: 2000 },
+  s8: { clients: 500, channels: 5, maxMs: 30_000 },
+  s9: {
+    members: 100,
+    publishers: 5,
+    messages: 10,
+    intervalMs: 20,
+    warmupBursts: 1,
+    idleMs: 1000,
+    slices: 1,
+    gapMs: 200,
+  },
   connectConcurrency: 100,
 };

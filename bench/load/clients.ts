@@ -142,18 +142,39 @@ class ParleyClient extends RequestClient implements BenchClient {
   private ackScheduled = false;
   private readonly receipts = new Map<number, number>();
 
+  /**
+   * Logs in during the upgrade (`parley.v1.early-login`: the login frame in the URL, answered
+   * right behind the 101) where the server offers it; else (an older server picked
+   * `parley.v1`) with a login frame after the upgrade.
+   */
   static async open(o: ConnectOptions): Promise<BenchClient> {
-    const ws = new WebSocket(o.url, 'parley.v1', WS_OPTIONS);
+    const i = 1;
+    const login = JSON.stringify({
+      t: 'login',
+      i,
+      a: o.appId,
+      u: o.uid,
+      ...(o.token ? { k: o.token } : {}),
+    });
+    let url = o.url;
+    if (!o.noLogin) {
+      const u = new URL(o.url);
+      u.searchParams.set('login', Buffer.from(login).toString('base64url'));
+      url = u.toString();
+    }
+    const protocols = o.noLogin ? ['parley.v1'] : ['parley.v1.early-login', 'parley.v1'];
+    const ws = new WebSocket(url, protocols, WS_OPTIONS);
     const c = new ParleyClient(ws, o.uid, o.events);
+    c.nextId = i + 1;
+    // Waiting before the socket opens: the reply may come right behind the 101.
+    const reply = o.noLogin ? undefined : c.await(i, `login ${o.uid}`);
+    reply?.catch(() => undefined);
     ws.on('message', (data: Buffer) => c.onFrame(data));
     ws.on('close', () => parleyClients.delete(c));
     await opened(ws);
-    if (o.noLogin) return c;
-    const i = c.nextId++;
-    ws.send(
-      JSON.stringify({ t: 'login', i, a: o.appId, u: o.uid, ...(o.token ? { k: o.token } : {}) }),
-    );
-    await c.await(i, `login ${o.uid}`);
+    if (!reply) return c;
+    if (ws.protocol !== 'parley.v1.early-login') ws.send(login);
+    await reply;
     parleyClients.add(c);
     pingTimer ??= setInterval(pingSweep, 250);
     return c;

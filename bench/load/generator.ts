@@ -19,6 +19,8 @@ import { s4 } from './scenarios/s4-invite.js';
 import { s5 } from './scenarios/s5-memory.js';
 import { s6 } from './scenarios/s6-logins.js';
 import { s7 } from './scenarios/s7-rest.js';
+import { s8 } from './scenarios/s8-storm.js';
+import { s9 } from './scenarios/s9-burst.js';
 
 const SCENARIOS: Record<ScenarioId, (ctx: Ctx) => Promise<ScenarioResult>> = {
   S1: s1,
@@ -28,6 +30,8 @@ const SCENARIOS: Record<ScenarioId, (ctx: Ctx) => Promise<ScenarioResult>> = {
   S5: s5,
   S6: s6,
   S7: s7,
+  S8: s8,
+  S9: s9,
   S1R: s1r,
   S2R: s2r,
 };

@@ -60,7 +60,7 @@ io.on('connection', (socket) => {
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(arg('--port') ?? 0), '127.0.0.1', () => {
   const addr = server.address();
   serveControl(typeof addr === 'object' && addr ? addr.port : 0);
 });

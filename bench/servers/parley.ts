@@ -9,3 +9,7 @@ import { serveControl } from './control.js';
 const config = loadConfig(process.env, process.argv.slice(2));
 const server = await startServer(config);
 serveControl(server.port);
+// As the CLI does (S8 restarts the server with SIGTERM): drain, tell clients to reconnect.
+process.once('SIGTERM', () => {
+  void server.close().finally(() => process.exit(0));
+});

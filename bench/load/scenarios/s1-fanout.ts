@@ -151,5 +151,6 @@ async function closedLoop(
   return {
     maxDeliveriesPerSec: maxDeliveries / (max.ms / 1000),
     maxServerCpuPct: max.cpu / max.ms / 10,
+    maxCpuUsPerDelivery: max.cpu / maxDeliveries,
   };
 }

@@ -82,6 +82,16 @@ export const Limits = {
 /** The WebSocket subprotocol of this protocol version. */
 export const SUBPROTOCOL = 'parley.v1';
 
+/**
+ * `parley.v1` with the login in the upgrade: a client offers this subprotocol before
+ * `parley.v1` and puts its login frame in the URL's `EARLY_LOGIN_PARAM` (JSON, base64url). A
+ * server that picks it has taken the login from the URL and answers it right behind the 101,
+ * so the client sends no login frame; a server that picks `parley.v1` (an older one) waits for
+ * the login frame as before.
+ */
+export const SUBPROTOCOL_EARLY_LOGIN = 'parley.v1.early-login';
+export const EARLY_LOGIN_PARAM = 'login';
+
 /** WebSocket close codes the server uses. */
 export const CloseCode = {
   /** Normal end after logout. */

@@ -14,6 +14,9 @@ import {
   LogoutError,
   parseServerFrame,
   SUBPROTOCOL,
+  SUBPROTOCOL_EARLY_LOGIN,
+  EARLY_LOGIN_PARAM,
+  bytesToBase64,
   type ChannelPush,
   type Clock,
   type ErrFrame,
@@ -28,7 +31,17 @@ import {
 import { Timing } from './config.js';
 import { createRtmError, timeoutError, type RtmError } from './errors.js';
 import { Requests, type ApiCall, type Pending } from './requests.js';
-import { getTransport, OPEN, socketUrl, type SocketLike, type Transport } from './transport.js';
+import {
+  builtinTransport,
+  getTransport,
+  OPEN,
+  socketUrl,
+  type SocketLike,
+  type Transport,
+} from './transport.js';
+
+/** Past this, the login stays out of the upgrade URL (servers cap request heads near 16 KiB). */
+const MAX_EARLY_LOGIN_CHARS = 4096;
 
 export type State = 'DISCONNECTED' | 'CONNECTING' | 'CONNECTED' | 'RECONNECTING' | 'ABORTED';
 export type Reason =
@@ -210,9 +223,25 @@ export class Connection {
   private open(): void {
     const urls = this.options.urls;
     const url = socketUrl(urls[this.urlIndex % urls.length]!);
-    let sock: SocketLike;
+    this.loginId = this.nextId++;
+    const login: LoginReq = { t: 'login', i: this.loginId, a: this.options.appId, u: this.uid };
+    if (this.token) login.k = this.token;
+    if (this.sid) login.r = { sid: this.sid, s: this.lastSeq, c: this.hooks.resumeCursor() };
+    const text = encodeFrame(login);
+    // The login rides in the upgrade where the server takes it (parley.v1.early-login): its
+    // answer comes right behind the 101, one round trip less. Built-in transports only (a
+    // custom one takes a single subprotocol).
+    const early = this.options.transport ? undefined : builtinTransport();
+    const b64 = early ? base64url(text) : '';
+    let sock: SocketLike & { protocol?: string };
     try {
-      sock = (this.options.transport ?? getTransport())(url, SUBPROTOCOL);
+      sock =
+        early && b64.length <= MAX_EARLY_LOGIN_CHARS
+          ? early(`${url}${url.includes('?') ? '&' : '?'}${EARLY_LOGIN_PARAM}=${b64}`, [
+              SUBPROTOCOL_EARLY_LOGIN,
+              SUBPROTOCOL,
+            ])
+          : (this.options.transport ?? getTransport())(url, SUBPROTOCOL);
     } catch {
       this.scheduleRetry();
       return;
@@ -220,12 +249,9 @@ export class Connection {
     this.socket = sock;
     sock.onopen = () => {
       if (this.socket !== sock) return;
-      this.loginId = this.nextId++;
-      const login: LoginReq = { t: 'login', i: this.loginId, a: this.options.appId, u: this.uid };
-      if (this.token) login.k = this.token;
-      if (this.sid) login.r = { sid: this.sid, s: this.lastSeq, c: this.hooks.resumeCursor() };
       this.lastRxMs = this.clock.now();
-      sock.send(encodeFrame(login));
+      // An older server picked parley.v1: it waits for the login frame.
+      if (sock.protocol !== SUBPROTOCOL_EARLY_LOGIN) sock.send(text);
     };
     sock.onmessage = (ev) => {
       if (this.socket === sock && typeof ev.data === 'string') this.onFrame(ev.data);
@@ -409,4 +435,12 @@ export class Connection {
     this.sid = null;
     this.lastSeq = 0;
   }
+}
+
+/** base64url of a string's UTF-8 bytes, unpadded (safe in a query string). */
+function base64url(text: string): string {
+  return bytesToBase64(new TextEncoder().encode(text))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }

@@ -1,8 +1,10 @@
 /** Node transport: the `ws` package. The only SDK file that may import Node-only modules. */
 import WebSocket from 'ws';
-import { setDefaultTransport, type SocketLike } from './transport.js';
+import { setBuiltinTransport, type SocketLike } from './transport.js';
 
-setDefaultTransport(
-  (url, protocol) =>
-    new WebSocket(url, protocol, { perMessageDeflate: false }) as unknown as SocketLike,
+setBuiltinTransport(
+  (url, protocols) =>
+    new WebSocket(url, protocols, { perMessageDeflate: false }) as unknown as SocketLike & {
+      protocol: string;
+    },
 );

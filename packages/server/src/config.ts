@@ -48,6 +48,8 @@ export interface ServerConfig {
   maxOutboxFrames: number;
   /** Channel events kept per channel on a node, replayed to members that resume. */
   channelReplayBuffer: number;
+  /** Verified tokens remembered (LRU, by token text) so a reconnect with the same one skips the HMACs; 0 = none. */
+  tokenCacheSize: number;
   /** Frames to a socket wait this long to leave together (0 = at the end of the event-loop turn). */
   writeDelayMs: number;
   /** Channel attributes are cleared once the channel has been empty this long. */
@@ -151,6 +153,7 @@ export const DEFAULTS: Readonly<ServerConfig> = Object.freeze({
   maxOutboxFrames: 10_000,
   channelReplayBuffer: 1000,
   writeDelayMs: 0,
+  tokenCacheSize: 10_000,
   channelAttributesClearMs: 120_000,
   channelAttributesSweepMs: 1000,
   memberCountSweepMs: 250,

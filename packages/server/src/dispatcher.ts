@@ -62,10 +62,20 @@ export class Dispatcher {
         this.hub.tell(session, { t: 'err', i: frame.i, c: 1, m: `${frame.t}: not supported` });
       return;
     }
-    route.service.handle(session, frame, now).catch((err: unknown) => {
-      if ('i' in frame) this.hub.tell(session, this.failure(frame.t, frame.i, route.codes, err));
-      else this.log.error({ err, op: frame.t }, 'frame failed');
-    });
+    let pending: Promise<void> | undefined;
+    try {
+      pending = route.service.handle(session, frame, now);
+    } catch (err) {
+      this.failed(session, frame, route.codes, err);
+      return;
+    }
+    // Only a request still under way costs a closure.
+    if (pending) pending.catch((err: unknown) => this.failed(session, frame, route.codes, err));
+  }
+
+  private failed(session: Session, frame: ServiceFrame, codes: OpCodes, err: unknown): void {
+    if ('i' in frame) this.hub.tell(session, this.failure(frame.t, frame.i, codes, err));
+    else this.log.error({ err, op: frame.t }, 'frame failed');
   }
 
   /** The reply to a login that failed with `err`. */

@@ -11,9 +11,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   CloseCode,
+  EARLY_LOGIN_PARAM,
   Limits,
   LoginError,
   SUBPROTOCOL,
+  SUBPROTOCOL_EARLY_LOGIN,
   USER_NOT_LOGGED_IN,
   parseClientFrame,
   type Clock,
@@ -57,6 +59,24 @@ class ParleySocket extends WebSocket {
 /** Each socket's Conn rides on the socket: no map entry or closures per connection. */
 const CONN = Symbol('parley.conn');
 type Socket = WebSocket & { [CONN]: Conn };
+/** The login frame an upgrade request carried in its URL (see SUBPROTOCOL_EARLY_LOGIN). */
+const EARLY = Symbol('parley.earlyLogin');
+type UpgradeRequest = http.IncomingMessage & { [EARLY]?: string };
+
+/**
+ * The login frame's text from the upgrade URL, when the client offers the early-login
+ * subprotocol and sent one (bounded by the HTTP parser's header limit); else undefined.
+ */
+function earlyLogin(req: http.IncomingMessage): string | undefined {
+  const offered = req.headers['sec-websocket-protocol'];
+  if (!offered?.includes(SUBPROTOCOL_EARLY_LOGIN)) return undefined;
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  if (q < 0) return undefined;
+  const b64 = new URLSearchParams(url.slice(q + 1)).get(EARLY_LOGIN_PARAM);
+  if (!b64) return undefined;
+  return Buffer.from(b64, 'base64url').toString('utf8');
+}
 
 export class Gateway {
   readonly http: http.Server;
@@ -117,7 +137,12 @@ export class Gateway {
       noServer: true,
       maxPayload: Limits.maxFrameBytes,
       perMessageDeflate: false,
-      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+      handleProtocols: (protocols, req: UpgradeRequest) =>
+        protocols.has(SUBPROTOCOL_EARLY_LOGIN) && req[EARLY] !== undefined
+          ? SUBPROTOCOL_EARLY_LOGIN
+          : protocols.has(SUBPROTOCOL)
+            ? SUBPROTOCOL
+            : false,
     });
     this.http.on('upgrade', (req, socket, head) => {
       if (!this.accepting) {
@@ -135,9 +160,19 @@ export class Gateway {
         return;
       }
       const refusal = this.limits.refusal(socket as TcpSocket);
-      this.wss.handleUpgrade(req, socket, head, (ws) =>
-        refusal ? ws.close(CloseCode.TRY_AGAIN_LATER, refusal) : this.onSocket(ws, socket),
-      );
+      if (refusal !== undefined) {
+        this.wss.handleUpgrade(req, socket, head, (ws) =>
+          ws.close(CloseCode.TRY_AGAIN_LATER, refusal),
+        );
+        return;
+      }
+      const early = earlyLogin(req);
+      if (early !== undefined) {
+        (req as UpgradeRequest)[EARLY] = early;
+        // The 101 and the login's reply leave in one write when the login is done this turn.
+        this.hub.hold(socket);
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, socket, early));
     });
     this.loginSweep = clock.setInterval(
       () => this.closeSlowLogins(clock.now()),
@@ -170,8 +205,9 @@ export class Gateway {
     res.end(JSON.stringify({ error: 'not found' }));
   }
 
-  private onSocket(ws: WebSocket, tcp: Duplex): void {
-    if (ws.protocol !== SUBPROTOCOL) {
+  private onSocket(ws: WebSocket, tcp: Duplex, early: string | undefined): void {
+    const earlyLogin = ws.protocol === SUBPROTOCOL_EARLY_LOGIN;
+    if (ws.protocol !== SUBPROTOCOL && !earlyLogin) {
       ws.close(CloseCode.BAD_FRAME, `subprotocol ${SUBPROTOCOL} required`);
       return;
     }
@@ -186,10 +222,20 @@ export class Gateway {
     socket.on('message', this.onMessage);
     socket.on('close', this.onClose);
     socket.on('error', this.onError);
+    if (earlyLogin) this.onEarlyLogin(socket[CONN], early!);
   }
 
-  private onFrame(conn: Conn, text: string): void {
+  /** The login frame from the upgrade URL: handled as if it were the socket's first frame. */
+  private onEarlyLogin(conn: Conn, text: string): void {
     const parsed = parseClientFrame(text);
+    if (parsed.kind === 'frame' && parsed.frame.t !== 'login') {
+      this.hub.disconnectConn(conn, CloseCode.BAD_FRAME, 'early login: not a login frame');
+      return;
+    }
+    this.onFrame(conn, text, parsed);
+  }
+
+  private onFrame(conn: Conn, text: string, parsed = parseClientFrame(text)): void {
     if (parsed.kind === 'malformed') {
       this.hub.disconnectConn(conn, CloseCode.BAD_FRAME, parsed.reason.slice(0, 120));
       return;

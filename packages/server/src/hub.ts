@@ -4,6 +4,15 @@
  * frame is encoded by protocol's encoder; a fan-out frame is encoded once and the same bytes go
  * to every member.
  *
+ * Frames are written as bytes straight to the TCP stream: the Hub builds each WebSocket text
+ * frame itself (`ws-frame.ts`: header + payload, unmasked, one Buffer), so a fan-out frames its
+ * message once and every member's socket gets the same Buffer in one write, instead of `ws`'s
+ * sender making a header and two writes per receiver. `ws` keeps the handshake, reading, pings,
+ * pongs and closes; its own frames are whole buffers written synchronously to the same stream,
+ * so they never split one of ours and the order of writes is kept. This needs
+ * permessage-deflate off (the gateway's `WebSocketServer` turns it off: no frame of ours has
+ * RSV1) and nothing sent through `ws.send` (whose sender could queue behind a deflate or a Blob).
+ *
  * Writes are batched: the first frame written to a socket in an event-loop turn corks its TCP
  * stream and one setImmediate uncorks every corked stream, so a turn's frames leave in one
  * writev (bench S1 measures it). With a write delay (`writeDelayMs`, Centrifugo's
@@ -15,6 +24,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode, encodeFrame, type ServerFrame } from '@parley/protocol';
 import type { OutboxExtra, Session, UnsequencedPush } from './session.js';
+import { textFrame } from './ws-frame.js';
 
 /** `WebSocket.OPEN`. */
 export const OPEN = 1;
@@ -165,25 +175,26 @@ export class Hub {
     for (const data of session.unacknowledged()) this.write(conn, data);
   }
 
-  /** Writes frames encoded before (a channel's replay ring) to the session's socket. */
-  resend(session: Session, data: Buffer): void {
-    if (session.attached) this.write(session.conn!, data);
+  /** Writes a frame `fanout` answered before (a channel's replay ring) to the session's socket. */
+  resend(session: Session, wire: Buffer): void {
+    if (session.attached) this.writeWire(session.conn!, wire);
   }
 
   /**
-   * Sends `frame` to every local member of the channel but the user `except`: encoded once,
-   * the same bytes to each. Answers those bytes (for a replay ring).
+   * Sends `frame` to every local member of the channel but the user `except`: encoded and
+   * framed once, the same Buffer written to each socket. Answers that WebSocket frame (for a
+   * replay ring; `resend` writes it again).
    */
   fanout(app: string, channel: string, frame: ServerFrame, except?: string): Buffer {
-    const data = Buffer.from(encodeFrame(frame));
+    const wire = textFrame(encodeFrame(frame), true);
     let writes = 0;
     for (const s of this.members(app, channel))
       if (s.uid !== except && s.attached) {
-        this.write(s.conn!, data);
+        this.writeWire(s.conn!, wire);
         writes++;
       }
     this.lastFanoutWrites = writes;
-    return data;
+    return wire;
   }
 
   /** Closes the session's socket with a code and reason; the session keeps no socket. */
@@ -204,14 +215,23 @@ export class Hub {
     conn?.ws.terminate();
   }
 
-  private write(conn: Conn, data: string | Buffer): void {
+  private write(conn: Conn, text: string): void {
+    this.writeWire(conn, textFrame(text));
+  }
+
+  /** Writes one whole WebSocket frame (see `ws-frame.ts`) to the socket's TCP stream. */
+  private writeWire(conn: Conn, wire: Buffer): void {
     // Bytes earlier turns left unsent (checked before this turn's batch): a client that does
     // not read is cut at the limit, not buffered for without end.
     if (conn.tcp.writableCorked === 0 && conn.tcp.writableLength > this.maxSocketBufferBytes)
       return this.overflow(conn);
     this.cork(conn.tcp);
-    if (typeof data === 'string') conn.ws.send(data);
-    else conn.ws.send(data, { binary: false });
+    conn.tcp.write(wire);
+  }
+
+  /** Holds the stream's writes until the batch leaves (the gateway: a 101 and its login reply). */
+  hold(tcp: Duplex): void {
+    this.cork(tcp);
   }
 
   /** Closes the socket with its reason (queued behind what it holds; ws ends it within 30 s). */

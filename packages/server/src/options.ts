@@ -147,6 +147,13 @@ const TABLE: { readonly [K in Key]-?: Option<K> } = {
     int,
     'channel events kept per channel, replayed to members that resume',
   ),
+  tokenCacheSize: o(
+    'tokenCacheSize',
+    'PARLEY_TOKEN_CACHE_SIZE',
+    '--token-cache-size',
+    int,
+    'verified tokens remembered (least recently used dropped first, expiry still checked), so a reconnect with the same token skips its verification (0 = off)',
+  ),
   writeDelayMs: o(
     'writeDelayMs',
     'PARLEY_WRITE_DELAY_MS',

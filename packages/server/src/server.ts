@@ -98,7 +98,7 @@ export async function startServer(
     droppedPeerMessages: () => sessions.droppedMessages,
   });
   const router = new UserRouter(backend, node, hub, logger);
-  const auth = new Auth(config.apps);
+  const auth = new Auth(config.apps, config.tokenCacheSize);
   const presence = new Presence(backend, hub);
   const parkTtlMs = config.resumeWindowMs + 3 * config.heartbeatMs;
   const peers = new Peers(backend, node, hub, router, events, clock, parkTtlMs);

@@ -44,9 +44,11 @@ export interface SessionService {
   readonly ops: OpTable;
   /**
    * Answers one validated request of `ops` with exactly one reply (through the Hub). A request
-   * that throws is answered with the op's `failure` (or `unavailable`) code.
+   * that throws (or whose promise rejects) is answered with the op's `failure` (or
+   * `unavailable`) code. A request done synchronously may answer undefined: no promise, no
+   * closure per frame (peer messages and acks on one node).
    */
-  handle(session: Session, frame: ServiceFrame, now: number): Promise<void>;
+  handle(session: Session, frame: ServiceFrame, now: number): Promise<void> | undefined;
   /** User event types (`t`) this service handles. */
   readonly userEvents?: readonly string[];
   /**

@@ -207,7 +207,9 @@ export class Session {
   enqueue(frame: UnsequencedPush, extra?: OutboxExtra): string | undefined {
     if (this.outboxSize >= this.limits.maxOutboxFrames) return undefined;
     const s = ++this.seq;
-    const data = encodeFrame({ ...frame, s } as ReliablePush);
+    // `s` goes last, as `{ ...frame, s }` would put it, without copying the frame.
+    const json = encodeFrame(frame as ReliablePush);
+    const data = `${json.slice(0, -1)},"s":${s}}`;
     const entry: OutboxEntry = { s, data };
     if (extra?.offlineMid) entry.offlineMid = extra.offlineMid;
     if (extra?.reply) entry.reply = extra.reply;

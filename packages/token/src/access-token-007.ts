@@ -12,9 +12,10 @@
  * type this module does not know stops decoding (the signature still covers every byte).
  */
 import { randomInt } from 'node:crypto';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { ByteReader, ByteWriter, decodeBase64Strict, isUint32 } from './bytes.js';
 import { hmacSha256 } from './digest.js';
+import { zlibInflate } from './inflate.js';
 
 export const VERSION_007 = '007';
 
@@ -167,7 +168,7 @@ export function parseAccessToken007(token: string): AccessToken007 | null {
   const compressed = decodeBase64Strict(token.slice(VERSION_007.length));
   if (compressed === null || compressed.length === 0) return null;
   try {
-    const content = inflateSync(compressed, { maxOutputLength: MAX_INFLATED_BYTES });
+    const content = zlibInflate(compressed, MAX_INFLATED_BYTES);
     const outer = new ByteReader(content);
     const signature = outer.bytes();
     const signingInfo = outer.rest();

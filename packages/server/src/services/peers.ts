@@ -100,20 +100,32 @@ export class Peers implements SessionService {
     this.flagged = new FlaggedMessages(backend, hub, (r, recv, why) => this.settle(r, recv, why));
   }
 
-  async handle(session: Session, f: ServiceFrame, now: number): Promise<void> {
+  /** Synchronous (no promise) for a message to a user of this node and for most acks. */
+  handle(session: Session, f: ServiceFrame, now: number): Promise<void> | undefined {
     if (f.t === 'psend') return this.sendMessage(session, f, now);
     if (f.t === 'ack') {
       const { offlineMids, replies } = session.ack(f.s);
-      if (offlineMids.length || replies.length)
-        await this.acknowledged(session, offlineMids, replies);
+      if (offlineMids.length === 0 && this.allLocal(replies)) {
+        // The usual case: senders on this node hear now, in this turn.
+        for (const reply of replies) this.onReceipt({ t: 'recv', reply, recv: true });
+        return undefined;
+      }
+      return this.acknowledged(session, offlineMids, replies);
     }
+    return undefined;
+  }
+
+  private allLocal(replies: ReplyTarget[]): boolean {
+    for (const r of replies) if (r.node !== this.node) return false;
+    return true;
   }
 
   private nextMid(): string {
     return `${this.node}.${(++this.counter).toString(36)}`;
   }
 
-  async sendMessage(session: Session, req: PeerSendReq, now: number): Promise<void> {
+  /** Synchronous (no promise) when the receiver's session is on this node. */
+  sendMessage(session: Session, req: PeerSendReq, now: number): Promise<void> | undefined {
     if (!session.sendRate.take(now)) {
       this.hub.tell(session, {
         t: 'err',
@@ -121,7 +133,7 @@ export class Peers implements SessionService {
         c: PeerMessageError.TOO_OFTEN,
         m: 'sendMessageToPeer: more than the allowed messages per window; slow down',
       });
-      return;
+      return undefined;
     }
     const msg: StoredMessage = { mid: this.nextMid(), from: session.uid, m: req.m, ts: now };
     const reply: ReplyTarget = {
@@ -140,7 +152,17 @@ export class Peers implements SessionService {
         source: 'sdk',
       });
     if (req.h) this.keepInHistory(session.app, req.to, msg);
-    await this.route(session.app, req.to, { t: 'msg', msg, off: req.off === true, reply });
+    const delivery: PeerDelivery = { t: 'msg', msg, off: req.off === true, reply };
+    const holder = this.hub.byUserId(session.app, req.to);
+    if (holder && !holder.ended) {
+      this.deliver(holder, delivery); // same node: no broker hop, no promise
+      return undefined;
+    }
+    return this.routeAway(session.app, req.to, delivery);
+  }
+
+  private async routeAway(app: string, to: string, delivery: PeerDelivery): Promise<void> {
+    await this.route(app, to, delivery);
   }
 
   /**

@@ -1,0 +1,231 @@
+/**
+ * A small zlib (RFC 1950) + DEFLATE (RFC 1951) decoder for token contents. A 007 token is a
+ * few hundred bytes; `zlib.inflateSync` spends most of its time on making and freeing a native
+ * stream per call, which showed in the login profile (bench S6). This decodes in plain code,
+ * checks the Adler-32 trailer, and throws on anything malformed or past `maxOutput` bytes (the
+ * caller turns a throw into "not a well-formed token").
+ */
+
+const LENGTH_BASE = [
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+  163, 195, 227, 258,
+];
+const LENGTH_EXTRA = [
+  0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+const DIST_BASE = [
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049,
+  3073, 4097, 6145, 8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA = [
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+];
+/** The order code length code lengths come in (RFC 1951 §3.2.7). */
+const CLEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/** A canonical Huffman code: how many codes of each length, and the symbols in code order. */
+interface Huffman {
+  counts: Uint16Array;
+  symbols: Uint16Array;
+}
+
+function huffman(lengths: ArrayLike<number>, n: number): Huffman {
+  const counts = new Uint16Array(16);
+  const symbols = new Uint16Array(n);
+  for (let i = 0; i < n; i++) counts[lengths[i]!]!++;
+  counts[0] = 0;
+  // Over-subscribed codes are malformed; incomplete ones are allowed (a single distance code).
+  let left = 1;
+  for (let len = 1; len < 16; len++) {
+    left = left * 2 - counts[len]!;
+    if (left < 0) throw new Error('inflate: over-subscribed code');
+  }
+  const offs = new Uint16Array(16);
+  for (let len = 1; len < 15; len++) offs[len + 1] = offs[len]! + counts[len]!;
+  for (let i = 0; i < n; i++) if (lengths[i]) symbols[offs[lengths[i]!]!++] = i;
+  return { counts, symbols };
+}
+
+let fixedLit: Huffman | undefined;
+let fixedDist: Huffman | undefined;
+
+function fixedCodes(): [Huffman, Huffman] {
+  if (!fixedLit || !fixedDist) {
+    const l = new Uint8Array(288);
+    l.fill(8, 0, 144);
+    l.fill(9, 144, 256);
+    l.fill(7, 256, 280);
+    l.fill(8, 280, 288);
+    fixedLit = huffman(l, 288);
+    fixedDist = huffman(new Uint8Array(30).fill(5), 30);
+  }
+  return [fixedLit, fixedDist];
+}
+
+class Inflater {
+  private pos: number;
+  private bitBuf = 0;
+  private bitCount = 0;
+  private out: Uint8Array;
+  private len = 0;
+
+  constructor(
+    private readonly src: Uint8Array,
+    start: number,
+    private readonly end: number,
+    private readonly maxOutput: number,
+  ) {
+    this.pos = start;
+    this.out = new Uint8Array(Math.min(maxOutput, Math.max(64, src.length * 4)));
+  }
+
+  private bits(n: number): number {
+    while (this.bitCount < n) {
+      if (this.pos >= this.end) throw new Error('inflate: input ends early');
+      this.bitBuf |= this.src[this.pos++]! << this.bitCount;
+      this.bitCount += 8;
+    }
+    const v = this.bitBuf & ((1 << n) - 1);
+    this.bitBuf >>>= n;
+    this.bitCount -= n;
+    return v;
+  }
+
+  private decode(h: Huffman): number {
+    let code = 0;
+    let first = 0;
+    let index = 0;
+    for (let len = 1; len < 16; len++) {
+      code |= this.bits(1);
+      const count = h.counts[len]!;
+      if (code - count < first) return h.symbols[index + (code - first)]!;
+      index += count;
+      first = (first + count) << 1;
+      code <<= 1;
+    }
+    throw new Error('inflate: bad code');
+  }
+
+  private put(byte: number): void {
+    if (this.len === this.out.length) {
+      if (this.len >= this.maxOutput) throw new Error('inflate: output too large');
+      const grown = new Uint8Array(Math.min(this.maxOutput, this.out.length * 2));
+      grown.set(this.out);
+      this.out = grown;
+    }
+    this.out[this.len++] = byte;
+  }
+
+  run(): Buffer {
+    let last = 0;
+    while (!last) {
+      last = this.bits(1);
+      const type = this.bits(2);
+      if (type === 0) this.stored();
+      else if (type === 1) this.codes(...fixedCodes());
+      else if (type === 2) this.codes(...this.dynamic());
+      else throw new Error('inflate: bad block type');
+    }
+    // The zlib trailer starts at the next byte boundary.
+    this.bitBuf = 0;
+    this.bitCount = 0;
+    return Buffer.from(this.out.buffer, this.out.byteOffset, this.len);
+  }
+
+  get next(): number {
+    return this.pos;
+  }
+
+  private stored(): void {
+    this.bitBuf = 0;
+    this.bitCount = 0;
+    if (this.pos + 4 > this.end) throw new Error('inflate: input ends early');
+    const s = this.src;
+    const n = s[this.pos]! | (s[this.pos + 1]! << 8);
+    const nn = s[this.pos + 2]! | (s[this.pos + 3]! << 8);
+    this.pos += 4;
+    if ((n ^ 0xffff) !== nn) throw new Error('inflate: bad stored block');
+    if (this.pos + n > this.end) throw new Error('inflate: input ends early');
+    for (let i = 0; i < n; i++) this.put(s[this.pos++]!);
+  }
+
+  private dynamic(): [Huffman, Huffman] {
+    const hlit = this.bits(5) + 257;
+    const hdist = this.bits(5) + 1;
+    const hclen = this.bits(4) + 4;
+    if (hlit > 286 || hdist > 30) throw new Error('inflate: bad code counts');
+    const clen = new Uint8Array(19);
+    for (let i = 0; i < hclen; i++) clen[CLEN_ORDER[i]!] = this.bits(3);
+    const clenCode = huffman(clen, 19);
+    const lengths = new Uint8Array(hlit + hdist);
+    for (let i = 0; i < hlit + hdist;) {
+      const sym = this.decode(clenCode);
+      if (sym < 16) {
+        lengths[i++] = sym;
+        continue;
+      }
+      let repeat: number;
+      let value = 0;
+      if (sym === 16) {
+        if (i === 0) throw new Error('inflate: repeat with no previous length');
+        value = lengths[i - 1]!;
+        repeat = 3 + this.bits(2);
+      } else if (sym === 17) repeat = 3 + this.bits(3);
+      else repeat = 11 + this.bits(7);
+      if (i + repeat > hlit + hdist) throw new Error('inflate: too many lengths');
+      while (repeat--) lengths[i++] = value;
+    }
+    if (lengths[256] === 0) throw new Error('inflate: no end-of-block code');
+    return [huffman(lengths.subarray(0, hlit), hlit), huffman(lengths.subarray(hlit), hdist)];
+  }
+
+  private codes(lit: Huffman, dist: Huffman): void {
+    for (;;) {
+      const sym = this.decode(lit);
+      if (sym < 256) {
+        this.put(sym);
+        continue;
+      }
+      if (sym === 256) return;
+      const li = sym - 257;
+      if (li >= 29) throw new Error('inflate: bad length code');
+      const length = LENGTH_BASE[li]! + this.bits(LENGTH_EXTRA[li]!);
+      const di = this.decode(dist);
+      if (di >= 30) throw new Error('inflate: bad distance code');
+      const distance = DIST_BASE[di]! + this.bits(DIST_EXTRA[di]!);
+      if (distance > this.len) throw new Error('inflate: distance too far back');
+      for (let k = 0; k < length; k++) this.put(this.out[this.len - distance]!);
+    }
+  }
+}
+
+function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < data.length;) {
+    const end = Math.min(data.length, i + 3800);
+    for (; i < end; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** Decodes a zlib stream (what `zlib.deflateSync` makes); throws if malformed or too large. */
+export function zlibInflate(src: Uint8Array, maxOutput: number): Buffer {
+  if (src.length < 6) throw new Error('inflate: too short');
+  const cmf = src[0]!;
+  const flg = src[1]!;
+  if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || (cmf * 256 + flg) % 31 !== 0 || flg & 0x20)
+    throw new Error('inflate: not a zlib stream');
+  const inflater = new Inflater(src, 2, src.length - 4, maxOutput);
+  const out = inflater.run();
+  const at = inflater.next;
+  if (at + 4 !== src.length) throw new Error('inflate: trailing bytes');
+  const want = ((src[at]! << 24) | (src[at + 1]! << 16) | (src[at + 2]! << 8) | src[at + 3]!) >>> 0;
+  if (adler32(out) !== want) throw new Error('inflate: checksum mismatch');
+  return out;
+}
