@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RtmClient } from '@parley/sdk';
-import { WebSocket } from 'ws';
+import net from 'node:net';
 import { loggedIn, testServer, until } from '@parley/testkit';
 
 test('1,000 members: each of 100 messages reaches every member but the sender exactly once, in order, encoded once; member events stop above 512; counts are throttled', async (t) => {
@@ -42,16 +42,16 @@ test('1,000 members: each of 100 messages reaches every member but the sender ex
     assert.ok(gap >= min, `count updates ${gap} ms apart (at ${countTimes[k - 1]!.n} members)`);
   }
 
-  // Every socket write of the server goes through ws's send (the server runs in this process):
-  // record the bytes objects channel messages are written as.
+  // Every socket write of the server (it runs in this process) ends in a net.Socket write:
+  // record the Buffer objects that carry a server-framed (unmasked) channel message.
   const writes = new Map<Buffer, number>();
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
-    if (Buffer.isBuffer(data) && data.subarray(0, 12).toString() === '{"t":"cmsg",')
+  const write = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (this: net.Socket, data: unknown, ...rest: unknown[]) {
+    if (Buffer.isBuffer(data) && isChannelMessageFrame(data))
       writes.set(data, (writes.get(data) ?? 0) + 1);
-    return (send as (...a: unknown[]) => void).call(this, data, ...rest);
-  } as typeof send;
-  t.after(() => (WebSocket.prototype.send = send));
+    return (write as (...a: unknown[]) => boolean).call(this, data, ...rest);
+  } as typeof write;
+  t.after(() => (net.Socket.prototype.write = write));
   const sender = 500;
   for (let n = 0; n < 100; n++) await channels[sender]!.sendMessage({ text: String(n) });
   const expected = Array.from({ length: 100 }, (_, n) => n);
@@ -64,7 +64,7 @@ test('1,000 members: each of 100 messages reaches every member but the sender ex
     if (k === sender) assert.deepEqual(r, [], 'never echoed to the sender');
     else assert.deepEqual(r, expected, `member ${k}: once each, in order`);
   }
-  WebSocket.prototype.send = send;
+  net.Socket.prototype.write = write;
   assert.equal(writes.size, 100, 'one bytes object per message, not one per member');
   assert.deepEqual(
     [...new Set(writes.values())],
@@ -72,3 +72,11 @@ test('1,000 members: each of 100 messages reaches every member but the sender ex
     'the same bytes written to each of the 999 other members',
   );
 });
+
+/** A whole unmasked WebSocket text frame whose payload is a `cmsg` (a client's would be masked). */
+function isChannelMessageFrame(data: Buffer): boolean {
+  if (data.length < 2 || data[0] !== 0x81 || (data[1]! & 0x80) !== 0) return false;
+  const len = data[1]! & 0x7f;
+  const start = len === 126 ? 4 : len === 127 ? 10 : 2;
+  return data.subarray(start, start + 12).toString() === '{"t":"cmsg",';
+}
