@@ -85,8 +85,8 @@ test('the packed packages install in a fresh project: npx parley-server serves, 
     cwd: sqlite,
   });
 
-  // A fresh project: what a newcomer's package.json holds (npm 11 runs a dependency's install
-  // script only when allowed).
+  // A fresh project: what a newcomer's package.json holds (allowScripts approves better-sqlite3's
+  // install script: npm 11.19 runs it either way, but warns when it is not approved).
   const app = path.join(dir, 'my-app');
   fs.mkdirSync(app);
   fs.writeFileSync(
