@@ -369,7 +369,10 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
 
 /** `parley-server --help`: every option with its env var, its default and what it means. */
 export function helpText(): string {
-  const lines = ['parley-server [options]', ''];
+  const lines = [
+    'parley-server [options]     (-h, --help: this text; -v, --version: the version)',
+    '',
+  ];
   for (const o of OPTIONS)
     lines.push(
       `  ${o.flag.padEnd(32)} ${o.env.padEnd(36)} ${o.doc} (default ${JSON.stringify(DEFAULTS[o.key])})`,

@@ -159,6 +159,37 @@ test('a closed stdout (EPIPE) does not stop the server', async (t) => {
   assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
 });
 
+test('`parley-server | head -n 1`: the reader goes away after the start line; the server carries on', async (t) => {
+  // A shell pipeline, as an operator types it; its own process group, so the test can end it.
+  const cmd = [
+    process.execPath,
+    ...NODE_ARGS,
+    CLI,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    tempDir(),
+  ]
+    .map((a) => `'${a}'`)
+    .join(' ');
+  const sh = spawn('sh', ['-c', `${cmd} | head -n 1`], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    detached: true,
+  });
+  t.after(() => process.kill(-sh.pid!, 'SIGKILL'));
+  let out = '';
+  sh.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await until(() => /"port":\d+/.test(out), 'the first line, through head', 30_000);
+  const port = Number(/"port":(\d+)/.exec(out)![1]);
+  // head has exited: every line from here on meets a closed pipe.
+  for (let i = 0; i < 5; i++) {
+    await login(`ws://127.0.0.1:${port}`, `head-${i}`);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+  }
+});
+
 /** Logs in over a raw socket and closes it (a session start and end). */
 async function login(
   url: string,
@@ -174,6 +205,7 @@ async function login(
       else reject(new Error(d.toString()));
     });
     ws.once('error', reject);
+    ws.once('close', (code) => reject(new Error(`closed (${code}) before the login answer`)));
   });
   ws.close();
 }

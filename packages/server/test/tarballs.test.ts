@@ -85,8 +85,8 @@ test('the packed packages install in a fresh project: npx parley-server serves, 
     cwd: sqlite,
   });
 
-  // A fresh project: what a newcomer's package.json holds (npm 11 runs a dependency's install
-  // script only when allowed).
+  // A fresh project: what a newcomer's package.json holds (allowScripts approves better-sqlite3's
+  // install script: npm 11.19 runs it either way, but warns when it is not approved).
   const app = path.join(dir, 'my-app');
   fs.mkdirSync(app);
   fs.writeFileSync(
@@ -120,6 +120,47 @@ test('the packed packages install in a fresh project: npx parley-server serves, 
   assert.ok(
     fs.existsSync(path.join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')),
   );
+
+  // The types resolve from the installed packages: a TypeScript app using each one type-checks
+  // (the repository's tsc, and its @types/node for the server's Node types).
+  fs.writeFileSync(
+    path.join(app, 'consumer.ts'),
+    [
+      "import AgoraRTM, { RtmClient } from '@parley/sdk';",
+      "import Signal from '@parley/signaling';",
+      "import { startServer, type RunningServer } from '@parley/server';",
+      "import { buildRtmToken006 } from '@parley/token';",
+      "import { Limits } from '@parley/protocol';",
+      "const client: RtmClient = AgoraRTM.createInstance('app', { serverUrl: 'ws://x' });",
+      "const session = Signal('app', { serverUrl: 'ws://x' }).login('u', '_no_need_token');",
+      'const server: Promise<RunningServer> = startServer({ port: 0 });',
+      'export { client, session, server, buildRtmToken006, Limits };',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        typeRoots: [path.join(REPO, 'node_modules/@types')],
+        types: ['node'],
+      },
+      files: ['consumer.ts'],
+    }),
+  );
+  since = Date.now();
+  await run(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', app], {
+    cwd: app,
+  }).catch((err: { stdout?: string }) =>
+    assert.fail(`the app does not type-check:\n${err.stdout}`),
+  );
+  lap('typecheck', since);
 
   // npx parley-server --version
   const { stdout: version } = await run('npx', ['--no-install', 'parley-server', '--version'], {
