@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Receiver } from 'ws';
+import type { Writable } from 'node:stream';
+import * as ws from 'ws';
 import { textFrame } from '../src/ws-frame.js';
+
+/** `ws`'s frame parser (exported by its ESM wrapper, not in its type declarations). */
+const { Receiver } = ws as unknown as {
+  Receiver: new (o: { isServer: boolean; maxPayload: number }) => Writable;
+};
 
 /**
  * The Hub's frames decoded by `ws`'s own client-side receiver (what the SDK in Node reads
