@@ -76,6 +76,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
         requestTimeoutMs: config.requestTimeoutMs ?? ConfigDefaults.requestTimeoutMs,
         reconnectBaseDelayMs: config.reconnectBaseDelayMs ?? ConfigDefaults.reconnectBaseDelayMs,
         reconnectMaxDelayMs: config.reconnectMaxDelayMs ?? ConfigDefaults.reconnectMaxDelayMs,
+        earlyLogin: config.earlyLogin === true,
         clock,
       },
       {

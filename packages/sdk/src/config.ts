@@ -23,6 +23,13 @@ export interface RtmConfig {
   reconnectBaseDelayMs?: number;
   reconnectMaxDelayMs?: number;
   /**
+   * Parley: send the login in the WebSocket upgrade (`parley.v1.early-login`), so its answer
+   * comes right behind the 101, one round trip less. Off by default: the login, token
+   * included, then travels in the upgrade URL, which proxies and access logs may record.
+   * A server that does not take it is answered with the login frame as usual.
+   */
+  earlyLogin?: boolean;
+  /**
    * The time and the timers the client runs on: every deadline (login, requests), the
    * keep-alive and its watchdog, the reconnect backoff and the login and renewToken rate
    * limits. For tests and embedders; apps leave it out (default: the host's clock and timers).

@@ -82,6 +82,8 @@ export interface ConnectionOptions {
   reconnectMaxDelayMs: number;
   clock: Clock;
   transport?: Transport;
+  /** Offer the login in the upgrade (RtmConfig.earlyLogin). */
+  earlyLogin?: boolean;
 }
 
 interface LoginWaiter {
@@ -228,10 +230,11 @@ export class Connection {
     if (this.token) login.k = this.token;
     if (this.sid) login.r = { sid: this.sid, s: this.lastSeq, c: this.hooks.resumeCursor() };
     const text = encodeFrame(login);
-    // The login rides in the upgrade where the server takes it (parley.v1.early-login): its
-    // answer comes right behind the 101, one round trip less. Built-in transports only (a
-    // custom one takes a single subprotocol).
-    const early = this.options.transport ? undefined : builtinTransport();
+    // With earlyLogin the login rides in the upgrade where the server takes it
+    // (parley.v1.early-login): its answer comes right behind the 101, one round trip less.
+    // Built-in transports only (a custom one takes a single subprotocol).
+    const early =
+      this.options.earlyLogin && !this.options.transport ? builtinTransport() : undefined;
     const b64 = early ? base64url(text) : '';
     let sock: SocketLike & { protocol?: string };
     try {

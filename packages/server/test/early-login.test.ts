@@ -8,7 +8,7 @@ import {
   SUBPROTOCOL,
   SUBPROTOCOL_EARLY_LOGIN,
 } from '@parley/protocol';
-import { APP, RawSocket, testServer } from '@parley/testkit';
+import { APP, client, loggedIn, RawSocket, testServer } from '@parley/testkit';
 
 const b64 = (frame: unknown) => Buffer.from(JSON.stringify(frame)).toString('base64url');
 
@@ -98,4 +98,21 @@ test('an early "login" that is not a login frame closes the socket with BAD_FRAM
   } finally {
     await server.close();
   }
+});
+
+test('the SDK with earlyLogin logs in during the upgrade and messages as usual', async (t) => {
+  const server = await testServer();
+  t.after(() => server.close());
+  const logins: string[] = [];
+  server.events.on('login', (e) => logins.push(e.uid));
+  const a = client(server, { earlyLogin: true });
+  await a.login({ uid: 'el-sdk-a' });
+  const b = await loggedIn(server, 'el-sdk-b');
+  const got: string[] = [];
+  a.on('MessageFromPeer', (m) => got.push((m as { text: string }).text));
+  const r = await b.sendMessageToPeer({ text: 'over an early login' }, 'el-sdk-a');
+  assert.equal(r.hasPeerReceived, true);
+  assert.deepEqual(got, ['over an early login']);
+  assert.deepEqual(logins, ['el-sdk-a', 'el-sdk-b']);
+  await Promise.all([a.logout(), b.logout()]);
 });
