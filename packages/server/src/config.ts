@@ -189,7 +189,7 @@ export const DEFAULTS: Readonly<ServerConfig> = Object.freeze({
   headersTimeoutMs: 5_000,
   requestTimeoutMs: 10_000,
   maxConnections: 50_000,
-  maxConnectionsPerIp: 20_000,
+  maxConnectionsPerIp: 0,
   maxSocketBufferBytes: 4 * 1024 * 1024,
   tlsCert: undefined,
   tlsKey: undefined,

@@ -8,19 +8,35 @@
 import type { Socket } from 'node:net';
 
 const REFUSED = Symbol('parley.refused');
-type Counted = Socket & { [REFUSED]?: string };
+const FROM = Symbol('parley.from');
+/** The open sockets of one remote address (one object per address, shared by its sockets). */
+interface Address {
+  readonly ip: string;
+  open: number;
+}
+type Counted = Socket & { [REFUSED]?: string; [FROM]?: Address };
 
 export class ConnectionLimits {
   private open = 0;
-  /** Remote address -> open sockets (addresses are chosen by the peer: a Map). */
-  private readonly perIp = new Map<string, number>();
+  /** Remote address -> its open sockets (addresses are chosen by the peer: a Map). */
+  private readonly perIp = new Map<string, Address>();
   /** Sockets refused since start (for metrics and tests). */
   refused = 0;
+  /**
+   * One close listener for every socket (called with the socket as `this`): no closure,
+   * `once` wrapper or address string kept per connection (bench S5 counts those bytes).
+   */
+  private readonly onClose: (this: Counted) => void;
 
   constructor(
     private readonly max: number,
     private readonly maxPerIp: number,
-  ) {}
+  ) {
+    const closed = (socket: Counted) => this.closed(socket);
+    this.onClose = function (this: Counted) {
+      closed(this);
+    };
+  }
 
   get connections(): number {
     return this.open;
@@ -28,24 +44,32 @@ export class ConnectionLimits {
 
   /** Counts a new socket until it closes; marks it refused when it is past a cap. */
   track(socket: Socket): void {
-    const ip = socket.remoteAddress ?? '';
-    const fromIp = (this.perIp.get(ip) ?? 0) + 1;
     this.open++;
-    this.perIp.set(ip, fromIp);
-    socket.once('close', () => {
-      this.open--;
-      const left = (this.perIp.get(ip) ?? 1) - 1;
-      if (left === 0) this.perIp.delete(ip);
-      else this.perIp.set(ip, left);
-    });
+    socket.on('close', this.onClose);
     let reason: string | undefined;
     if (this.max > 0 && this.open > this.max)
       reason = `too many connections: the limit is ${this.max} (PARLEY_MAX_CONNECTIONS)`;
-    else if (this.maxPerIp > 0 && fromIp > this.maxPerIp)
-      reason = `too many connections from this address: the limit is ${this.maxPerIp} (PARLEY_MAX_CONNECTIONS_PER_IP)`;
+    else if (this.maxPerIp > 0) {
+      // Only with a per-address cap: reading the address makes Node keep it on the socket.
+      const ip = socket.remoteAddress ?? '';
+      let from = this.perIp.get(ip);
+      if (!from) this.perIp.set(ip, (from = { ip, open: 0 }));
+      from.open++;
+      (socket as Counted)[FROM] = from;
+      if (from.open > this.maxPerIp)
+        reason = `too many connections from this address: the limit is ${this.maxPerIp} (PARLEY_MAX_CONNECTIONS_PER_IP)`;
+    }
     if (reason === undefined) return;
     (socket as Counted)[REFUSED] = reason;
     this.refused++;
+  }
+
+  private closed(socket: Counted): void {
+    this.open--;
+    const from = socket[FROM];
+    if (!from) return;
+    socket[FROM] = undefined;
+    if (--from.open === 0) this.perIp.delete(from.ip);
   }
 
   /** Why this socket is refused, or undefined when it is within the caps. */
