@@ -1,21 +1,15 @@
-// IRtmService: lifecycle, login state, peer messages, presence, parameters and logs.
-// Attributes and member counts are in rtm_attributes.cpp, channels in rtm_channel.cpp.
+// IRtmService: lifecycle, login state, pushes, parameters and logs. Peer messages are in
+// rtm_messages.cpp, presence in rtm_presence.cpp, attributes and member counts in
+// rtm_attributes.cpp, channels in rtm_channel.cpp.
 #include "rtm_service.h"
 
 #include <cstdlib>
 #include <cstring>
 
+#include "api_guard.h"
 #include "wire.h"
 
 namespace parley {
-
-#define PARLEY_GUARD(fail) \
-  try {
-#define PARLEY_END(fail)                                  \
-  }                                                       \
-  catch (...) {                                           \
-    return fail;                                          \
-  }
 
 namespace {
 
@@ -53,55 +47,9 @@ LOGIN_ERR_CODE loginCode(int wire) {
   return LOGIN_ERR_UNKNOWN;  // 201 (aborted by logout) and anything new
 }
 
-PEER_ONLINE_STATE peerState(const std::string& s) {
-  if (s == "ONLINE") return PEER_ONLINE_STATE_ONLINE;
-  if (s == "UNREACHABLE") return PEER_ONLINE_STATE_UNREACHABLE;
-  return PEER_ONLINE_STATE_OFFLINE;
-}
 
 }  // namespace
 
-/** Builds the wire message of `m`, or answers the API's error code (0 = ok). */
-int wireMessage(const IMessage* m, int invalidCode, int incompatibleCode, Json& out) {
-  if (m == nullptr) return invalidCode;
-  MESSAGE_TYPE type = m->getMessageType();
-  if (type == MESSAGE_TYPE_FILE || type == MESSAGE_TYPE_IMAGE) return incompatibleCode;
-  const char* text = m->getText();
-  std::string t = text ? text : "";
-  if (!isValidUtf8(t)) return invalidCode;
-  if (type == MESSAGE_TYPE_RAW) {
-    int n = m->getRawMessageLength();
-    const char* data = m->getRawMessageData();
-    if (n < 0 || (n > 0 && data == nullptr)) return invalidCode;
-    if (size_t(n) + t.size() > limits::maxMessageBytes) return invalidCode;
-    out = Json{{"k", "R"}, {"b", base64Encode(reinterpret_cast<const uint8_t*>(data), size_t(n))}};
-    if (!t.empty()) out["d"] = t;
-    return 0;
-  }
-  if (type != MESSAGE_TYPE_TEXT) return invalidCode;
-  if (t.size() > limits::maxMessageBytes) return invalidCode;
-  out = Json{{"k", "T"}, {"x", t}};
-  return 0;
-}
-
-/** A received wire message as a lent IMessage; false if it is malformed. */
-bool fromWire(const Json& m, MessageImpl*& out) {
-  std::string k = str(m, "k");
-  if (k == "T") {
-    out = new MessageImpl(MESSAGE_TYPE_TEXT, true);
-    out->text_ = str(m, "x");
-    return true;
-  }
-  if (k == "R") {
-    std::string raw;
-    if (!base64Decode(str(m, "b"), raw)) return false;
-    out = new MessageImpl(MESSAGE_TYPE_RAW, true);
-    out->raw_ = std::move(raw);
-    out->text_ = str(m, "d");
-    return true;
-  }
-  return false;
-}
 
 RtmService::RtmService() : conn_(nullptr) {}
 
@@ -366,170 +314,6 @@ void RtmService::reliablePush(const Json& f) {
 
 void RtmService::event(const Json& f) { onChannelEvent(f); }
 
-void RtmService::onPeerMessage(const Json& f) {
-  if (!seenMessages_.add(str(f, "mid"))) return;
-  std::string from = str(f, "f");
-  const Json& m = member(f, "m");
-  if (str(m, "k") == "T") {
-    std::string text = str(m, "x");
-    if (text.compare(0, std::strlen(AGORA_RTM_ENDCALL_PREFIX), AGORA_RTM_ENDCALL_PREFIX) == 0 &&
-        calls_->onEndCallMessage(from, text))
-      return;
-  }
-  MessageImpl* raw = nullptr;
-  if (!fromWire(m, raw)) return;
-  std::shared_ptr<MessageImpl> msg(raw, [](MessageImpl* p) { delete p; });
-  msg->ts_ = num(f, "ts");
-  msg->offline_ = num(f, "off") == 1;
-  toHandlers([from, msg](IRtmServiceEventHandler* h) {
-    h->onMessageReceivedFromPeer(from.c_str(), msg.get());
-  });
-}
-
-void RtmService::onPresence(const Json& f) {
-  const Json& st = member(f, "st");
-  if (!st.is_object()) return;
-  auto ids = std::make_shared<std::vector<std::string>>();
-  auto states = std::make_shared<std::vector<PEER_ONLINE_STATE>>();
-  for (auto it = st.begin(); it != st.end(); ++it) {
-    ids->push_back(it.key());
-    states->push_back(peerState(it->is_string() ? it->get<std::string>() : ""));
-  }
-  toHandlers([ids, states](IRtmServiceEventHandler* h) {
-    std::vector<PeerOnlineStatus> out(ids->size());
-    for (size_t i = 0; i < ids->size(); i++) {
-      out[i].peerId = (*ids)[i].c_str();
-      out[i].onlineState = (*states)[i];
-      out[i].isOnline = (*states)[i] == PEER_ONLINE_STATE_ONLINE;
-    }
-    h->onPeersOnlineStatusChanged(out.data(), int(out.size()));
-  });
-}
-
-// ---------- peer messages ----------
-
-int RtmService::sendMessageToPeer(const char* peerId, const IMessage* message) {
-  return sendMessageToPeer(peerId, message, SendMessageOptions());
-}
-
-int RtmService::sendMessageToPeer(const char* peerId, const IMessage* message,
-                                  const SendMessageOptions& options) {
-  PARLEY_GUARD(PEER_MESSAGE_ERR_FAILURE)
-  std::lock_guard<std::mutex> lock(mu_);
-  if (int c = ready(PEER_MESSAGE_ERR_NOT_INITIALIZED, PEER_MESSAGE_ERR_USER_NOT_LOGGED_IN))
-    return c;
-  if (!isValidId(peerId)) return PEER_MESSAGE_ERR_INVALID_USERID;
-  Json m;
-  if (int c = wireMessage(message, PEER_MESSAGE_ERR_INVALID_MESSAGE,
-                          PEER_MESSAGE_ERR_IMCOMPATIBLE_MESSAGE, m))
-    return c;
-  long long id = message->getMessageId();
-  bool offline = options.enableOfflineMessaging;
-  Json frame{{"t", "psend"}, {"to", peerId}, {"m", std::move(m)}};
-  if (offline) frame["off"] = true;
-  if (options.enableHistoricalMessaging) frame["h"] = true;
-  conn_->request(std::move(frame), PEER_MESSAGE_ERR_SENT_TIMEOUT, [this, id, offline](const Reply& r) {
-    PEER_MESSAGE_ERR_CODE code;
-    if (r.ok)
-      code = flag(r.result, "recv") ? PEER_MESSAGE_ERR_OK
-             : offline              ? PEER_MESSAGE_ERR_CACHED_BY_SERVER
-                                    : PEER_MESSAGE_ERR_PEER_UNREACHABLE;
-    else if ((r.code >= 1 && r.code <= 8) || r.code == 102)
-      code = PEER_MESSAGE_ERR_CODE(r.code);
-    else
-      code = PEER_MESSAGE_ERR_FAILURE;
-    toHandlers([id, code](IRtmServiceEventHandler* h) { h->onSendMessageResult(id, code); });
-  });
-  return PEER_MESSAGE_ERR_OK;
-  PARLEY_END(PEER_MESSAGE_ERR_FAILURE)
-}
-
-// ---------- media: declared, not supported ----------
-
-int RtmService::downloadMediaToMemory(const char*, long long& requestId) {
-  requestId = newRequestId();
-  return PARLEY_RTM_ERR_NOT_SUPPORTED;
-}
-int RtmService::downloadMediaToFile(const char*, const char*, long long& requestId) {
-  requestId = newRequestId();
-  return PARLEY_RTM_ERR_NOT_SUPPORTED;
-}
-int RtmService::cancelMediaDownload(long long) { return PARLEY_RTM_ERR_NOT_SUPPORTED; }
-int RtmService::cancelMediaUpload(long long) { return PARLEY_RTM_ERR_NOT_SUPPORTED; }
-int RtmService::createFileMessageByUploading(const char*, long long& requestId) {
-  requestId = newRequestId();
-  return PARLEY_RTM_ERR_NOT_SUPPORTED;
-}
-int RtmService::createImageMessageByUploading(const char*, long long& requestId) {
-  requestId = newRequestId();
-  return PARLEY_RTM_ERR_NOT_SUPPORTED;
-}
-IFileMessage* RtmService::createFileMessageByMediaId(const char* mediaId) {
-  try {
-    return new FileMessageImpl(mediaId ? mediaId : "");
-  } catch (...) {
-    return nullptr;
-  }
-}
-IImageMessage* RtmService::createImageMessageByMediaId(const char* mediaId) {
-  try {
-    return new ImageMessageImpl(mediaId ? mediaId : "");
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-// ---------- factories ----------
-
-IMessage* RtmService::createMessage() {
-  try {
-    return new MessageImpl(MESSAGE_TYPE_UNDEFINED);
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-IMessage* RtmService::createMessage(const char* message) {
-  try {
-    MessageImpl* m = new MessageImpl(MESSAGE_TYPE_TEXT);
-    m->text_ = message ? message : "";
-    return m;
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-IMessage* RtmService::createMessage(const uint8_t* rawData, int length) {
-  return createMessage(rawData, length, "");
-}
-
-IMessage* RtmService::createMessage(const uint8_t* rawData, int length, const char* description) {
-  try {
-    if (length < 0 || (length > 0 && rawData == nullptr)) return nullptr;
-    MessageImpl* m = new MessageImpl(MESSAGE_TYPE_RAW);
-    if (length > 0) m->raw_.assign(reinterpret_cast<const char*>(rawData), size_t(length));
-    m->text_ = description ? description : "";
-    return m;
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-IRtmChannelAttribute* RtmService::createChannelAttribute() {
-  try {
-    return new ChannelAttributeImpl();
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-IRtmCallManager* RtmService::getRtmCallManager(IRtmCallEventHandler* eventHandler) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!initialized_ || released_) return nullptr;
-  if (eventHandler) calls_->handler_ = eventHandler;
-  return calls_.get();
-}
-
 // ---------- parameters and logs ----------
 
 int RtmService::setParameters(const char* parameters) {
@@ -581,131 +365,5 @@ int RtmService::setLogFile(const char* logfile) { return log_.setFile(logfile); 
 int RtmService::setLogFilter(LOG_FILTER_TYPE filter) { return log_.setFilter(int(filter)); }
 int RtmService::setLogFileSize(int fileSizeInKBytes) { return log_.setFileSize(fileSizeInKBytes); }
 
-// ---------- presence ----------
-
-int RtmService::peerList(const char* op, const char* peerIds[], int peerCount, int max,
-                         int overflowCode, long long& requestId,
-                         std::function<void(long long, const Reply&)> done) {
-  // The codes of the three presence APIs agree: INVALID_ARGUMENT = 2.
-  if (peerIds == nullptr || peerCount <= 0) return 2;
-  if (peerCount > max) return overflowCode;
-  Json ids = Json::array();
-  for (int i = 0; i < peerCount; i++) {
-    if (!isValidId(peerIds[i])) return 2;
-    ids.push_back(peerIds[i]);
-  }
-  long long id = requestId;
-  conn_->request(Json{{"t", op}, {"ids", ids}}, 4, [id, done](const Reply& r) { done(id, r); });
-  return 0;
-}
-
-int RtmService::queryPeersOnlineStatus(const char* peerIds[], int peerCount,
-                                       long long& requestId) {
-  PARLEY_GUARD(QUERY_PEERS_ONLINE_STATUS_ERR_FAILURE)
-  requestId = newRequestId();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (int c = ready(QUERY_PEERS_ONLINE_STATUS_ERR_NOT_INITIALIZED,
-                    QUERY_PEERS_ONLINE_STATUS_ERR_USER_NOT_LOGGED_IN))
-    return c;
-  std::vector<std::string> asked;
-  for (int i = 0; peerIds && i < peerCount && i <= limits::maxQueryPeers; i++)
-    asked.push_back(peerIds[i] ? peerIds[i] : "");
-  return peerList("pquery", peerIds, peerCount, limits::maxQueryPeers,
-                  QUERY_PEERS_ONLINE_STATUS_ERR_INVALID_ARGUMENT, requestId,
-                  [this, asked](long long id, const Reply& r) {
-                    auto online = std::make_shared<std::vector<bool>>();
-                    QUERY_PEERS_ONLINE_STATUS_ERR code =
-                        r.ok ? QUERY_PEERS_ONLINE_STATUS_ERR_OK
-                             : QUERY_PEERS_ONLINE_STATUS_ERR(
-                                   (r.code >= 2 && r.code <= 5) || r.code == 102 ? r.code : 1);
-                    if (r.ok) {
-                      const Json& st = member(r.result, "st");
-                      for (auto& p : asked) online->push_back(flag(st, p.c_str()));
-                    }
-                    toHandlers([id, asked, online, code](IRtmServiceEventHandler* h) {
-                      std::vector<PeerOnlineStatus> out(online->size());
-                      for (size_t i = 0; i < out.size(); i++) {
-                        out[i].peerId = asked[i].c_str();
-                        out[i].isOnline = (*online)[i];
-                        out[i].onlineState = (*online)[i] ? PEER_ONLINE_STATE_ONLINE
-                                                          : PEER_ONLINE_STATE_OFFLINE;
-                      }
-                      h->onQueryPeersOnlineStatusResult(id, out.empty() ? nullptr : out.data(),
-                                                        int(out.size()), code);
-                    });
-                  });
-  PARLEY_END(QUERY_PEERS_ONLINE_STATUS_ERR_FAILURE)
-}
-
-int RtmService::subscription(bool subscribe, const char* peerIds[], int peerCount,
-                             long long& requestId) {
-  PARLEY_GUARD(PEER_SUBSCRIPTION_STATUS_ERR_FAILURE)
-  requestId = newRequestId();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (int c = ready(PEER_SUBSCRIPTION_STATUS_ERR_NOT_INITIALIZED,
-                    PEER_SUBSCRIPTION_STATUS_ERR_USER_NOT_LOGGED_IN))
-    return c;
-  std::vector<std::string> ids;
-  for (int i = 0; peerIds && i < peerCount && i <= limits::maxSubscriptions; i++)
-    ids.push_back(peerIds[i] ? peerIds[i] : "");
-  return peerList(subscribe ? "psub" : "punsub", peerIds, peerCount, limits::maxSubscriptions,
-                  subscribe ? PEER_SUBSCRIPTION_STATUS_ERR_OVERFLOW
-                            : PEER_SUBSCRIPTION_STATUS_ERR_INVALID_ARGUMENT,
-                  requestId, [this, ids, subscribe](long long id, const Reply& r) {
-                    // What to subscribe again if the server loses the session.
-                    for (auto& p : ids)
-                      if (r.ok && subscribe)
-                        subscribed_.insert(p);
-                      else if (r.ok)
-                        subscribed_.erase(p);
-                    PEER_SUBSCRIPTION_STATUS_ERR code = PEER_SUBSCRIPTION_STATUS_ERR(
-                        r.ok ? 0 : (r.code >= 1 && r.code <= 6) || r.code == 102 ? r.code : 1);
-                    toHandlers([id, code](IRtmServiceEventHandler* h) {
-                      h->onSubscriptionRequestResult(id, code);
-                    });
-                  });
-  PARLEY_END(PEER_SUBSCRIPTION_STATUS_ERR_FAILURE)
-}
-
-int RtmService::subscribePeersOnlineStatus(const char* peerIds[], int peerCount,
-                                           long long& requestId) {
-  return subscription(true, peerIds, peerCount, requestId);
-}
-
-int RtmService::unsubscribePeersOnlineStatus(const char* peerIds[], int peerCount,
-                                             long long& requestId) {
-  return subscription(false, peerIds, peerCount, requestId);
-}
-
-int RtmService::queryPeersBySubscriptionOption(PEER_SUBSCRIPTION_OPTION option,
-                                               long long& requestId) {
-  PARLEY_GUARD(QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_FAILURE)
-  requestId = newRequestId();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (int c = ready(QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_NOT_INITIALIZED,
-                    QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_USER_NOT_LOGGED_IN))
-    return c;
-  if (option != PEER_SUBSCRIPTION_OPTION_ONLINE_STATUS)
-    return QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_FAILURE;
-  long long id = requestId;
-  conn_->request(
-      Json{{"t", "plist"}, {"o", "ONLINE_STATUS"}}, QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_TIMEOUT,
-      [this, id](const Reply& r) {
-        auto ids = std::make_shared<std::vector<std::string>>();
-        if (r.ok)
-          for (auto& e : member(r.result, "ids"))
-            if (e.is_string()) ids->push_back(e.get<std::string>());
-        QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR code = QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR(
-            r.ok ? 0 : (r.code >= 1 && r.code <= 3) || r.code == 102 ? r.code : 1);
-        toHandlers([id, ids, code](IRtmServiceEventHandler* h) {
-          std::vector<const char*> out;
-          for (auto& s : *ids) out.push_back(s.c_str());
-          h->onQueryPeersBySubscriptionOptionResult(id, out.empty() ? nullptr : out.data(),
-                                                    int(out.size()), code);
-        });
-      });
-  return 0;
-  PARLEY_END(QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_FAILURE)
-}
 
 }  // namespace parley

@@ -23,7 +23,6 @@ type Line = Record<string, unknown> & { level: number; msg: string };
 
 test('sessions, kicks, bans, a dead node, Redis down and up, and a REST 500 are logged as JSON lines', async (t) => {
   let redis = await privateRedis();
-  t.after(() => killRedis(redis));
   const redisUrl = `redis://127.0.0.1:${redis.port}`;
   const lines: Line[] = [];
   const log = pino(
@@ -42,8 +41,17 @@ test('sessions, kicks, bans, a dead node, Redis down and up, and a REST 500 are 
       ...timers,
     },
     log,
-  );
-  t.after(() => node.close());
+  ).catch(async (err: unknown) => {
+    await killRedis(redis);
+    throw err;
+  });
+  // The node closes first, then its Redis (the one running at the end): after hooks run in
+  // the order they were added, and a node closing against a Redis already gone fails its
+  // last commands after the test.
+  t.after(async () => {
+    await node.close();
+    await killRedis(redis);
+  });
   const find = (msg: RegExp, fields: Record<string, unknown> = {}) =>
     lines.find((l) => msg.test(l.msg) && Object.entries(fields).every(([k, v]) => l[k] === v));
   const wait = async (msg: RegExp, fields: Record<string, unknown> = {}) => {
