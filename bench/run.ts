@@ -246,6 +246,27 @@ async function startServer(
 
 let jobCounter = 0;
 
+/** See ServerCommand `drain-hooks`. */
+async function drainHooks(
+  server: Job['server'],
+  target: number,
+): Promise<{ received: number; waitedMs: number }> {
+  const t0 = performance.now();
+  if (server !== 'hooks' || !hookReceiver) return { received: 0, waitedMs: 0 };
+  let last = -1;
+  let stableSince = t0;
+  while (performance.now() - t0 < 60_000) {
+    const n = hookReceiver.received();
+    const now = performance.now();
+    if (n !== last) {
+      last = n;
+      stableSince = now;
+    } else if (n >= target && now - stableSince >= 500) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { received: hookReceiver.received(), waitedMs: Math.round(performance.now() - t0) };
+}
+
 async function runJob(
   job: Omit<Job, 'urls' | 'serverPids' | 'redis'>,
   timeoutMs: number,
@@ -262,6 +283,7 @@ async function runJob(
   const restarting = new Set<ChildProcess>();
   let generator: ChildProcess | undefined;
   const tag = `${job.scenario} ${LABEL[job.server]}`;
+  const hooksBase = hookReceiver?.received() ?? 0;
   try {
     for (const dir of dataDirs)
       servers.push(await startServer(job.server, job.scenario, dir, shared));
@@ -290,6 +312,10 @@ async function runJob(
               clearTimeout(timer);
               reject(err instanceof Error ? err : new Error(String(err)));
             },
+          );
+        else if (m.type === 'server' && m.command.cmd === 'drain-hooks')
+          void drainHooks(job.server, hooksBase + m.command.notices).then((data) =>
+            gen.send({ type: 'server-reply', id: m.id, data } satisfies ToGenerator),
           );
         else if (m.type === 'server')
           void servers[m.node]!.command(m.command).then((data) =>

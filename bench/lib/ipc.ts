@@ -59,7 +59,14 @@ export type ServerCommand =
    * Handled by the runner (S8): SIGTERM the node, wait for it to exit, start it again on the
    * same port. Answers `{ pid, downMs }` (the new process; SIGTERM → listening again, ms).
    */
-  | { cmd: 'restart' };
+  | { cmd: 'restart' }
+  /**
+   * Handled by the runner (S1, S2): with the `hooks` server, answers once its webhook receiver
+   * has had `notices` notices since the job began and none for 500 ms (at most 60 s), so the
+   * windows measure a server with webhooks on, not one still delivering the setup's logins.
+   * Answers at once for other servers. Answers `{ received, waitedMs }`.
+   */
+  | { cmd: 'drain-hooks'; notices: number };
 
 export type FromServer =
   { type: 'ready'; port: number } | { type: 'reply'; id: number; data: unknown };
