@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { errorName } from '@parley/protocol';
 import type { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { ManualClock, eventually, loggedIn, testServer, until } from '@parley/testkit';
+import { clockedServer, eventually, loggedIn, testServer, until } from '@parley/testkit';
 
 async function rejectsWith(p: Promise<unknown>, code: number, field: RegExp): Promise<void> {
   await assert.rejects(p, (e: RtmError) => {
@@ -206,13 +206,9 @@ describe('channel attributes', () => {
   test('cleared once the channel has been empty for the configured time', async (t) => {
     // The server's own clock: the sweep and the emptiness age move only when the test says so.
     // The clients ping on real time, so the liveness windows are longer than the time advanced.
-    const clock = new ManualClock();
-    const timed = await testServer({
-      clock,
+    const { server: timed, clock } = await clockedServer({
       channelAttributesClearMs: 10_000,
       channelAttributesSweepMs: 1000,
-      resumeWindowMs: 600_000,
-      unreachableAfterMs: 600_000,
     });
     t.after(() => timed.close());
     const a = await loggedIn(timed, 'cc-a');

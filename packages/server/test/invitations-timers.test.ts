@@ -7,11 +7,11 @@ import {
   fastTimers,
   loggedIn,
   logOf,
-  ManualClock,
+  clockedServer,
+  type ManualClock,
   RawParty,
   receiver,
   recordLocal,
-  testServer,
   until,
 } from '@parley/testkit';
 
@@ -19,17 +19,12 @@ describe('call invitation timers on the server clock', () => {
   // The server's clock moves only when a test says so, so each timer is checked 1 ms before
   // its deadline (nothing yet) and at it. The clients ping on real time: the liveness windows
   // are longer than any time advanced here.
-  const clock = new ManualClock();
   const phases: string[] = [];
+  let clock: ManualClock;
   let server: RunningServer;
   let alice: RtmClient;
   before(async () => {
-    server = await testServer({
-      ...fastTimers,
-      clock,
-      resumeWindowMs: 3_600_000,
-      unreachableAfterMs: 3_600_000,
-    });
+    ({ server, clock } = await clockedServer(fastTimers));
     server.events.on('invitation', (e) => phases.push(`${e.id}:${e.phase}`));
     alice = await loggedIn(server, 'tm-alice');
   });

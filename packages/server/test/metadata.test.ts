@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RtmClient, RtmError, RtmMetadata } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { ManualClock, eventually, loggedIn, testServer, until } from '@parley/testkit';
+import { clockedServer, eventually, loggedIn, testServer, until } from '@parley/testkit';
 
 function item(c: RtmClient, key: string, value: string | null, revision?: number) {
   const it = c.createMetadataItem();
@@ -238,13 +238,9 @@ describe('channel metadata', () => {
   test('cleared once the channel has been empty for the configured time', async (t) => {
     // The server's clock moves only when the test says so; the clients ping on real time, so
     // the liveness windows are longer than the time advanced.
-    const clock = new ManualClock();
-    const timed = await testServer({
-      clock,
+    const { server: timed, clock } = await clockedServer({
       channelAttributesClearMs: 10_000,
       channelAttributesSweepMs: 1000,
-      resumeWindowMs: 600_000,
-      unreachableAfterMs: 600_000,
     });
     t.after(() => timed.close());
     const a = await loggedIn(timed, 'ce-a');

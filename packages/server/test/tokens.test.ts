@@ -3,7 +3,15 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { RtmError } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
-import { client, CutProxy, ManualClock, recordStates, testServer, until } from '@parley/testkit';
+import {
+  client,
+  clockedServer,
+  CutProxy,
+  type ManualClock,
+  recordStates,
+  testServer,
+  until,
+} from '@parley/testkit';
 
 const require = createRequire(import.meta.url);
 const tokenPkgDir = new URL('../../token/', import.meta.url);
@@ -102,16 +110,12 @@ describe('token expiry on the server clock', () => {
   async function timedServer(
     t: TestContext,
   ): Promise<{ server: RunningServer; clock: ManualClock }> {
-    const clock = new ManualClock();
-    const server = await testServer({
-      clock,
+    const timed = await clockedServer({
       apps: [{ appId: APP_ID, appCertificate: CERT }],
       tokenWillExpireLeadMs: 30_000,
-      resumeWindowMs: 3_600_000,
-      unreachableAfterMs: 3_600_000,
     });
-    t.after(() => server.close());
-    return { server, clock };
+    t.after(() => timed.server.close());
+    return timed;
   }
 
   test('a token expiring while connected: TokenPrivilegeWillExpire, then ABORTED/TOKEN_EXPIRED and TokenExpired', async (t) => {

@@ -3,7 +3,7 @@ export { ManualClock } from './manual-clock.js';
 export { sleep, until, eventually, nextTurn, track } from './wait.js';
 export { BareServer, type BareServerOptions } from './bare-server.js';
 export { tempDir } from './temp-dir.js';
-export { APP, testServer } from './test-server.js';
+export { APP, clockedServer, testServer } from './test-server.js';
 export { client, loggedIn, recordStates } from './clients.js';
 export { markerText, isMarker, peerMarker, peerMarkers, channelMarker } from './markers.js';
 export { RawSocket, type Frame } from './raw-socket.js';

@@ -7,6 +7,7 @@ import {
   type ServerConfig,
   type ServerDeps,
 } from '../../server/src/index.js';
+import { ManualClock } from './manual-clock.js';
 import { tempDir } from './temp-dir.js';
 
 /** The app id every test uses unless it needs another (open mode takes any). */
@@ -23,4 +24,22 @@ export async function testServer(
     logLevel: 'silent',
     ...overrides,
   });
+}
+
+/**
+ * A test server on a ManualClock: its timers and time move only when the test advances the
+ * clock. The clients ping on real time, so the server's liveness windows (resume window,
+ * unreachable-after) are an hour unless `overrides` says otherwise: longer than any advance.
+ */
+export async function clockedServer(
+  overrides: Partial<ServerConfig> = {},
+): Promise<{ server: RunningServer; clock: ManualClock }> {
+  const clock = new ManualClock();
+  const server = await testServer({
+    resumeWindowMs: 3_600_000,
+    unreachableAfterMs: 3_600_000,
+    ...overrides,
+    clock,
+  });
+  return { server, clock };
 }
