@@ -6,18 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import type { RunningServer } from '../src/index.js';
-import { buildWebAssets, launchChromium, noBrowser, screenshotPath } from './browser-harness.js';
+import {
+  buildWebAssets,
+  type DemoUser,
+  launchChromium,
+  noBrowser,
+  openDemoUser,
+  screenshotPath,
+} from './browser-harness.js';
 import { tempDir, testServer } from '@parley/testkit';
 
 const WAIT = { timeout: 15_000 };
 
-interface User {
-  uid: string;
-  page: Page;
-  problems: string[];
-}
+type User = DemoUser;
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -44,14 +47,8 @@ describe('the demo page when things go wrong', { skip: noBrowser }, () => {
     server = await testServer({ dataDir });
     port = Number(new URL(server.url).port);
     browser = await launchChromium();
-    const origin = server.url.replace(/^ws/, 'http').replace(/\/$/, '');
-    const open = async (uid: string, viewport: { width: number; height: number }) => {
-      const page = await (await browser.newContext({ viewport })).newPage();
-      const user: User = { uid, page, problems: [] };
-      page.on('pageerror', (e) => user.problems.push(`pageerror: ${e.message}`));
-      await page.goto(`${origin}/?app=robust_app`);
-      return user;
-    };
+    const open = (uid: string, viewport: { width: number; height: number }) =>
+      openDemoUser(browser, server.url, uid, viewport, { path: '/?app=robust_app' });
     alice = await open('alice', { width: 1024, height: 700 });
     bob = await open('bob', { width: 390, height: 760 });
   });

@@ -5,19 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { RunningServer } from '../src/index.js';
-import { buildWebAssets, launchChromium, noBrowser, screenshotPath } from './browser-harness.js';
+import {
+  buildWebAssets,
+  type DemoUser,
+  launchChromium,
+  noBrowser,
+  openDemoUser,
+  screenshotPath,
+} from './browser-harness.js';
 import { testServer } from '@parley/testkit';
 
 const WAIT = { timeout: 10_000 };
 
-interface User {
-  uid: string;
-  page: Page;
-  /** Uncaught page errors and console errors: none is expected. */
-  problems: string[];
-}
+type User = DemoUser;
 
 describe('the demo page, two users', { skip: noBrowser }, () => {
   let server: RunningServer;
@@ -29,18 +31,8 @@ describe('the demo page, two users', { skip: noBrowser }, () => {
     await buildWebAssets();
     server = await testServer();
     browser = await launchChromium();
-    const origin = server.url.replace(/^ws/, 'http').replace(/\/$/, '');
-    const open = async (uid: string, viewport: { width: number; height: number }) => {
-      const context = await browser.newContext({ viewport });
-      const page = await context.newPage();
-      const user: User = { uid, page, problems: [] };
-      page.on('pageerror', (e) => user.problems.push(`pageerror: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error') user.problems.push(`console: ${m.text()}`);
-      });
-      await page.goto(`${origin}/`);
-      return user;
-    };
+    const open = (uid: string, viewport: { width: number; height: number }) =>
+      openDemoUser(browser, server.url, uid, viewport, { consoleErrors: true });
     alice = await open('alice', { width: 1024, height: 700 });
     bob = await open('bob', { width: 390, height: 760 });
   });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildBrowserBundles, buildSignalingBundles } from '../../sdk/scripts/browser-bundles.js';
 import { buildAdmin } from '../../../apps/admin/build.js';
 import { buildDemo } from '../../../apps/demo/build.js';
@@ -52,4 +52,35 @@ export async function buildWebAssets(): Promise<void> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(testOutputDir, { recursive: true });
   return path.join(testOutputDir, name);
+}
+
+/** One person on a demo page, and what went wrong in that page. */
+export interface DemoUser {
+  uid: string;
+  page: Page;
+  /** Uncaught page errors (and console errors, when asked for): none is expected. */
+  problems: string[];
+}
+
+/**
+ * A demo page of `server` (its ws:// URL) in a fresh browser context of `viewport`, at `path`
+ * (e.g. `/?app=x`), recording page errors, and console errors when `consoleErrors`.
+ */
+export async function openDemoUser(
+  browser: Browser,
+  serverUrl: string,
+  uid: string,
+  viewport: { width: number; height: number },
+  { path = '/', consoleErrors = false }: { path?: string; consoleErrors?: boolean } = {},
+): Promise<DemoUser> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  const user: DemoUser = { uid, page, problems: [] };
+  page.on('pageerror', (e) => user.problems.push(`pageerror: ${e.message}`));
+  if (consoleErrors)
+    page.on('console', (m) => {
+      if (m.type() === 'error') user.problems.push(`console: ${m.text()}`);
+    });
+  const origin = serverUrl.replace(/^ws/, 'http').replace(/\/$/, '');
+  await page.goto(`${origin}${path}`);
+  return user;
 }
