@@ -1,31 +1,13 @@
 /**
  * `npm run bench [-- options]`: runs every scenario against Parley and the baselines, one
  * server at a time, server pinned to CPU 0 and load generator to CPU 1, then prints the ratio
- * table and writes bench/results/{results.md,results.json,chart.svg}.
- *
- *   --quick              smaller sizes and shorter windows (a smoke run, ~3–4 minutes)
- *   --only S1,S5         scenarios to run (default: all; S1R,S2R are S1,S2 on two nodes + Redis)
- *   --servers parley,b1  servers to run (default: every server each scenario uses; b2r is
- *                        Socket.IO with the Redis adapter)
- *   --redis URL          the Redis for S1R/S2R (default: a private redis-server the run starts
- *                        and stops, pinned to CPU 1, so that its command counts are the bench's)
- *   --profile            also CPU-profile each server in an extra window (S1, S2, S3, S6; S1R
- *                        and S2R one file per node) into the profiles directory (the measured
- *                        numbers are taken before)
- *   --heap-snapshot      write a heap snapshot of each server at the end of S5 into the same place
- *   --profiles DIR       the profiles directory (default $TMPDIR/parley-bench-profiles: heap
- *                        snapshots run to 100 MB and belong in no commit)
- *   --out DIR            where to write results (default bench/results; bench/results/quick
- *                        with --quick, so a smoke run never replaces the full run's results)
- *   --node-flags "..."   extra Node flags for the servers (e.g. "--trace-gc"), for diagnosis
- *   --server-output      show the servers' stdout/stderr
- *   --compare DIR        also run Parley from another checkout DIR (with its own node_modules
- *                        and this bench/ copied in) right after this one: before/after numbers
+ * table and writes bench/results/{results.md,results.json,chart.svg}. The options are in
+ * lib/options.ts (`--only`, `--servers`, `--rounds`, `--quick`, `--profile`, …).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { environment } from './lib/env.js';
 import {
   BENCH_APP,
@@ -53,10 +35,12 @@ import {
 import { renderChart } from './lib/chart.js';
 import { type BenchRedis, startRedis, useRedis } from './lib/redis.js';
 import { type WebhookSink, startWebhookSink } from './lib/webhook-sink.js';
+import { type Options, parseOptions } from './lib/options.js';
+import { refreshReadme } from './lib/readme.js';
 import { type Results, renderConsole, renderMarkdown, targets } from './lib/report.js';
+import { medianResults, roundsTable } from './lib/rounds.js';
 
 const SERVER_CPU = 0;
-const RESULTS_MARK = '<!-- results: written by `npm run bench` (a full run into bench/results) -->';
 const defaultOut = benchPath(import.meta.url, './results');
 const LOAD_CPU = 1;
 
@@ -92,53 +76,6 @@ const SCRIPT: Record<ServerKind, string> = {
   b2r: './servers/b2-socketio.ts',
   bare: './servers/bare-ws.ts',
 };
-
-interface Options {
-  quick: boolean;
-  only: ScenarioId[];
-  servers: ServerKind[] | undefined;
-  profile: boolean;
-  heapSnapshot: boolean;
-  out: string;
-  profiles: string;
-  nodeFlags: string[];
-  serverOutput: boolean;
-  compare: string | undefined;
-  redis: string | undefined;
-}
-
-function parseArgs(argv: string[]): Options {
-  const o: Options = {
-    quick: false,
-    only: Object.keys(PLAN) as ScenarioId[],
-    servers: undefined,
-    profile: false,
-    heapSnapshot: false,
-    out: '',
-    profiles: path.join(os.tmpdir(), 'parley-bench-profiles'),
-    nodeFlags: [],
-    serverOutput: false,
-    compare: undefined,
-    redis: undefined,
-  };
-  for (let k = 0; k < argv.length; k++) {
-    const a = argv[k]!;
-    if (a === '--quick') o.quick = true;
-    else if (a === '--profile') o.profile = true;
-    else if (a === '--heap-snapshot') o.heapSnapshot = true;
-    else if (a === '--only') o.only = argv[++k]!.toUpperCase().split(',') as ScenarioId[];
-    else if (a === '--servers') o.servers = argv[++k]!.split(',') as ServerKind[];
-    else if (a === '--out') o.out = path.resolve(argv[++k]!);
-    else if (a === '--profiles') o.profiles = path.resolve(argv[++k]!);
-    else if (a === '--node-flags') o.nodeFlags = argv[++k]!.split(' ').filter(Boolean);
-    else if (a === '--server-output') o.serverOutput = true;
-    else if (a === '--compare') o.compare = path.resolve(argv[++k]!);
-    else if (a === '--redis') o.redis = argv[++k]!;
-    else throw new Error(`unknown option ${a}`);
-  }
-  o.out ||= o.quick ? path.join(defaultOut, 'quick') : defaultOut;
-  return o;
-}
 
 const started = performance.now();
 function log(text: string): void {
@@ -246,27 +183,6 @@ async function startServer(
 
 let jobCounter = 0;
 
-/** See ServerCommand `drain-hooks`. */
-async function drainHooks(
-  server: Job['server'],
-  target: number,
-): Promise<{ received: number; waitedMs: number }> {
-  const t0 = performance.now();
-  if (server !== 'hooks' || !hookReceiver) return { received: 0, waitedMs: 0 };
-  let last = -1;
-  let stableSince = t0;
-  while (performance.now() - t0 < 60_000) {
-    const n = hookReceiver.received();
-    const now = performance.now();
-    if (n !== last) {
-      last = n;
-      stableSince = now;
-    } else if (n >= target && now - stableSince >= 500) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { received: hookReceiver.received(), waitedMs: Math.round(performance.now() - t0) };
-}
-
 async function runJob(
   job: Omit<Job, 'urls' | 'serverPids' | 'redis'>,
   timeoutMs: number,
@@ -314,7 +230,11 @@ async function runJob(
             },
           );
         else if (m.type === 'server' && m.command.cmd === 'drain-hooks')
-          void drainHooks(job.server, hooksBase + m.command.notices).then((data) =>
+          void (
+            job.server === 'hooks' && hookReceiver
+              ? hookReceiver.drain(hooksBase + m.command.notices)
+              : Promise.resolve({ received: 0, waitedMs: 0 })
+          ).then((data) =>
             gen.send({ type: 'server-reply', id: m.id, data } satisfies ToGenerator),
           );
         else if (m.type === 'server')
@@ -383,38 +303,21 @@ async function waitForQuiet(): Promise<number> {
   }
 }
 
-async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
-  options = o;
-  pinSelf(LOAD_CPU);
+/**
+ * One round: every selected scenario on each of its servers, one job at a time. Odd rounds
+ * run each scenario's servers in reverse order, so no server always goes first.
+ */
+async function runRound(o: Options, round: number): Promise<Results> {
   const params = o.quick ? QUICK : FULL;
-  quietBudgetMs = o.quick ? 10_000 : 60_000;
-  const env = environment();
-  log(
-    `Parley bench${o.quick ? ' (quick)' : ''}: ${env.cpu}, ${env.cores} cores, Node ${env.node}; ` +
-      (HAS_TASKSET
-        ? `servers on CPU ${SERVER_CPU}, load generators on CPU ${LOAD_CPU}`
-        : 'taskset not found: processes are NOT pinned'),
-  );
-  const profiles = o.profiles;
-  if (o.profile || o.heapSnapshot) mkdirSync(profiles, { recursive: true });
-  if (o.only.some((id) => (NODES[id] ?? 1) > 1)) {
-    redis = o.redis ? await useRedis(o.redis) : await startRedis(LOAD_CPU);
-    env.redis = redis.description;
-    log(`S1R/S2R share ${env.redis} at ${redis.url}`);
-  }
-  if (
-    o.only.some((id) => PLAN[id].includes('hooks')) &&
-    (!o.servers || o.servers.includes('hooks'))
-  )
-    hookReceiver = await startWebhookSink();
   const results: Results = {};
+  const suffix = round > 0 ? `-r${round + 1}` : '';
   for (const scenario of o.only) {
     const servers = PLAN[scenario]
       .flatMap((s): ServerKind[] => (s === 'parley' && o.compare ? ['parley', 'alt'] : [s]))
       .filter(
         (s) => !o.servers || o.servers.includes(s) || (s === 'alt' && o.servers.includes('parley')),
       );
+    if (round % 2 === 1) servers.reverse();
     for (const server of servers) {
       const busy = await waitForQuiet();
       log(`${scenario} ${LABEL[server]}: starting (other work: ${busy.toFixed(0)} % of a core)`);
@@ -422,9 +325,9 @@ async function main(): Promise<void> {
       const job: Omit<Job, 'urls' | 'serverPids' | 'redis'> = { scenario, server, params };
       if (scenario === 'S7') job.restKey = REST_KEY;
       if (o.profile && scenario !== 'S4' && scenario !== 'S5')
-        job.profileFile = path.join(profiles, `${scenario}-${server}.cpuprofile`);
+        job.profileFile = path.join(o.profiles, `${scenario}-${server}${suffix}.cpuprofile`);
       if (o.heapSnapshot && scenario === 'S5')
-        job.heapSnapshotFile = path.join(profiles, `${scenario}-${server}.heapsnapshot`);
+        job.heapSnapshotFile = path.join(o.profiles, `${scenario}-${server}${suffix}.heapsnapshot`);
       try {
         const r = await runJob(job, o.quick ? 90_000 : 180_000);
         (results[scenario] ??= {})[server] = r;
@@ -440,53 +343,76 @@ async function main(): Promise<void> {
         log(`${scenario} ${LABEL[server]}: FAILED: ${message}`);
       }
     }
+    // The same order of servers in every round's table.
+    const r = results[scenario];
+    if (r && round % 2 === 1)
+      results[scenario] = Object.fromEntries(Object.entries(r).reverse()) as typeof r;
   }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2), Object.keys(PLAN) as ScenarioId[], defaultOut);
+  options = o;
+  pinSelf(LOAD_CPU);
+  const params = o.quick ? QUICK : FULL;
+  quietBudgetMs = o.quick ? 10_000 : 60_000;
+  const env = environment();
+  log(
+    `Parley bench${o.quick ? ' (quick)' : ''}: ${env.cpu}, ${env.cores} cores, Node ${env.node}; ` +
+      (HAS_TASKSET
+        ? `servers on CPU ${SERVER_CPU}, load generators on CPU ${LOAD_CPU}`
+        : 'taskset not found: processes are NOT pinned'),
+  );
+  if (o.profile || o.heapSnapshot) mkdirSync(o.profiles, { recursive: true });
+  if (o.only.some((id) => (NODES[id] ?? 1) > 1)) {
+    redis = o.redis ? await useRedis(o.redis) : await startRedis(LOAD_CPU);
+    env.redis = redis.description;
+    log(`the multi-node scenarios share ${env.redis} at ${redis.url}`);
+  }
+  if (
+    o.only.some((id) => PLAN[id].includes('hooks')) &&
+    (!o.servers || o.servers.includes('hooks'))
+  )
+    hookReceiver = await startWebhookSink();
+  const perRound: Results[] = [];
+  for (let round = 0; round < o.rounds; round++) {
+    if (o.rounds > 1) log(`round ${round + 1} of ${o.rounds}`);
+    perRound.push(await runRound(o, round));
+  }
+  const results = o.rounds > 1 ? medianResults(perRound) : perRound[0]!;
   await redis?.stop();
   if (hookReceiver) log(`the webhook receiver got ${hookReceiver.received()} notices`);
   await hookReceiver?.stop();
   env.loadAvgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const elapsedS = (performance.now() - started) / 1000;
-  const rows = [...targets(results), ...(o.compare ? targets(results, 'alt') : [])];
-  process.stdout.write('\n' + renderConsole(rows, results) + '\n');
+  const rowsOf = (r: Results) => [...targets(r), ...(o.compare ? targets(r, 'alt') : [])];
+  const rows = rowsOf(results);
+  const rounds = o.rounds > 1 ? roundsTable(rows, perRound.map(rowsOf)) : undefined;
+  process.stdout.write('\n' + renderConsole(rows, results, rounds) + '\n');
   mkdirSync(o.out, { recursive: true });
   const svg = renderChart(rows, results);
   writeFileSync(path.join(o.out, 'chart.svg'), svg);
   writeFileSync(
     path.join(o.out, 'results.md'),
-    renderMarkdown({ rows, results, env, params, quick: o.quick, elapsedS }),
+    renderMarkdown({ rows, rounds, results, env, params, quick: o.quick, elapsedS }),
   );
   writeFileSync(
     path.join(o.out, 'results.json'),
-    JSON.stringify({ env, quick: o.quick, params, elapsedS, targets: rows, results }, null, 2) +
-      '\n',
+    JSON.stringify(
+      { env, quick: o.quick, params, elapsedS, targets: rows, results, rounds: perRound },
+      null,
+      2,
+    ) + '\n',
   );
   // A full run of everything into the default place also refreshes the README's results.
   const everything = o.only.length === Object.keys(PLAN).length;
-  if (!o.quick && !o.servers && !o.compare && everything && o.out === defaultOut) {
-    const readme = benchPath(import.meta.url, './README.md');
-    const text = readFileSync(readme, 'utf8');
-    const k = text.indexOf(RESULTS_MARK);
-    if (k >= 0) {
-      const md = renderMarkdown({ rows, results, env, params, quick: o.quick, elapsedS })
-        .replace(/^## /gm, '### ')
-        .replace(/^# Parley benchmark results/, '## Latest results')
-        .replace('](chart.svg)', '](results/chart.svg)');
-      writeFileSync(readme, text.slice(0, k + RESULTS_MARK.length) + '\n\n' + md);
-      // Keep the README in the repository's Prettier style (`npm run lint` checks it).
-      try {
-        execFileSync(
-          benchPath(import.meta.url, '../node_modules/.bin/prettier'),
-          ['--write', readme],
-          {
-            stdio: 'ignore',
-          },
-        );
-      } catch {
-        log('prettier could not format bench/README.md; run `npx prettier --write bench`');
-      }
-      log('updated bench/README.md');
-    }
-  }
+  if (!o.quick && !o.servers && !o.compare && everything && o.out === defaultOut)
+    log(
+      refreshReadme(
+        renderMarkdown({ rows, rounds, results, env, params, quick: o.quick, elapsedS }),
+      ),
+    );
   log(
     `wrote ${path.relative(process.cwd(), o.out)}/results.md, results.json, chart.svg (${elapsedS.toFixed(0)} s in all)`,
   );

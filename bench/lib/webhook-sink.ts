@@ -9,6 +9,11 @@ export interface WebhookSink {
   /** parley-server flags that send login and logout notices here. */
   flags: string[];
   received(): number;
+  /**
+   * Resolves once `target` notices have arrived in all and none for 500 ms (at most 60 s):
+   * `{ received, waitedMs }`. See ServerCommand `drain-hooks`.
+   */
+  drain(target: number): Promise<{ received: number; waitedMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +38,20 @@ export async function startWebhookSink(): Promise<WebhookSink> {
       'login,logout',
     ],
     received: () => count,
+    async drain(target) {
+      const t0 = performance.now();
+      let last = -1;
+      let stableSince = t0;
+      while (performance.now() - t0 < 60_000) {
+        const now = performance.now();
+        if (count !== last) {
+          last = count;
+          stableSince = now;
+        } else if (count >= target && now - stableSince >= 500) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { received: count, waitedMs: Math.round(performance.now() - t0) };
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
