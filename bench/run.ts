@@ -55,8 +55,10 @@ const PLAN: Record<ScenarioId, ServerKind[]> = {
   S7: ['parley'],
   S8: ['parley', 'b2'],
   S9: ['parley', 'b0', 'b1', 'b2'],
+  S10: ['parley', 'b2'],
   S1R: ['parley', 'b2r'],
   S2R: ['parley', 'b2r'],
+  S8R: ['parley', 'b2r'],
 };
 
 /**
@@ -64,7 +66,7 @@ const PLAN: Record<ScenarioId, ServerKind[]> = {
  * SERVER_CPU: with two cores there is none to spare for a second server core, and this keeps
  * the load generator's core to itself as in every other scenario.
  */
-const NODES: Partial<Record<ScenarioId, number>> = { S1R: 2, S2R: 2 };
+const NODES: Partial<Record<ScenarioId, number>> = { S1R: 2, S2R: 2, S8R: 2 };
 
 const SCRIPT: Record<ServerKind, string> = {
   parley: './servers/parley.ts',
@@ -196,6 +198,7 @@ async function runJob(
       ? { url: redis!.url, prefix: `parley-bench:${process.pid}:${++jobCounter}:` }
       : undefined;
   const servers: Server[] = [];
+  /** Nodes the job stops on purpose (S8's restart, S8R's kill): their exit is no failure. */
   const restarting = new Set<ChildProcess>();
   let generator: ChildProcess | undefined;
   const tag = `${job.scenario} ${LABEL[job.server]}`;
@@ -221,8 +224,8 @@ async function runJob(
       );
       gen.on('message', (m: FromGenerator) => {
         if (m.type === 'progress') log(`${tag}: ${m.text}`);
-        else if (m.type === 'server' && m.command.cmd === 'restart')
-          void restart(m.node).then(
+        else if (m.type === 'server' && (m.command.cmd === 'restart' || m.command.cmd === 'kill'))
+          void (m.command.cmd === 'restart' ? restart(m.node) : kill(m.node)).then(
             (data) => gen.send({ type: 'server-reply', id: m.id, data } satisfies ToGenerator),
             (err: unknown) => {
               clearTimeout(timer);
@@ -269,6 +272,16 @@ async function runJob(
         servers[k] = srv;
         watch(srv, k);
         return { pid: srv.child.pid!, downMs: performance.now() - t0 };
+      };
+      /** S8R: SIGKILL node k (no drain, no restart); answers once it has exited. */
+      const kill = async (k: number): Promise<{ exitMs: number }> => {
+        const old = servers[k]!;
+        restarting.add(old.child);
+        const exited = new Promise<void>((r) => old.child.once('exit', () => r()));
+        const t0 = performance.now();
+        old.child.kill('SIGKILL');
+        await exited;
+        return { exitMs: performance.now() - t0 };
       };
       servers.forEach((srv, k) => watch(srv, k));
       gen.send({ type: 'job', job: full } satisfies ToGenerator);

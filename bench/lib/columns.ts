@@ -151,6 +151,37 @@ export const COLUMNS: Record<ScenarioId, { title: string; columns: Column[] }> =
       { key: 'notBack', header: 'not back' },
     ],
   },
+  S8R: {
+    title: 'S8R reconnect storm on two Redis nodes (node A SIGKILLed, its clients move to B)',
+    columns: [
+      { key: 'clientsOnA', header: "A's clients" },
+      { key: 'back99Ms', header: 'SIGKILL → 99 % back on B ms' },
+      { key: 'back50Ms', header: '50 % back ms' },
+      { key: 'back100Ms', header: '100 % back ms' },
+      { key: 'serverCpuMsTo99', header: 'B CPU ms until 99 %' },
+      { key: 'attemptsPerClient', header: 'attempts per client', digits: 2 },
+      { key: 'notBack', header: 'not back' },
+      { key: 'droppedOnB', header: "B's clients dropped" },
+      { key: 'loadCpuPct', header: 'generator CPU %', digits: 0 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
+  S10: {
+    title: 'S10 SDK receive cost (receivers in one process of their own, one channel)',
+    columns: [
+      { key: 'cpuUsPerMessage', header: 'receiver CPU µs/message (net)', digits: 2 },
+      { key: 'grossCpuUsPerMessage', header: 'gross', digits: 2 },
+      { key: 'userUsPerMessage', header: 'user µs', digits: 2 },
+      { key: 'sysUsPerMessage', header: 'sys µs', digits: 2 },
+      { key: 'idleCpuPct', header: 'idle CPU % (clients idle)', digits: 2 },
+      { key: 'messagesPerSec', header: 'received/s' },
+      { key: 'lost', header: 'lost' },
+      { key: 'receiverLoopP99Ms', header: 'receiver loop delay p99 ms', digits: 1 },
+      { key: 'receiverHeapMiB', header: 'receiver heap MiB', digits: 1 },
+      { key: 'serverCpuUsPerDelivery', header: 'server CPU µs/delivery', digits: 2 },
+      { key: 'otherCpuPct', header: 'other CPU %', digits: 0 },
+    ],
+  },
   S9: {
     title: 'S9 channel fan-out burst',
     columns: [

@@ -8,7 +8,7 @@ import type { Params } from './params.js';
 /**
  * The servers the bench knows. `bare` is a `ws` server that accepts sockets and does nothing;
  * `alt` is Parley from another checkout (`--compare DIR`), for before/after comparisons;
- * `b2r` is Socket.IO with `@socket.io/redis-adapter`, the multi-node baseline (S1R, S2R);
+ * `b2r` is Socket.IO with `@socket.io/redis-adapter`, the multi-node baseline (S1R, S2R, S8R);
  * `hooks` is Parley with webhooks on for login and logout events (S1, S2: against Parley).
  */
 export type ServerKind = 'parley' | 'alt' | 'hooks' | 'b0' | 'b1' | 'b2' | 'b2r' | 'bare';
@@ -61,6 +61,11 @@ export type ServerCommand =
    */
   | { cmd: 'restart' }
   /**
+   * Handled by the runner (S8R): SIGKILL the node (no drain, not started again) and answer
+   * `{ exitMs }` once it has exited.
+   */
+  | { cmd: 'kill' }
+  /**
    * Handled by the runner (S1, S2): with the `hooks` server, answers once its webhook receiver
    * has had `notices` notices since the job began and none for 500 ms (at most 60 s), so the
    * windows measure a server with webhooks on, not one still delivering the setup's logins.
@@ -83,7 +88,7 @@ export interface Job {
   /** One per node of the server under test (one node, or two sharing a Redis). */
   urls: string[];
   serverPids: number[];
-  /** The Redis the nodes share (S1R, S2R), and its process when it runs on this machine. */
+  /** The Redis the nodes share (S1R, S2R, S8R), and its process when it runs on this machine. */
   redis?: { url: string; pid: number | undefined };
   params: Params;
   /** S7: the `key:secret` of the server's REST keys. */
@@ -93,9 +98,13 @@ export interface Job {
   heapSnapshotFile?: string;
 }
 
-/** S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis; S7 is REST sending; S9 a fan-out burst. */
+/**
+ * S1R and S2R are S1 and S2 with the server as two nodes sharing a Redis; S7 is REST sending;
+ * S9 a fan-out burst; S10 the SDK's receive cost; S8R the reconnect storm of a SIGKILLed node
+ * onto the other of two.
+ */
 export type ScenarioId =
-  'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'S9' | 'S1R' | 'S2R';
+  'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'S9' | 'S10' | 'S1R' | 'S2R' | 'S8R';
 
 /** A scenario's result for one server: named numbers (NaN = not measured) and notes. */
 export interface ScenarioResult {

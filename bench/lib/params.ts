@@ -82,6 +82,24 @@ export interface Params {
     slices: number;
     gapMs: number;
   };
+  /**
+   * S10 SDK receive cost: `receivers` clients of the client library under test in one process,
+   * in one channel, get a publisher's `rate` messages/s; that process's CPU over `slices`
+   * windows of `sliceMs` after a warm-up, net of its CPU over `idleMs` with nothing sent.
+   */
+  s10: {
+    receivers: number;
+    rate: number;
+    warmupMs: number;
+    idleMs: number;
+    slices: number;
+    sliceMs: number;
+  };
+  /**
+   * S8R: `clients` spread over two nodes (client k starts on node k mod 2, listing both) in
+   * `channels` channels; node A is SIGKILLed; `maxMs` to wait for its clients on node B.
+   */
+  s8r: { clients: number; channels: number; maxMs: number };
   /** Connections opened at once while setting up. */
   connectConcurrency: number;
 }
@@ -109,6 +127,8 @@ export const FULL: Params = {
   s6: { logins: 3000, concurrency: 64, warmupLogins: 300 },
   s7: { receivers: 100, concurrency: 32, warmupMs: 2000, measureMs: 6000 },
   s8: { clients: 5000, channels: 50, maxMs: 60_000 },
+  s8r: { clients: 2000, channels: 20, maxMs: 60_000 },
+  s10: { receivers: 100, rate: 100, warmupMs: 2000, idleMs: 3000, slices: 3, sliceMs: 2000 },
   s9: {
     members: 400,
     publishers: 10,
@@ -143,6 +163,8 @@ export const QUICK: Params = {
   s6: { logins: 500, concurrency: 32, warmupLogins: 50 },
   s7: { receivers: 20, concurrency: 16, warmupMs: 500, measureMs: 2000 },
   s8: { clients: 500, channels: 5, maxMs: 30_000 },
+  s8r: { clients: 200, channels: 4, maxMs: 30_000 },
+  s10: { receivers: 20, rate: 100, warmupMs: 1000, idleMs: 1000, slices: 1, sliceMs: 2000 },
   s9: {
     members: 100,
     publishers: 5,

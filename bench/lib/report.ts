@@ -29,7 +29,7 @@ export interface TargetRow {
 }
 
 /**
- * The targets: issue 17's (S1 closed loop and S9 burst fan-out, S2, S2R, S6), with issue 7's and
+ * The targets: issue 17's (S1 closed loop and S9 burst fan-out, S2, S2R, S6, S8, S8R, S10), with issue 7's and
  * 8's that it left standing (webhooks on ÷ off, S5, S1R's one publish per message): Parley ÷ a
  * baseline, same run. Rows without a goal report the ratio only.
  */
@@ -203,12 +203,32 @@ const TARGETS: {
     baseline: 'b2r',
     goal: { op: '<=', goal: 1.0, on: 'ratio' },
   },
-];
-
-/** Issue 17's targets no scenario measures yet (listed under the table as not measured). */
-export const UNMEASURED: readonly string[] = [
-  'S8 on two Redis nodes, one SIGKILLed: time until its clients are back on the other',
-  'SDK receive cost: CPU per received channel message in the TypeScript SDK (Node) ≤ 1.0× socket.io-client',
+  {
+    scenario: 'S10',
+    metric: 'cpuUsPerMessage',
+    what: 'S10 SDK receive cost: receiving process CPU per channel message',
+    baseline: 'b2',
+    goal: { op: '<=', goal: 1.0, on: 'ratio' },
+  },
+  {
+    scenario: 'S10',
+    metric: 'idleCpuPct',
+    what: 'S10 idle cost: receiving process CPU % with its clients idle',
+    baseline: 'b2',
+  },
+  {
+    scenario: 'S8R',
+    metric: 'back99Ms',
+    what: 'S8R node SIGKILLed: → 99 % of its clients back on the other (channels too)',
+    baseline: 'b2r',
+    goal: { op: '<=', goal: 1.0, on: 'ratio' },
+  },
+  {
+    scenario: 'S8R',
+    metric: 'serverCpuMsTo99',
+    what: 'S8R surviving node CPU until 99 % back',
+    baseline: 'b2r',
+  },
 ];
 
 /** Whether `value` meets `g` (an `=` goal within the table's two decimals). */
@@ -275,19 +295,16 @@ export function goalText(g: Goal | undefined): string {
 }
 
 export function targetTable(rows: TargetRow[]): string {
-  const unmeasured = UNMEASURED.map((t) => `- not measured (no scenario yet): ${t}`).join('\n');
-  return (
-    table(
-      ['target', 'Parley', 'baseline', 'ratio', 'goal', 'result'],
-      rows.map((r) => [
-        r.what,
-        fmt(r.parley, r.parley < 100 ? 2 : 0),
-        `${LABEL[r.baseline]} ${fmt(r.base, r.base < 100 ? 2 : 0)}`,
-        `${fmt(r.ratio, 2)}×`,
-        goalText(r.goal),
-        verdict(r),
-      ]),
-    ) + `\n\n${unmeasured}`
+  return table(
+    ['target', 'Parley', 'baseline', 'ratio', 'goal', 'result'],
+    rows.map((r) => [
+      r.what,
+      fmt(r.parley, r.parley < 100 ? 2 : 0),
+      `${LABEL[r.baseline]} ${fmt(r.base, r.base < 100 ? 2 : 0)}`,
+      `${fmt(r.ratio, 2)}×`,
+      goalText(r.goal),
+      verdict(r),
+    ]),
   );
 }
 
@@ -360,7 +377,7 @@ export function renderMarkdown(o: {
     `- Node ${e.node} (V8 ${e.v8}); ${e.pinned ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'NOT pinned (no taskset)'}`,
     `- Parley commit ${e.git}`,
     ...(e.redis
-      ? [`- S1R/S2R: two nodes of each server, both pinned to CPU 0, sharing ${e.redis}`]
+      ? [`- S1R/S2R/S8R: two nodes of each server, both pinned to CPU 0, sharing ${e.redis}`]
       : []),
     `- load average at start ${e.loadAvgStart.join(' / ')}, at end ${(e.loadAvgEnd ?? []).join(' / ')} (other work on the machine shows here)`,
     `- packages: ${Object.entries(e.packages)

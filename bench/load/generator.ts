@@ -21,6 +21,8 @@ import { s6 } from './scenarios/s6-logins.js';
 import { s7 } from './scenarios/s7-rest.js';
 import { s8 } from './scenarios/s8-storm.js';
 import { s9 } from './scenarios/s9-burst.js';
+import { s10 } from './scenarios/s10-sdk-receive.js';
+import { s8r } from './scenarios/s8r-kill.js';
 
 const SCENARIOS: Record<ScenarioId, (ctx: Ctx) => Promise<ScenarioResult>> = {
   S1: s1,
@@ -32,8 +34,10 @@ const SCENARIOS: Record<ScenarioId, (ctx: Ctx) => Promise<ScenarioResult>> = {
   S7: s7,
   S8: s8,
   S9: s9,
+  S10: s10,
   S1R: s1r,
   S2R: s2r,
+  S8R: s8r,
 };
 
 const send = (m: FromGenerator) => process.send?.(m);
