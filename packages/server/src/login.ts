@@ -162,7 +162,11 @@ export class Logins {
       this.sessions.kickLocal(local, 'REMOTE_LOGIN', true);
     } else if (previous) {
       const kick: KickEvent = { t: 'kick', sid: previous.sid, why: 'REMOTE_LOGIN' };
-      await this.backend.broker.publish(nodeTopic(previous.node), kick);
+      const heard = await this.backend.broker.publish(nodeTopic(previous.node), kick);
+      // Nobody heard: that node died, and what the user had there follows it here.
+      if (heard === 0)
+        for (const s of this.sessions.all)
+          await s.replacedDead?.(session, previous).catch((e) => this.sessions.fail(e));
     }
     if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
     if (session.ended) return this.replacedMeanwhile(conn); // a later login kicked it already
