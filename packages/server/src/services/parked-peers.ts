@@ -6,11 +6,14 @@
  * Two ways in: a message whose publish reached nobody (the holder's node is gone), and the
  * messages this node had routed to a node that then died before settling them (`Unreceipted`),
  * parked as soon as the death shows: a publish unheard, the node's liveness lapsed, or one of
- * its users landed here and the kick of its old session went unheard.
+ * its users landed here and the kick of its old session went unheard. Other services park
+ * their user events in the same list (invitation pushes): the landing hands those to their
+ * handler, in their place in the order.
  */
 import type { Backend } from '../backend/backend.js';
 import type { StoredMessage } from '../backend/offline-inbox.js';
 import type { Hub } from '../hub.js';
+import type { UserEvent } from '../service.js';
 import type { ReplyTarget, Session } from '../session.js';
 import type { UserRouter } from '../user-router.js';
 import type { NotReceived, PeerDelivery } from './peers.js';
@@ -127,6 +130,11 @@ export class ParkedPeers {
 
   private async deliverParked(session: Session): Promise<void> {
     for (const e of await this.backend.parked.take(session.app, session.uid)) {
+      // Another service's user event (an invitation push): to its handler.
+      if ((e as Partial<UserEvent>).t !== undefined) {
+        this.router.handleHere(session, e as UserEvent);
+        continue;
+      }
       const m = e as ParkedMessage;
       const frame = { t: 'msg' as const, mid: m.mid, f: m.from, m: m.m, ts: m.ts };
       if (m.off) this.hub.push(session, frame, { off: true, offlineMid: m.mid });
