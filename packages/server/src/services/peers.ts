@@ -320,6 +320,8 @@ export class Peers implements SessionService {
 
   /** Pushes the messages kept while the user was offline, oldest first. */
   async deliverStored(session: Session): Promise<void> {
+    // What an ended session of the user is still writing there is listed too.
+    await this.flagged.written(session.app, session.uid);
     const stored = await this.backend.offline.listOffline(session.app, session.uid);
     for (const m of stored) {
       this.hub.push(
