@@ -1,13 +1,15 @@
 /**
  * The setup of the node-death tests: two nodes on Redis, the survivor in this process and the
  * doomed one as a child process (to be killed), a sender on the survivor and a receiver logged
- * in on the doomed node whose `serverUrl` lists both (so it fails over to the survivor).
+ * in on the doomed node whose `serverUrl` lists both (so it fails over to the survivor) — with
+ * `proxied`, through a CutProxy in front of each, so a test can keep it away from both.
  */
 import type { TestContext } from 'node:test';
 import type { RtmClient } from '@parley/sdk';
 import type { RunningServer } from '../src/index.js';
 import {
   client,
+  CutProxy,
   loggedIn,
   nodeProcess,
   recordStates,
@@ -28,11 +30,16 @@ export interface NodeDeath {
   mover: RtmClient;
   /** The mover's state changes since its login. */
   states: string[];
+  /** With `proxied`: the proxies in front of the doomed node and the survivor. */
+  proxies: CutProxy[];
 }
+
+const portOf = (url: string) => Number(new URL(url).port);
 
 export async function nodeDeath(
   t: TestContext,
   uids: { sender: string; mover: string },
+  proxied = false,
 ): Promise<NodeDeath> {
   const shared = {
     redisUrl: REDIS_URL,
@@ -44,7 +51,11 @@ export async function nodeDeath(
   t.after(() => survivor.close());
   const doomed = await nodeProcess(t, shared);
   const sender = await loggedIn(survivor, uids.sender);
-  const mover = client([doomed.url, survivor.url]);
+  const proxies = proxied
+    ? await Promise.all([doomed.url, survivor.url].map((u) => CutProxy.start(portOf(u))))
+    : [];
+  for (const p of proxies) t.after(() => p.close());
+  const mover = client(proxied ? proxies.map((p) => p.url) : [doomed.url, survivor.url]);
   await mover.login({ uid: uids.mover });
-  return { survivor, doomed, sender, mover, states: recordStates(mover) };
+  return { survivor, doomed, sender, mover, states: recordStates(mover), proxies };
 }
