@@ -32,6 +32,8 @@ export interface NodeDeath {
   states: string[];
   /** With `proxied`: the proxies in front of the doomed node and the survivor. */
   proxies: CutProxy[];
+  /** The nodes' Redis key prefix. */
+  prefix: string;
 }
 
 const portOf = (url: string) => Number(new URL(url).port);
@@ -41,9 +43,10 @@ export async function nodeDeath(
   uids: { sender: string; mover: string },
   proxied = false,
 ): Promise<NodeDeath> {
+  const prefix = uniquePrefix();
   const shared = {
     redisUrl: REDIS_URL,
-    redisPrefix: uniquePrefix(),
+    redisPrefix: prefix,
     sendRateCount: 1_000_000,
     ...DEATH_TIMERS,
   };
@@ -57,5 +60,5 @@ export async function nodeDeath(
   for (const p of proxies) t.after(() => p.close());
   const mover = client(proxied ? proxies.map((p) => p.url) : [doomed.url, survivor.url]);
   await mover.login({ uid: uids.mover });
-  return { survivor, doomed, sender, mover, states: recordStates(mover), proxies };
+  return { survivor, doomed, sender, mover, states: recordStates(mover), proxies, prefix };
 }

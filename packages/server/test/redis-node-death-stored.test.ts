@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RtmMessage } from '@parley/sdk';
-import { isMarker, peerMarker, until } from '@parley/testkit';
+import { Redis } from 'ioredis';
+import { APP, eventually, isMarker, peerMarker, REDIS_URL, until } from '@parley/testkit';
 import { nodeDeath } from './node-death-setup.js';
 
 const COUNT = 100;
@@ -46,41 +47,56 @@ for (const how of ['SIGKILL', 'SIGTERM'] as const)
     await Promise.all([sender.logout(), mover.logout()]);
   });
 
+/** How many events wait in (app, uid)'s park (redis-parked-events.ts names the key). */
+async function parked(prefix: string, uid: string): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await redis.llen(`${prefix}parked:${APP.length}:${APP}:${uid}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 for (const how of ['SIGKILL', 'SIGTERM'] as const)
-  test(`${how} the node of a user inside its resume window: what waited in its session there arrives once, in order, on the other node`, async (t) => {
-    const d = await nodeDeath(t, { sender: 'nw-tx', mover: 'nw-rx' }, true);
-    const got: string[] = [];
-    d.mover.on('MessageFromPeer', (m: RtmMessage) => {
-      if (!isMarker(m)) got.push(m.text!);
+  for (const landing of ['at once', 'after its node lapsed'] as const)
+    test(`${how} the node of a user inside its resume window, landing ${landing}: what waited in its session there arrives once, in order, on the other node`, async (t) => {
+      const uid = `nw-rx-${landing.length}`;
+      const d = await nodeDeath(t, { sender: 'nw-tx', mover: uid }, true);
+      const got: string[] = [];
+      d.mover.on('MessageFromPeer', (m: RtmMessage) => {
+        if (!isMarker(m)) got.push(m.text!);
+      });
+      for (const p of d.proxies) p.cut(); // away from both nodes: its session waits on the doomed one
+      await until(() => d.states.includes('RECONNECTING/INTERRUPTED'), 'the receiver away');
+      const sent: string[] = [];
+      const answers: boolean[] = [];
+      for (let n = 0; n < 40; n++) {
+        const flagged = n % 2 === 0; // every other one flagged for offline storage
+        const text = `${flagged ? 'flagged' : 'plain'}-${n}`;
+        sent.push(text);
+        const options = flagged ? { enableOfflineMessaging: true } : {};
+        answers.push((await d.sender.sendMessageToPeer({ text }, uid, options)).hasPeerReceived);
+      }
+      assert.deepEqual(new Set(answers), new Set([false]), 'none received yet');
+      await (how === 'SIGKILL' ? d.doomed.kill() : d.doomed.stop());
+      if (landing === 'after its node lapsed')
+        // The survivor's reaper sees the node silent for 3 heartbeats and parks what it kept.
+        await eventually(async () => (await parked(d.prefix, uid)) === 20, 'the plain ones parked');
+      d.proxies[1]!.restore(); // only the survivor is back
+      await until(() => d.states.includes('CONNECTED/LOGIN_SUCCESS'), 'the landing', 15_000);
+      await until(() => got.length >= sent.length, 'every message', 15_000).catch(() => undefined);
+      await peerMarker(d.sender, d.mover, uid); // a duplicate would have come before it
+      t.diagnostic(`${how}, landing ${landing}: delivered/expected ${got.length}/${sent.length}`);
+      assert.deepEqual([...got].sort(), [...sent].sort(), 'each once');
+      assert.deepEqual(
+        got.filter((x) => x.startsWith('plain')),
+        sent.filter((x) => x.startsWith('plain')),
+        'the plain ones in order',
+      );
+      assert.deepEqual(
+        got.filter((x) => x.startsWith('flagged')),
+        sent.filter((x) => x.startsWith('flagged')),
+        'the flagged ones in order',
+      );
+      await Promise.all([d.sender.logout(), d.mover.logout()]);
     });
-    for (const p of d.proxies) p.cut(); // away from both nodes: its session waits on the doomed one
-    await until(() => d.states.includes('RECONNECTING/INTERRUPTED'), 'the receiver away');
-    const sent: string[] = [];
-    const answers: boolean[] = [];
-    for (let n = 0; n < 40; n++) {
-      const flagged = n % 2 === 0; // every other one flagged for offline storage
-      const text = `${flagged ? 'flagged' : 'plain'}-${n}`;
-      sent.push(text);
-      const options = flagged ? { enableOfflineMessaging: true } : {};
-      answers.push((await d.sender.sendMessageToPeer({ text }, 'nw-rx', options)).hasPeerReceived);
-    }
-    assert.deepEqual(new Set(answers), new Set([false]), 'none received yet');
-    await (how === 'SIGKILL' ? d.doomed.kill() : d.doomed.stop());
-    d.proxies[1]!.restore(); // only the survivor is back
-    await until(() => d.states.includes('CONNECTED/LOGIN_SUCCESS'), 'the landing', 15_000);
-    await until(() => got.length >= sent.length, 'every message', 15_000).catch(() => undefined);
-    await peerMarker(d.sender, d.mover, 'nw-rx'); // a duplicate would have come before it
-    t.diagnostic(`${how}: delivered/expected ${got.length}/${sent.length}`);
-    assert.deepEqual([...got].sort(), [...sent].sort(), 'each once');
-    assert.deepEqual(
-      got.filter((x) => x.startsWith('plain')),
-      sent.filter((x) => x.startsWith('plain')),
-      'the plain ones in order',
-    );
-    assert.deepEqual(
-      got.filter((x) => x.startsWith('flagged')),
-      sent.filter((x) => x.startsWith('flagged')),
-      'the flagged ones in order',
-    );
-    await Promise.all([d.sender.logout(), d.mover.logout()]);
-  });
