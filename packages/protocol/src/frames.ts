@@ -147,6 +147,16 @@ export interface LoginResult {
    * channel, since each node numbers a channel's events itself.
    */
   cs?: Record<string, number>;
+  /**
+   * A fresh session that replaced one whose node died: the call invitations it carries on —
+   * the ids of those this user sent (`out`), the caller and id of those it received (`in`).
+   * The client keeps these live and ends the others, as after any lost session.
+   */
+  inv?: KeptInvitations;
+}
+export interface KeptInvitations {
+  out: string[];
+  in: { f: string; id: string }[];
 }
 export interface RenewResult {
   exp: number;

@@ -108,4 +108,5 @@ export const isLoginResult = shape({
   exp: num,
   hb: num,
   cs: optional(recordOf(num)),
+  inv: optional(shape({ out: arrayOf(str), in: arrayOf(shape({ f: str, id: str })) })),
 }) as (r: unknown) => r is LoginResult;

@@ -102,6 +102,8 @@ describe('isLoginResult', () => {
   test('accepts a login result, with or without channel sequences', () => {
     assert.equal(isLoginResult(good), true);
     assert.equal(isLoginResult({ ...good, resumed: true, cs: { room: 4 } }), true);
+    const inv = { out: ['c1'], in: [{ f: 'alice', id: 'c2' }] };
+    assert.equal(isLoginResult({ ...good, inv }), true);
   });
 
   test('refuses anything else', () => {
@@ -109,6 +111,8 @@ describe('isLoginResult', () => {
     assert.equal(isLoginResult({ ...good, hb: '2500' }), false);
     assert.equal(isLoginResult({ ...good, resumed: 1 }), false);
     assert.equal(isLoginResult({ ...good, cs: { room: 'four' } }), false);
+    assert.equal(isLoginResult({ ...good, inv: { out: ['c1'], in: [{ f: 'alice' }] } }), false);
+    assert.equal(isLoginResult({ ...good, inv: { out: 'c1', in: [] } }), false);
     const { sid: _sid, ...noSid } = good;
     assert.equal(isLoginResult(noSid), false);
   });

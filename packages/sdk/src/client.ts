@@ -88,7 +88,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
         willExpire: () => this.emit('TokenPrivilegeWillExpire'),
         tokenExpired: () => this.emit('TokenExpired'),
         banned: () => this.emit('BannedByServer'),
-        sessionRenewed: () => features.sessionRenewed(),
+        sessionRenewed: (r) => features.sessionRenewed(r),
         resumeCursor: () => features.resumeCursor(),
         channelSequences: (cs) => features.channelSequences(cs),
       },

@@ -22,6 +22,7 @@ import {
   type ErrFrame,
   type KickReason,
   type LoginReq,
+  type LoginResult,
   type OkFrame,
   type ReliablePush,
   type RequestBody,
@@ -66,7 +67,7 @@ export interface ConnectionHooks {
   tokenExpired(): void;
   banned(): void;
   /** The server no longer had our session (restart, window passed): restore what the app set up. */
-  sessionRenewed(): void;
+  sessionRenewed(result: LoginResult): void;
   /** What to send with a resume besides the session sequence: the last `cs` seen per channel. */
   resumeCursor(): Record<string, number>;
   /** The session resumed on another node, which numbers channel events from `cs` on. */
@@ -313,7 +314,7 @@ export class Connection {
       }
       for (const p of this.requests.takeQueued()) this.transmit(p);
       if (r.resumed && r.cs) this.hooks.channelSequences(r.cs);
-      if (renewed) this.hooks.sessionRenewed();
+      if (renewed) this.hooks.sessionRenewed(r);
       return;
     }
     if (this.state === 'CONNECTING') {

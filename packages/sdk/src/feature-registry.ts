@@ -3,6 +3,7 @@
  * added. It routes each push to the one feature that takes its type, and tells every feature
  * of the session's moments in that order.
  */
+import type { LoginResult } from '@parley/protocol';
 import type { FeaturePush, Reason, State } from './connection.js';
 import type { ClientFeature, PushType } from './feature.js';
 
@@ -33,8 +34,8 @@ export class FeatureRegistry {
     for (const f of this.features) f.stateChanged?.(state, reason);
   }
 
-  sessionRenewed(): void {
-    for (const f of this.features) f.sessionRenewed?.();
+  sessionRenewed(result: LoginResult): void {
+    for (const f of this.features) f.sessionRenewed?.(result);
   }
 
   resumeCursor(): Record<string, number> {

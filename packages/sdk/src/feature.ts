@@ -23,7 +23,7 @@
  * }
  * ```
  */
-import type { Clock } from '@parley/protocol';
+import type { Clock, LoginResult } from '@parley/protocol';
 import type { ClientEmit } from './client-events.js';
 import type { Connection, FeaturePush, Reason, State } from './connection.js';
 
@@ -52,6 +52,9 @@ export interface ClientFeature<P extends PushType = PushType> {
    * fresh `login()`; DISCONNECTED and ABORTED end the session.
    */
   stateChanged?(state: State, reason: Reason): void;
-  /** The server no longer had the session (restart, window passed): restore what the app set up. */
-  sessionRenewed?(): void;
+  /**
+   * The server no longer had the session (restart, window passed, its node died): restore what
+   * the app set up. `result` is the new session's login result.
+   */
+  sessionRenewed?(result: LoginResult): void;
 }

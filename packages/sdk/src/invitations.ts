@@ -16,6 +16,7 @@ import {
   type InvitationRequest,
   type InvitationReliablePush,
   type LocalInvitationPush,
+  type LoginResult,
   type RemoteInvitationPush,
   type RequestBody,
 } from '@parley/protocol';
@@ -99,12 +100,18 @@ export class Invitations implements ClientFeature<'linv' | 'rinv'> {
     if (state === 'DISCONNECTED' || state === 'ABORTED') this.endAll();
   }
 
-  /** The server lost the session: it ended what that session had. */
-  sessionRenewed(): void {
+  /**
+   * The server lost the session: it ended what that session had — but for the invitations the
+   * new session carries on (`result.inv`: the old session's node died, the store kept them).
+   */
+  sessionRenewed(result: LoginResult): void {
+    const out = new Set(result.inv?.out);
+    const inc = new Set(result.inv?.in.map((k) => remoteKey(k.f, k.id)));
     // A send queued while reconnecting went out on the new session: withdraw it too.
     for (const inv of this.outgoing.values())
-      this.fire('LocalInvitation.cancel', { t: 'inv.cancel', id: inv.callId, c: inv.content });
-    this.endAll();
+      if (!out.has(inv.callId))
+        this.fire('LocalInvitation.cancel', { t: 'inv.cancel', id: inv.callId, c: inv.content });
+    this.endAll(out, inc);
   }
 
   /**
@@ -215,13 +222,14 @@ export class Invitations implements ClientFeature<'linv' | 'rinv'> {
     if (inv.ended && this.outgoing.get(inv.callId) === inv) this.outgoing.delete(inv.callId);
   }
 
-  private endAll(): void {
-    const outgoing = [...this.outgoing.values()];
-    const incoming = [...this.incoming.values()];
-    this.outgoing.clear();
-    this.incoming.clear();
+  /** Ends every live invitation but those kept (outgoing by id, incoming by `remoteKey`). */
+  private endAll(keepOut?: ReadonlySet<string>, keepIn?: ReadonlySet<string>): void {
+    const outgoing = [...this.outgoing.values()].filter((inv) => !keepOut?.has(inv.callId));
+    const incoming = [...this.incoming].filter(([key]) => !keepIn?.has(key));
+    for (const inv of outgoing) this.outgoing.delete(inv.callId);
+    for (const [key] of incoming) this.incoming.delete(key);
     for (const inv of outgoing) inv.onFailure(LocalInvitationFailureReason.NOT_LOGGEDIN);
-    for (const inv of incoming) inv.onFailure(RemoteInvitationFailureReason.UNKNOWN);
+    for (const [, inv] of incoming) inv.onFailure(RemoteInvitationFailureReason.UNKNOWN);
   }
 
   /**

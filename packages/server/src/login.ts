@@ -152,6 +152,7 @@ export class Logins {
   ): Promise<Session | undefined> {
     const { conn, req, now } = login;
     const { sid, app } = session;
+    const result = this.result(session, false, now);
     this.hub.add(session);
     const previous = await this.backend.users.claimUser(req.a, req.u, { sid, node: this.node });
     await this.backend.nodes.registerSession(this.node, req.a, req.u, sid);
@@ -162,11 +163,15 @@ export class Logins {
       this.sessions.kickLocal(local, 'REMOTE_LOGIN', true);
     } else if (previous) {
       const kick: KickEvent = { t: 'kick', sid: previous.sid, why: 'REMOTE_LOGIN' };
-      await this.backend.broker.publish(nodeTopic(previous.node), kick);
+      const heard = await this.backend.broker.publish(nodeTopic(previous.node), kick);
+      // Nobody heard: that node died, and what the user had there follows it here.
+      if (heard === 0)
+        for (const s of this.sessions.all)
+          await s.replacedDead?.(session, previous, result).catch((e) => this.sessions.fail(e));
     }
     if (!previous) await this.presence.announce(req.a, req.u, 'ONLINE');
     if (session.ended) return this.replacedMeanwhile(conn); // a later login kicked it already
-    this.goLive(session, login, this.result(session, false, now));
+    this.goLive(session, login, result);
     this.events.emit({ type: 'login', app, uid: req.u, sid, node: this.node, ts: now });
     await this.peers.deliverStored(session);
     for (const s of this.sessions.all) await s.started?.(session);

@@ -55,8 +55,15 @@ export class Reaper {
     for (const n of this.lapsedSince.keys()) if (!lapsed.has(n)) this.lapsedSince.delete(n);
     for (const n of lapsed) {
       if (n === this.node) continue;
-      const since = this.lapsedSince.get(n) ?? now;
-      this.lapsedSince.set(n, since);
+      let since = this.lapsedSince.get(n);
+      if (since === undefined) {
+        since = now;
+        this.lapsedSince.set(n, now);
+        // Silent for 3 heartbeats: what waits on its answers goes elsewhere now, not once the
+        // resume window of its users has passed.
+        for (const svc of this.sessions.all)
+          await svc.nodeSilent?.(n).catch((e) => this.sessions.fail(e));
+      }
       if (now - since < this.config.resumeWindowMs) continue;
       this.lapsedSince.delete(n);
       await this.endSessionsOf(n);

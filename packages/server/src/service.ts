@@ -66,6 +66,21 @@ export interface SessionService {
    */
   endedElsewhere?(app: string, uid: string): Promise<void>;
   /**
+   * Another node stopped listening (its liveness lapsed, or a publish to it reached nobody):
+   * what this node sent there and still waits on goes to where its users will land.
+   */
+  nodeSilent?(node: string): Promise<void>;
+  /**
+   * A fresh session here replaced `previous`, whose node did not hear the kick (it died): what
+   * the user had there follows the user to `session`. Runs before the login reply, which the
+   * service may add to.
+   */
+  replacedDead?(
+    session: Session,
+    previous: { sid: string; node: string },
+    result: LoginResult,
+  ): Promise<void>;
+  /**
    * The shared Store lost this node's registrations (it restarted without persistence, or the
    * node was taken for dead): write what `session` holds there again (memberships).
    */

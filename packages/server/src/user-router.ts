@@ -34,8 +34,13 @@ export type UserEventHandler = (
   event: UserEvent,
 ) => void;
 
+/** Hears an event for (app, uid) about to go to `node` (see `UserRouter.watchAway`). */
+export type AwayWatcher = (node: string, app: string, uid: string, event: UserEvent) => void;
+
 export class UserRouter {
   private readonly handlers = new Map<string, UserEventHandler>();
+  /** Hears events of a type before they are published to the other node holding their user. */
+  private readonly away = new Map<string, AwayWatcher>();
   /** Users whose session is on its way here from another node: their events wait. */
   private readonly arriving = new Map<string, UserEnvelope[]>();
 
@@ -49,6 +54,19 @@ export class UserRouter {
   /** Routes user events of type `t` to `handler` (one handler per type). */
   handle(t: string, handler: UserEventHandler): void {
     this.handlers.set(t, handler);
+  }
+
+  /**
+   * `watcher` hears each event of type `t` this node publishes (not forwards) to another node
+   * holding its user, right before the publish (so before any answer from there).
+   */
+  watchAway(t: string, watcher: AwayWatcher): void {
+    this.away.set(t, watcher);
+  }
+
+  /** Hands an event to this node's handler of its type, for the user's session here. */
+  handleHere(session: Session, e: UserEvent): void {
+    this.handlers.get(e.t)?.(session.app, session.uid, session, e);
   }
 
   /** Sends `e` to (app, uid)'s session; answers how many nodes took it (0: the user is offline). */
@@ -65,6 +83,7 @@ export class UserRouter {
       ? { t: 'u', a: app, u: uid, e, hop }
       : { t: 'u', a: app, u: uid, e };
     if (holder.node === this.node) return this.toLocalUser({ ...env, hop: 1 }) ? 1 : 0;
+    if (!hop && this.away.size > 0) this.away.get(e.t)?.(holder.node, app, uid, e);
     const heard = await this.backend.broker.publish(nodeTopic(holder.node), env);
     return heard > 0 ? heard : 'unheard';
   }

@@ -4,7 +4,8 @@
  * and a reason, and gets no reply; a rejected request gets one `err` with its id and the
  * validator's code (102 before login); any other request one reply; a ping one pong; an ack
  * nothing. Afterwards the server still serves: a probe logs in and exchanges a message, and
- * /healthz answers 200.
+ * /healthz answers 200. On two Redis nodes the raw sockets are on the first node and the probes
+ * their messages go to on the second.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -17,7 +18,15 @@ import {
   parseClientFrame,
   type ClientFrame,
 } from '@parley/protocol';
-import { APP, client, loggedIn, RawSocket, testServer, type Frame } from '@parley/testkit';
+import {
+  APP,
+  client,
+  loggedIn,
+  RawSocket,
+  startTopology,
+  TOPOLOGIES,
+  type Frame,
+} from '@parley/testkit';
 
 const FRAMES = 10_000;
 /** Sockets fuzzed side by side (each frame still waits for its answer on its own socket). */
@@ -264,34 +273,36 @@ class Lane {
   }
 }
 
-test('10,000 random and mutated frames: each gets exactly its one err, reply or close; the server stays up', async (t) => {
-  const server = await testServer({ sendRateCount: 1_000_000, loginTimeoutMs: 600_000 });
-  t.after(() => server.close());
-  const probe = await loggedIn(server, 'fuzz-probe');
-  // The probes the lanes' messages go to (`psend` to fuzz-probe, in each lane's app).
-  const laneProbes = Array.from({ length: LANES }, (_, lane) => client(server, {}, laneApp(lane)));
-  await Promise.all(laneProbes.map((p) => p.login({ uid: 'fuzz-probe' })));
-  t.after(() => Promise.all(laneProbes.map((p) => p.logout())));
-  const frames = fc.sample(frame, { numRuns: FRAMES, seed: 20261125 });
-  const tally: Tally = { closes: 0, errs: 0, replies: 0, pongs: 0 };
-  await Promise.all(
-    Array.from({ length: LANES }, (_, lane) =>
-      new Lane(server.url, lane, tally).run(
-        frames.filter((_, n) => n % LANES === lane).map((f) => numbered(f, lane)),
+for (const kind of TOPOLOGIES)
+  test(`${kind}: 10,000 random and mutated frames: each gets exactly its one err, reply or close; the server stays up`, async (t) => {
+    const topo = await startTopology(kind, { sendRateCount: 1_000_000, loginTimeoutMs: 600_000 });
+    t.after(() => topo.close());
+    const [server, far] = topo.nodes;
+    const probe = await loggedIn(far, 'fuzz-probe');
+    // The probes the lanes' messages go to (`psend` to fuzz-probe, in each lane's app).
+    const laneProbes = Array.from({ length: LANES }, (_, lane) => client(far, {}, laneApp(lane)));
+    await Promise.all(laneProbes.map((p) => p.login({ uid: 'fuzz-probe' })));
+    t.after(() => Promise.all(laneProbes.map((p) => p.logout())));
+    const frames = fc.sample(frame, { numRuns: FRAMES, seed: 20261125 });
+    const tally: Tally = { closes: 0, errs: 0, replies: 0, pongs: 0 };
+    await Promise.all(
+      Array.from({ length: LANES }, (_, lane) =>
+        new Lane(server.url, lane, tally).run(
+          frames.filter((_, n) => n % LANES === lane).map((f) => numbered(f, lane)),
+        ),
       ),
-    ),
-  );
-  t.diagnostic(`answers: ${JSON.stringify(tally)}`);
-  // Each kind of answer was exercised, rejections by the thousand.
-  assert.ok(tally.closes > 1000 && tally.errs > 5000, JSON.stringify(tally));
-  assert.ok(tally.replies > 1000 && tally.pongs > 300, JSON.stringify(tally));
+    );
+    t.diagnostic(`${kind}: answers: ${JSON.stringify(tally)}`);
+    // Each kind of answer was exercised, rejections by the thousand.
+    assert.ok(tally.closes > 1000 && tally.errs > 5000, JSON.stringify(tally));
+    assert.ok(tally.replies > 1000 && tally.pongs > 300, JSON.stringify(tally));
 
-  const other = await loggedIn(server, 'fuzz-check');
-  assert.deepEqual(await other.sendMessageToPeer({ text: 'still here' }, 'fuzz-probe'), {
-    hasPeerReceived: true,
+    const other = await loggedIn(server, 'fuzz-check');
+    assert.deepEqual(await other.sendMessageToPeer({ text: 'still here' }, 'fuzz-probe'), {
+      hasPeerReceived: true,
+    });
+    assert.deepEqual(await probe.queryPeersOnlineStatus(['fuzz-check']), { 'fuzz-check': true });
+    const health = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+    assert.equal(health.status, 200);
+    await Promise.all([probe.logout(), other.logout()]);
   });
-  assert.deepEqual(await probe.queryPeersOnlineStatus(['fuzz-check']), { 'fuzz-check': true });
-  const health = await fetch(`http://127.0.0.1:${server.port}/healthz`);
-  assert.equal(health.status, 200);
-  await Promise.all([probe.logout(), other.logout()]);
-});

@@ -1,6 +1,8 @@
 /**
  * Keys a client chose that are also Object.prototype's names (`__proto__`, `constructor`,
  * `toString`, `hasOwnProperty`) go through every API that takes one and come back as own keys.
+ * On two Redis nodes, of each pair of clients the first is on one node and the second on the
+ * other, so every key also crosses Redis.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -12,10 +14,10 @@ import {
   CutProxy,
   loggedIn,
   recordStates,
-  REDIS_URL,
-  testServer,
-  uniquePrefix,
+  startTopology,
+  TOPOLOGIES,
   until,
+  type Topology,
 } from '@parley/testkit';
 
 const KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
@@ -43,23 +45,24 @@ function items(c: RtmClient, value: (k: string) => string) {
 const metaKeys = (m: RtmMetadata) =>
   m.items.map((i) => [i.getKey(), i.getValue()] as [string, unknown]).sort();
 
-for (const backend of ['memory', 'redis'] as const)
-  describe(`prototype names as keys (${backend})`, () => {
+for (const kind of TOPOLOGIES)
+  describe(`prototype names as keys (${kind})`, () => {
+    let topo: Topology;
     let server: RunningServer;
+    let far: RunningServer;
     const clients: RtmClient[] = [];
     before(async () => {
-      server = await testServer(
-        backend === 'redis' ? { redisUrl: REDIS_URL, redisPrefix: uniquePrefix() } : {},
-      );
+      topo = await startTopology(kind);
+      [server, far] = topo.nodes;
     });
     after(async () => {
       for (const c of clients) await c.logout().catch(() => undefined);
-      await server.close();
+      await topo.close();
     });
 
     test('user attributes: set, get, get by keys, add or update, delete by keys', async () => {
       const a = await loggedIn(server, 'pk-attr-a');
-      const b = await loggedIn(server, 'pk-attr-b');
+      const b = await loggedIn(far, 'pk-attr-b');
       clients.push(a, b);
       const attrs = Object.fromEntries(KEYS.map((k) => [k, `v-${k}`]));
       await a.setLocalUserAttributes(attrs);
@@ -85,7 +88,7 @@ for (const backend of ['memory', 'redis'] as const)
       const w = await loggedIn(server, 'pk-watcher');
       clients.push(w);
       const peers: RtmClient[] = [];
-      for (const k of KEYS) peers.push(await loggedIn(server, k));
+      for (const k of KEYS) peers.push(await loggedIn(far, k));
       clients.push(...peers);
       assert.deepEqual(
         own(await w.queryPeersOnlineStatus(KEYS)),
@@ -116,7 +119,7 @@ for (const backend of ['memory', 'redis'] as const)
 
     test('channel ids: join, member count, channel attributes, channel metadata', async () => {
       const a = await loggedIn(server, 'pk-chan-a');
-      const b = await loggedIn(server, 'pk-chan-b');
+      const b = await loggedIn(far, 'pk-chan-b');
       clients.push(a, b);
       for (const id of KEYS) await a.createChannel(id).join();
       assert.deepEqual(
@@ -161,7 +164,7 @@ for (const backend of ['memory', 'redis'] as const)
 
     test('user metadata keys, and a uid named __proto__ owning metadata', async () => {
       const p = await loggedIn(server, 'pk-meta');
-      const o = await loggedIn(server, 'pk-meta-o');
+      const o = await loggedIn(far, 'pk-meta-o');
       clients.push(p, o);
       await p.setLocalUserMetadata(items(p, (k) => `u-${k}`));
       assert.deepEqual(
@@ -177,7 +180,7 @@ for (const backend of ['memory', 'redis'] as const)
       await dropper.login({ uid: 'pk-drop' });
       clients.push(dropper);
       const states = recordStates(dropper);
-      const other = await loggedIn(server, 'pk-drop-other');
+      const other = await loggedIn(far, 'pk-drop-other');
       clients.push(other);
       const got: string[] = [];
       const dropChs = KEYS.map((k) => dropper.createChannel(k));

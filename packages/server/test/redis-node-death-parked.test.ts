@@ -6,43 +6,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RtmMessage } from '@parley/sdk';
-import {
-  client,
-  isMarker,
-  loggedIn,
-  nodeProcess,
-  peerMarker,
-  recordStates,
-  REDIS_URL,
-  testServer,
-  uniquePrefix,
-  until,
-} from '@parley/testkit';
-
-const TIMERS = { heartbeatMs: 200, resumeWindowMs: 5000, unreachableAfterMs: 600 };
+import { isMarker, peerMarker, until } from '@parley/testkit';
+import { nodeDeath } from './node-death-setup.js';
 
 for (const how of ['SIGKILL', 'SIGTERM'] as const)
   for (const flagged of [false, true])
     test(`${how} the node of a user being messaged${flagged ? ' (flagged for offline storage)' : ''}: 40 of 40 arrive, in order, none twice`, async (t) => {
-      const prefix = uniquePrefix();
-      const shared = {
-        redisUrl: REDIS_URL,
-        redisPrefix: prefix,
-        sendRateCount: 1_000_000,
-        ...TIMERS,
-      };
-      const survivor = await testServer(shared);
-      t.after(() => survivor.close());
-      const doomed = await nodeProcess(t, shared);
-
-      const sender = await loggedIn(survivor, 'np-tx');
-      const mover = client([doomed.url, survivor.url]);
+      const { doomed, sender, mover, states } = await nodeDeath(t, {
+        sender: 'np-tx',
+        mover: 'np-mover',
+      });
       const got: string[] = [];
       mover.on('MessageFromPeer', (m: RtmMessage) => {
         if (!isMarker(m)) got.push(m.text!);
       });
-      await mover.login({ uid: 'np-mover' });
-      const states = recordStates(mover);
 
       const sent: string[] = [];
       const send = async (text: string) => {

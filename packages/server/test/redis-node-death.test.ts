@@ -27,7 +27,7 @@ test('kill -9 a node: its SDK clients fail over and carry on; users that do not 
   t.after(() => survivor.close());
   const doomed = await nodeProcess(t, { redisUrl: REDIS_URL, redisPrefix: prefix, ...TIMERS });
 
-  // A message in flight to the dying node never gets its receipt: it fails after the request timeout.
+  // The short request timeout keeps the traffic below moving should an answer be slow.
   const watcher = await loggedIn(survivor, 'nd-watcher', { requestTimeoutMs: 2000 });
   const presence: string[] = [];
   watcher.on('PeersOnlineStatusChanged', (st) =>

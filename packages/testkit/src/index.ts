@@ -17,6 +17,7 @@ export {
   type NodeProcess,
   type Owner,
 } from './node-process.js';
+export { TOPOLOGIES, startTopology, type Topology, type TopologyName } from './topologies.js';
 export { REDIS_URL, uniquePrefix, privateRedis, killRedis, type PrivateRedis } from './redis.js';
 export { unhandledRejections } from './process-events.js';
 export { Gateway } from './telephony-gateway.js';

@@ -54,7 +54,7 @@ export interface InvitationCondition {
 }
 
 export type InvitationPatch = Partial<
-  Pick<StoredInvitation, 'phase' | 'deadline' | 'calleeSid' | 'response'>
+  Pick<StoredInvitation, 'phase' | 'deadline' | 'callerSid' | 'calleeSid' | 'response'>
 >;
 
 export interface InvitationStore {

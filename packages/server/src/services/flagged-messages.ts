@@ -23,9 +23,14 @@ export class FlaggedMessages {
    * A flagged message pushed to a session that is not live (frame `s`, 0 if the outbox was
    * full): resolves once it is in the offline store (and gone from it if acknowledged meanwhile).
    */
-  async storePushed(session: Session, msg: StoredMessage, s: number): Promise<void> {
-    await this.backend.offline.putOffline(session.app, session.uid, msg);
-    if (s > 0 && !session.pending(s)) await this.forget(session, [msg.mid]);
+  storePushed(session: Session, msg: StoredMessage, s: number): Promise<void> {
+    return this.track(
+      session,
+      (async () => {
+        await this.backend.offline.putOffline(session.app, session.uid, msg);
+        if (s > 0 && !session.pending(s)) await this.forget(session, [msg.mid]);
+      })(),
+    );
   }
 
   /** Deletes stored copies the receiver acknowledged while they were being written. */
@@ -35,6 +40,17 @@ export class FlaggedMessages {
 
   /** Writes of flagged messages to the offline store still under way (awaited at shutdown). */
   private readonly storing = new Set<Promise<void>>();
+  /** The same, by user (app NUL uid): a fresh login lists the store once they are done. */
+  private readonly storingFor = new Map<string, Set<Promise<void>>>();
+
+  /**
+   * Resolves once the writes of the user's flagged messages under way now are done (a session
+   * of the user that just ended may still be writing what a fresh login is about to list).
+   */
+  async written(app: string, uid: string): Promise<void> {
+    const writes = this.storingFor.size > 0 ? this.storingFor.get(app + '\u0000' + uid) : undefined;
+    if (writes) await Promise.allSettled([...writes]);
+  }
 
   /**
    * The receiver's socket dropped: the flagged messages it had not acknowledged are committed
@@ -50,7 +66,7 @@ export class FlaggedMessages {
       await this.store(session, unstored);
       for (const r of replies) if (storing.has(r)) await this.settle(r, false, 'stored');
     })();
-    return this.track(work);
+    return this.track(session, work);
   }
 
   /**
@@ -60,7 +76,7 @@ export class FlaggedMessages {
    */
   async ending(session: Session): Promise<number> {
     const { unstored, unflagged } = session.takeUnstored();
-    await this.track(this.store(session, unstored));
+    await this.track(session, this.store(session, unstored));
     return unflagged;
   }
 
@@ -68,14 +84,23 @@ export class FlaggedMessages {
   async persistAll(): Promise<void> {
     for (const session of this.hub.all()) {
       const { unstored } = session.takeUnstored();
-      if (unstored.length > 0) void this.track(this.store(session, unstored));
+      if (unstored.length > 0) void this.track(session, this.store(session, unstored));
     }
     while (this.storing.size > 0) await Promise.allSettled([...this.storing]);
   }
 
-  private track(work: Promise<void>): Promise<void> {
+  private track(session: Session, work: Promise<void>): Promise<void> {
+    const key = session.app + '\u0000' + session.uid;
+    let forUser = this.storingFor.get(key);
+    if (!forUser) this.storingFor.set(key, (forUser = new Set()));
+    const user = forUser;
     this.storing.add(work);
-    const done = () => this.storing.delete(work);
+    user.add(work);
+    const done = () => {
+      this.storing.delete(work);
+      user.delete(work);
+      if (user.size === 0 && this.storingFor.get(key) === user) this.storingFor.delete(key);
+    };
     work.then(done, done);
     return work;
   }

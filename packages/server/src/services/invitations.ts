@@ -15,6 +15,7 @@ import {
   type InvitationAnswerReq,
   type InvitationSendReq,
   type LocalInvitationPush,
+  type LoginResult,
   type RemoteInvitationPush,
   type TimerHandle,
 } from '@parley/protocol';
@@ -36,14 +37,7 @@ import {
 } from '../service.js';
 import type { Session, UnsequencedPush } from '../session.js';
 import type { UserRouter } from '../user-router.js';
-
-/** A push for one side of an invitation, on that user's topic. */
-interface InvitationEvent extends UserEvent {
-  t: 'inv';
-  /** Only this session takes it; '' = whichever session holds the user. */
-  sid: string;
-  push: UnsequencedPush;
-}
+import { FollowingInvitations, type InvitationEvent } from './invitations-follow.js';
 
 const E = InvitationApiCallError;
 /** What the failed event of an invitation whose phase timed out says (the caller's view, but for `accepting`). */
@@ -72,16 +66,20 @@ export class Invitations implements SessionService {
   /** When the timer fires; Infinity when it is not armed. */
   private timerAt = Infinity;
   private closed = false;
+  /** Pushes and invitations of users whose node died. */
+  private readonly follow: FollowingInvitations;
 
   constructor(
     backend: Backend,
     private readonly hub: Hub,
-    private readonly router: UserRouter,
+    router: UserRouter,
     private readonly events: EventStream,
     private readonly config: ServerConfig,
     private readonly clock: Clock,
   ) {
     this.store = backend.invitations;
+    const parkTtlMs = config.resumeWindowMs + 3 * config.heartbeatMs;
+    this.follow = new FollowingInvitations(backend, router, parkTtlMs);
     // A shared store may hold invitations of other (or earlier) nodes: time them too.
     this.store.nextDeadline().then(
       (next) => {
@@ -327,7 +325,12 @@ export class Invitations implements SessionService {
   onUserEvent(_app: string, _uid: string, holder: Session | undefined, event: UserEvent): void {
     const e = event as InvitationEvent;
     if (!holder || (e.sid !== '' && e.sid !== holder.sid)) return;
-    this.hub.push(holder, e.push);
+    this.hub.push(holder, e.push as UnsequencedPush);
+  }
+
+  /** The user's node died and it landed here: its invitations carry on with this session. */
+  replacedDead(session: Session, previous: { sid: string }, result: LoginResult): Promise<void> {
+    return this.follow.takeOver(session, previous.sid, result);
   }
 
   /** Arms the one timer for `at` unless it fires earlier already. */
@@ -404,8 +407,7 @@ export class Invitations implements SessionService {
   }
 
   private publish(app: string, uid: string, sid: string, push: UnsequencedPush): Promise<number> {
-    const event: InvitationEvent = { t: 'inv', sid, push };
-    return this.router.toUser(app, uid, event);
+    return this.follow.publish(app, uid, { t: 'inv', sid, push });
   }
 
   private ok(session: Session, i: number): void {

@@ -4,10 +4,11 @@
  * nobody holds is offline: the message is stored if the sender asked for offline messaging,
  * and the sender hears `recv: false`.
  *
- * The sender's node keeps nothing per message: the receipt names the request it answers. Only
- * while someone listens to `peer.message` events does it keep each message until its receipt,
- * to emit the event with the outcome. A message kept in the history (`h`) is answered once
- * both its receipt came and the history has it.
+ * The receipt names the request it answers. The sender's node keeps a message routed to
+ * another node until its receipt (`Unreceipted`: that node may die with it), and, while someone
+ * listens to `peer.message` events, each message until its receipt, to emit the event with the
+ * outcome. A message kept in the history (`h`) is answered once both its receipt came and the
+ * history has it.
  *
  * An application backend sends through the REST API as a user without a session (`sendAs`):
  * its receipt names a waiter of this node (`rest:<n>`) instead of a session, and receivers get
@@ -27,6 +28,7 @@ import type { Hub } from '../hub.js';
 import { op, type ServiceFrame, type SessionService, type UserEvent } from '../service.js';
 import type { ReplyTarget, Session } from '../session.js';
 import { FlaggedMessages } from './flagged-messages.js';
+import { ParkedPeers } from './parked-peers.js';
 import { nodeTopic } from '../topics.js';
 import type { UserRouter } from '../user-router.js';
 
@@ -86,6 +88,8 @@ export class Peers implements SessionService {
   private readonly restWaiters = new Map<string, (e: ReceiptEvent | undefined) => void>();
   /** History writes of messages not answered yet, by message id. */
   private readonly historyWrites = new Map<string, Promise<void>>();
+  /** Messages for users whose node died, and the sessions landing here. */
+  private readonly parked: ParkedPeers;
 
   constructor(
     private readonly backend: Backend,
@@ -98,6 +102,7 @@ export class Peers implements SessionService {
     private readonly parkTtlMs = 30_000,
   ) {
     this.flagged = new FlaggedMessages(backend, hub, (r, recv, why) => this.settle(r, recv, why));
+    this.parked = new ParkedPeers(backend, hub, router, this, parkTtlMs);
   }
 
   /** Synchronous (no promise) for a message to a user of this node and for most acks. */
@@ -204,7 +209,7 @@ export class Peers implements SessionService {
   }
 
   /** To the receiver's session (here, or on its node), or offline when nobody holds it. */
-  private async route(app: string, to: string, delivery: PeerDelivery): Promise<boolean> {
+  async route(app: string, to: string, delivery: PeerDelivery): Promise<boolean> {
     const holder = this.hub.byUserId(app, to);
     if (holder && !holder.ended) {
       // Same node: no broker hop (and it keeps working while the broker is away).
@@ -212,54 +217,30 @@ export class Peers implements SessionService {
       return true;
     }
     const receivers = await this.router.reach(app, to, delivery);
-    if (receivers === 'unheard' && !delivery.off) {
-      await this.park(app, to, delivery);
-      return true;
-    }
-    if (receivers !== 'unheard' && receivers > 0) return true;
+    if (receivers === 'unheard') return this.parked.unheard(app, to, delivery);
+    if (receivers > 0) return true;
     await this.offline(app, to, delivery);
     return false;
   }
 
-  /**
-   * The receiver's node died (its resume window runs): the message waits in the backend for
-   * the node the user lands on, which delivers it once, in order; the sender hears "pending".
-   */
-  private async park(app: string, to: string, d: PeerDelivery): Promise<void> {
-    await this.backend.parked.park(app, to, d.msg, this.parkTtlMs);
-    await this.settle(d.reply, false, 'pending');
-    // Landed meanwhile (its node took the list before this park): that node takes it now.
-    await this.router.toUser(app, to, { t: 'parked' });
+  /** A node stopped listening: what it had not settled of this node's messages is parked. */
+  nodeSilent(node: string): Promise<void> {
+    return this.parked.nodeSilent(node);
   }
 
-  /** Sessions starting on this node: their deliveries wait until the parked ones are out. */
-  private readonly landing = new Map<Session, PeerDelivery[]>();
+  /** A user landed here from a dead node: parked before the landing takes the park. */
+  replacedDead(_session: Session, previous: { node: string }): Promise<void> {
+    return this.parked.nodeSilent(previous.node);
+  }
 
   /** A fresh session: from now until `land`, deliveries to it queue behind the parked ones. */
   beginLanding(session: Session): void {
-    this.landing.set(session, []);
+    this.parked.beginLanding(session);
   }
 
   /** Delivers the messages parked for the user while its node was dead, then those queued. */
-  async land(session: Session): Promise<void> {
-    try {
-      // A failed take leaves the list (one transaction): the next login takes it.
-      if (!session.ended) await this.deliverParked(session).catch(() => undefined);
-    } finally {
-      const queued = this.landing.get(session) ?? [];
-      this.landing.delete(session);
-      // A session replaced before it went live: its deliveries follow the user.
-      for (const d of queued)
-        if (!session.ended) this.deliver(session, d);
-        else void this.route(session.app, session.uid, d).catch(() => this.settle(d.reply, false));
-    }
-  }
-
-  private async deliverParked(session: Session): Promise<void> {
-    for (const e of await this.backend.parked.take(session.app, session.uid)) {
-      const m = e as StoredMessage;
-      this.hub.push(session, { t: 'msg', mid: m.mid, f: m.from, m: m.m, ts: m.ts });
-    }
+  land(session: Session): Promise<void> {
+    return this.parked.land(session);
   }
 
   /** Writes a text message to the history; its sender is answered once the write is done. */
@@ -282,7 +263,7 @@ export class Peers implements SessionService {
   /** A delivery routed to a user: pushed to its session here, or kept offline if it has none. */
   onUserEvent(app: string, uid: string, holder: Session | undefined, event: UserEvent): void {
     if (event.t === 'parked') {
-      if (holder && !this.landing.has(holder)) this.deliverParked(holder).catch(() => undefined);
+      if (holder) this.parked.nudged(holder);
       return;
     }
     const d = event as PeerDelivery;
@@ -298,7 +279,7 @@ export class Peers implements SessionService {
 
   /** Pushes a delivery to the local session of its receiver. */
   deliver(session: Session, d: PeerDelivery): void {
-    const queue = this.landing.size > 0 ? this.landing.get(session) : undefined;
+    const queue = this.parked.queueOf(session);
     if (queue) return void queue.push(d);
     const frame = { t: 'msg' as const, mid: d.msg.mid, f: d.msg.from, m: d.msg.m, ts: d.msg.ts };
     const off = d.off ? { off: true } : undefined;
@@ -339,6 +320,8 @@ export class Peers implements SessionService {
 
   /** Pushes the messages kept while the user was offline, oldest first. */
   async deliverStored(session: Session): Promise<void> {
+    // What an ended session of the user is still writing there is listed too.
+    await this.flagged.written(session.app, session.uid);
     const stored = await this.backend.offline.listOffline(session.app, session.uid);
     for (const m of stored) {
       this.hub.push(
@@ -369,6 +352,7 @@ export class Peers implements SessionService {
   /** A receipt for a request of this node: the sender hears, and the message's event goes out. */
   onReceipt(e: ReceiptEvent): void {
     const { reply } = e;
+    if (this.parked.away.size > 0) this.parked.away.settled(e);
     const writing = this.historyWrites.size > 0 ? this.historyWrites.get(reply.mid) : undefined;
     if (writing) {
       writing.then(
@@ -424,6 +408,7 @@ export class Peers implements SessionService {
 
   /** Forgets messages whose receipt will not come (their receiver's node died). */
   sweep(now: number, olderThanMs: number): void {
+    this.parked.away.sweep(now, olderThanMs);
     for (const [mid, m] of this.inflight) {
       if (now - m.msg.ts < olderThanMs) break;
       this.inflight.delete(mid);
