@@ -7,6 +7,7 @@
 import type http from 'node:http';
 import { LoginError } from '@parley/protocol';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Tally } from './metrics-tally.js';
 import type { EventStream } from './events.js';
 
 export interface MetricSources {
@@ -80,42 +81,42 @@ export class Metrics {
       s.droppedPeerMessages,
     );
 
-    const logins = new Counter({
-      name: 'parley_logins_total',
-      help: 'logins on this node, by result (ok, or the LOGIN_ERR name)',
-      labelNames: ['result'],
+    const logins = new Tally(
+      'parley_logins_total',
+      'logins on this node, by result (ok, or the LOGIN_ERR name)',
+      ['result'],
       registers,
-    });
-    const messages = new Counter({
-      name: 'parley_messages_total',
-      help: 'messages sent, by kind (peer, channel) and source (sdk, rest), counted on the sender’s node',
-      labelNames: ['kind', 'source'],
+    );
+    const messages = new Tally(
+      'parley_messages_total',
+      'messages sent, by kind (peer, channel) and source (sdk, rest), counted on the sender’s node',
+      ['kind', 'source'],
       registers,
-    });
-    const deliveries = new Counter({
-      name: 'parley_deliveries_total',
-      help: 'messages delivered: peer messages acknowledged by the receiver, channel messages written to members',
-      labelNames: ['kind'],
+    );
+    const deliveries = new Tally(
+      'parley_deliveries_total',
+      'messages delivered: peer messages acknowledged by the receiver, channel messages written to members',
+      ['kind'],
       registers,
-    });
-    const invitations = new Counter({
-      name: 'parley_invitations_total',
-      help: 'call invitations that ended, by outcome',
-      labelNames: ['outcome'],
+    );
+    const invitations = new Tally(
+      'parley_invitations_total',
+      'call invitations that ended, by outcome',
+      ['outcome'],
       registers,
-    });
-    const rest = new Counter({
-      name: 'parley_rest_requests_total',
-      help: 'REST calls answered, by route and HTTP status',
-      labelNames: ['route', 'status'],
+    );
+    const rest = new Tally(
+      'parley_rest_requests_total',
+      'REST calls answered, by route and HTTP status',
+      ['route', 'status'],
       registers,
-    });
-    const webhooks = new Counter({
-      name: 'parley_webhook_deliveries_total',
-      help: 'webhook attempts, by outcome (delivered, failed, expired, dropped)',
-      labelNames: ['outcome'],
+    );
+    const webhooks = new Tally(
+      'parley_webhook_deliveries_total',
+      'webhook attempts, by outcome (delivered, failed, expired, dropped)',
+      ['outcome'],
       registers,
-    });
+    );
     const receipt = new Histogram({
       name: 'parley_peer_receipt_seconds',
       help: 'from the server taking a peer message to its receiver’s ack reaching the sender’s node',
@@ -124,29 +125,29 @@ export class Metrics {
     });
 
     const ev = s.events;
-    ev.on('login', () => logins.inc({ result: 'ok' }));
-    ev.on('login.refused', (e) => logins.inc({ result: LOGIN_RESULT.get(e.code) ?? 'unknown' }));
+    ev.on('login', () => logins.add('ok'));
+    ev.on('login.refused', (e) => logins.add(LOGIN_RESULT.get(e.code) ?? 'unknown'));
     ev.on('peer.message', (e) => {
-      messages.inc({ kind: 'peer', source: e.source });
+      messages.add('peer', e.source);
       this.messages++;
       if (e.outcome !== 'delivered') return;
-      deliveries.inc({ kind: 'peer' });
+      deliveries.add('peer');
       this.deliveries++;
       receipt.observe((e.ts - e.sentTs) / 1000);
     });
     ev.on('channel.message', (e) => {
-      messages.inc({ kind: 'channel', source: e.source });
+      messages.add('channel', e.source);
       this.messages++;
     });
     ev.on('channel.fanout', (e) => {
-      deliveries.inc({ kind: 'channel' }, e.count);
+      deliveries.add('channel', '', e.count);
       this.deliveries += e.count;
     });
     ev.on('invitation', (e) => {
-      if (TERMINAL_PHASES.has(e.phase)) invitations.inc({ outcome: e.phase });
+      if (TERMINAL_PHASES.has(e.phase)) invitations.add(e.phase);
     });
-    ev.on('rest.request', (e) => rest.inc({ route: e.route, status: String(e.status) }));
-    ev.on('webhook.delivery', (e) => webhooks.inc({ outcome: e.outcome }));
+    ev.on('rest.request', (e) => rest.add(e.route, String(e.status)));
+    ev.on('webhook.delivery', (e) => webhooks.add(e.outcome));
   }
 
   /** Answers `GET /metrics`; false for anything else. */
