@@ -24,7 +24,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode, encodeFrame, type ServerFrame } from '@parley/protocol';
 import type { OutboxExtra, Session, UnsequencedPush } from './session.js';
-import { textFrame } from './ws-frame.js';
+import { pushFrame, textFrame } from './ws-frame.js';
 
 /** `WebSocket.OPEN`. */
 export const OPEN = 1;
@@ -162,9 +162,9 @@ export class Hub {
    * until acknowledged. Answers false if the session's outbox is full.
    */
   push(session: Session, frame: UnsequencedPush, extra?: OutboxExtra): boolean {
-    const data = session.enqueue(frame, extra);
-    if (data === undefined) return false;
-    if (session.attached) this.write(session.conn!, data);
+    const entry = session.enqueue(frame, extra);
+    if (entry === undefined) return false;
+    if (session.attached) this.writeWire(session.conn!, pushFrame(entry.json, entry.s));
     return true;
   }
 
@@ -172,7 +172,7 @@ export class Hub {
   replay(session: Session): void {
     const conn = session.conn;
     if (!conn || conn.ws.readyState !== OPEN) return;
-    for (const data of session.unacknowledged()) this.write(conn, data);
+    for (const e of session.unacknowledged()) this.writeWire(conn, pushFrame(e.json, e.s));
   }
 
   /** Writes a frame `fanout` answered before (a channel's replay ring) to the session's socket. */

@@ -27,7 +27,8 @@ export interface OutboxExtra {
 
 export interface OutboxEntry {
   s: number;
-  data: string;
+  /** The frame encoded without its `s` (see `sequencedText`). */
+  json: string;
   /** Set for an offline message: delete it from the store once acknowledged. */
   offlineMid?: string;
   /** Set for a peer message whose sender waits for the receipt. */
@@ -202,22 +203,21 @@ export class Session {
 
   /**
    * Numbers a frame that must reach the client exactly once and keeps it until acknowledged;
-   * answers its encoded form to send, or undefined if the outbox is full (the session must end).
+   * answers its outbox entry (`pushFrame` sends it), or undefined if the outbox is full (the
+   * session must end).
    */
-  enqueue(frame: UnsequencedPush, extra?: OutboxExtra): string | undefined {
+  enqueue(frame: UnsequencedPush, extra?: OutboxExtra): OutboxEntry | undefined {
     if (this.outboxSize >= this.limits.maxOutboxFrames) return undefined;
     const s = ++this.seq;
-    // `s` goes last, as `{ ...frame, s }` would put it, without copying the frame.
-    const json = encodeFrame(frame as ReliablePush);
-    const data = `${json.slice(0, -1)},"s":${s}}`;
-    const entry: OutboxEntry = { s, data };
+    // Encoded without `s`: the WebSocket frame appends it (no second copy of the text).
+    const entry: OutboxEntry = { s, json: encodeFrame(frame as ReliablePush) };
     if (extra?.offlineMid) entry.offlineMid = extra.offlineMid;
     if (extra?.reply) entry.reply = extra.reply;
     if (extra?.off) entry.off = true;
     if (frame.t === 'msg') entry.peer = frame;
     if (this.outbox === NO_FRAMES) this.outbox = [];
     this.outbox.push(entry);
-    return data;
+    return entry;
   }
 
   /**
@@ -291,9 +291,9 @@ export class Session {
     return { unstored, unflagged };
   }
 
-  /** The encoded unacknowledged frames, in order (for a replay after a resume). */
-  *unacknowledged(): Generator<string> {
-    for (let k = this.outboxHead; k < this.outbox.length; k++) yield this.outbox[k]!.data;
+  /** The unacknowledged frames, in order (for a replay after a resume). */
+  *unacknowledged(): Generator<OutboxEntry> {
+    for (let k = this.outboxHead; k < this.outbox.length; k++) yield this.outbox[k]!;
   }
 
   /** What another node needs to carry this session on (see `Session.restore`). */

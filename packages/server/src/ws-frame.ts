@@ -8,7 +8,34 @@
 /** Header + payload of one unmasked text frame. */
 export function textFrame(payload: string, unpooled = false): Buffer {
   const n = Buffer.byteLength(payload);
-  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  const out = withHeader(n, unpooled);
+  out.write(payload, headerLength(n));
+  return out;
+}
+
+/**
+ * The frame of a push numbered `s`: `json` (an encoded object) with `,"s":<s>` before its
+ * closing brace, the bytes `JSON.stringify({ ...frame, s })` would give, without building
+ * that text.
+ */
+export function pushFrame(json: string, s: number): Buffer {
+  const tail = `,"s":${s}}`;
+  const body = Buffer.byteLength(json) - 1; // the closing brace is one byte
+  const n = body + tail.length;
+  const out = withHeader(n, false);
+  const head = headerLength(n);
+  out.write(json, head); // its closing brace is overwritten by the tail
+  out.write(tail, head + body, 'latin1');
+  return out;
+}
+
+function headerLength(n: number): number {
+  return n < 126 ? 2 : n < 65536 ? 4 : 10;
+}
+
+/** A Buffer for a frame of an `n`-byte payload, its header written. */
+function withHeader(n: number, unpooled: boolean): Buffer {
+  const head = headerLength(n);
   // A frame kept after its write (a channel's replay ring) must not pin a shared 8 KiB pool slab.
   const out = unpooled ? Buffer.allocUnsafeSlow(head + n) : Buffer.allocUnsafe(head + n);
   out[0] = 0x81;
@@ -21,6 +48,5 @@ export function textFrame(payload: string, unpooled = false): Buffer {
     out.writeUInt32BE(Math.floor(n / 0x1_0000_0000), 2);
     out.writeUInt32BE(n >>> 0, 6);
   }
-  out.write(payload, head);
   return out;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Writable } from 'node:stream';
 import * as ws from 'ws';
-import { textFrame } from '../src/ws-frame.js';
+import { pushFrame, textFrame } from '../src/ws-frame.js';
 
 /** `ws`'s frame parser (exported by its ESM wrapper, not in its type declarations). */
 const { Receiver } = ws as unknown as {
@@ -32,4 +32,26 @@ test('textFrame makes frames ws decodes, at every length encoding and its edges'
   }
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(got, texts);
+});
+
+/**
+ * A push is framed from its encoding without `s` plus the sequence: the same bytes as framing
+ * `JSON.stringify({ ...frame, s })`, where the tail crosses each length encoding's edge.
+ */
+test('pushFrame gives the bytes of the frame with s appended, across the length edges', () => {
+  const edges = [125, 126, 65535, 65536];
+  for (const edge of edges)
+    for (const s of [1, 99_999, 2 ** 40]) {
+      for (let fill = edge - 40; fill <= edge; fill++) {
+        const frame = {
+          t: 'msg',
+          mid: 'n.1',
+          f: 'ü',
+          m: { k: 'T', x: 'x'.repeat(Math.max(0, fill)) },
+        };
+        const json = JSON.stringify(frame);
+        const want = textFrame(JSON.stringify({ ...frame, s }));
+        assert.equal(pushFrame(json, s).equals(want), true, `fill ${fill}, s ${s}`);
+      }
+    }
 });
