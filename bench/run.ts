@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '@parley/server';
 import { environment } from './lib/env.js';
 import {
   BENCH_APP,
@@ -144,7 +145,10 @@ async function startServer(
     kind === 'alt'
       ? path.join(options.compare!, 'bench', 'servers', 'parley.ts')
       : benchPath(import.meta.url, SCRIPT[kind]);
-  const child = spawnPinned(SERVER_CPU, script, args, ['--expose-gc', ...options.nodeFlags]);
+  // Parley starts with the flags parley-server ships with (its #! line); baselines with Node's.
+  const shipped = SCRIPT[kind] === SCRIPT.parley ? SERVER_NODE_FLAGS : [];
+  const flags = ['--expose-gc', ...shipped, ...options.nodeFlags];
+  const child = spawnPinned(SERVER_CPU, script, args, flags);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);

@@ -9,6 +9,7 @@
  *   npm run soak                         # 10 minutes, 1,000 connections
  *   npm run soak -- --minutes 1 --connections 200
  */
+import { SERVER_NODE_FLAGS } from '@parley/server';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -41,6 +42,7 @@ const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 async function main(): Promise<void> {
   const args = [
     '--expose-gc',
+    ...SERVER_NODE_FLAGS, // as parley-server runs (its #! line)
     '--conditions=source',
     '--import',
     'tsx',

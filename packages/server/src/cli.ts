@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 /**
  * `parley-server`: starts one node with the configuration from a config file, env vars and flags.
  * Everything it writes on stdout while it runs is a JSON log line (`--help` and `--version`

@@ -25,3 +25,4 @@ export type { Broker, BrokerHandler } from './backend/broker.js';
 export type { Backend } from './backend/backend.js';
 export { createMemoryBackend } from './backend/memory/index.js';
 export { createRedisBackend, type RedisBackendOptions } from './backend/redis/index.js';
+export { SERVER_NODE_FLAGS } from './node-flags.js';
