@@ -80,6 +80,7 @@ interface Extras {
   /** Rate limiters by name. */
   rates?: Map<string, RateWindow>;
 }
+const NO_MIDS: readonly string[] = Object.freeze([]);
 const NO_FRAMES: OutboxEntry[] = Object.freeze([]) as unknown as OutboxEntry[];
 
 export interface SessionLimits {
@@ -224,12 +225,12 @@ export class Session {
    * Drops acknowledged frames (s <= `s`). Answers the offline message ids and sender replies
    * they carried, for the caller to settle.
    */
-  ack(s: number): { offlineMids: string[]; replies: ReplyTarget[] } {
-    const offlineMids: string[] = [];
+  ack(s: number): { offlineMids: readonly string[]; replies: ReplyTarget[] } {
+    let offlineMids: string[] | undefined; // made only when there are some (rare)
     const replies: ReplyTarget[] = [];
     while (this.outboxHead < this.outbox.length && this.outbox[this.outboxHead]!.s <= s) {
       const e = this.outbox[this.outboxHead]!;
-      if (e.offlineMid) offlineMids.push(e.offlineMid);
+      if (e.offlineMid) (offlineMids ??= []).push(e.offlineMid);
       if (e.reply) replies.push(e.reply);
       this.outboxHead++;
     }
@@ -241,7 +242,7 @@ export class Session {
       this.outbox = this.outbox.slice(this.outboxHead);
       this.outboxHead = 0;
     }
-    return { offlineMids, replies };
+    return { offlineMids: offlineMids ?? NO_MIDS, replies };
   }
 
   /** Takes the sender replies still waiting (their receipt will not come on this socket). */

@@ -26,7 +26,7 @@ import type { StoredMessage } from '../backend/offline-inbox.js';
 import type { EventStream, MessageSource, PeerOutcome } from '../events.js';
 import type { Hub } from '../hub.js';
 import { op, type ServiceFrame, type SessionService, type UserEvent } from '../service.js';
-import type { ReplyTarget, Session } from '../session.js';
+import type { OutboxExtra, ReplyTarget, Session } from '../session.js';
 import { FlaggedMessages } from './flagged-messages.js';
 import { ParkedPeers } from './parked-peers.js';
 import { nodeTopic } from '../topics.js';
@@ -282,7 +282,6 @@ export class Peers implements SessionService {
     const queue = this.parked.queueOf(session);
     if (queue) return void queue.push(d);
     const frame = { t: 'msg' as const, mid: d.msg.mid, f: d.msg.from, m: d.msg.m, ts: d.msg.ts };
-    const off = d.off ? { off: true } : undefined;
     if (!session.attached) {
       // Reconnecting: the message waits in the outbox for the resume. A flagged one is also
       // committed to the offline store before its sender hears (the node may die meanwhile);
@@ -299,7 +298,8 @@ export class Peers implements SessionService {
       );
       return;
     }
-    if (!this.hub.push(session, frame, { reply: d.reply, ...off }))
+    const extra: OutboxExtra = d.off ? { reply: d.reply, off: true } : { reply: d.reply };
+    if (!this.hub.push(session, frame, extra))
       void this.offline(session.app, session.uid, d).catch(() => this.settle(d.reply, false));
   }
 
@@ -335,7 +335,7 @@ export class Peers implements SessionService {
   /** The receiver acknowledged frames up to some sequence: forget stored copies, tell senders. */
   async acknowledged(
     session: Session,
-    offlineMids: string[],
+    offlineMids: readonly string[],
     replies: ReplyTarget[],
   ): Promise<void> {
     if (offlineMids.length > 0)
