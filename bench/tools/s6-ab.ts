@@ -9,6 +9,7 @@
  *   flock /tmp/parley-heavy.lock taskset -c 1 node --conditions=source --import tsx \
  *     bench/tools/s6-ab.ts ROOT[:bare][@ENV=V+ENV2=V2],ROOT2 [rounds=4] [n=3000] [concurrency=64] [keep|close]
  *
+ * `NODE_FLAGS=…` in a root's env names node flags for its server (`@NODE_FLAGS=--trace-gc`).
  * `keep` leaves every client connected, heartbeating as the SDK does (as S6 does); `close`
  * closes each batch once it is in, so the measured batch is logins alone. The server runs on
  * CPU 0 (taskset); run this on CPU 1.
@@ -41,7 +42,10 @@ async function round(root: string, seed: number): Promise<Round> {
   const bare = where.endsWith(':bare');
   const dir = bare ? where.slice(0, -':bare'.length) : where;
   const env = { ...process.env };
-  for (const kv of envText?.split('+') ?? []) env[kv.split('=')[0]!] = kv.split('=')[1] ?? '';
+  for (const kv of envText?.split('+') ?? []) {
+    const eq = kv.indexOf('=');
+    env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's6-ab-'));
   const script = path.join(dir, 'bench', 'servers', bare ? 'bare-ws.ts' : 'parley.ts');
   const args = bare
@@ -58,7 +62,9 @@ async function round(root: string, seed: number): Promise<Round> {
         '--apps',
         `${BENCH_APP.appId}:${BENCH_APP.appCertificate}`,
       ];
-  const node = ['--expose-gc', '--conditions=source', '--import', 'tsx', script, ...args];
+  const flags = env.NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  delete env.NODE_FLAGS;
+  const node = ['--expose-gc', ...flags, '--conditions=source', '--import', 'tsx', script, ...args];
   const child = HAS_TASKSET
     ? spawn('taskset', ['-c', '0', process.execPath, ...node], {
         cwd: dir,
