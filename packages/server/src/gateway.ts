@@ -17,6 +17,7 @@ import {
   SUBPROTOCOL,
   SUBPROTOCOL_EARLY_LOGIN,
   USER_NOT_LOGGED_IN,
+  encodeFrame,
   parseClientFrame,
   type Clock,
   type TimerHandle,
@@ -46,6 +47,12 @@ export interface GatewayOptions {
   /** Browser origins allowed to open a WebSocket; empty = any (a client with no Origin: any). */
   allowedOrigins?: readonly string[];
 }
+
+/**
+ * Every SDK's heartbeat (`encodeFrame({ t: 'ping' })`), every 2.5 s per client: the gateway
+ * knows these bytes without decoding them. Anything else spelling a ping takes the usual path.
+ */
+const PING = Buffer.from(encodeFrame({ t: 'ping' }));
 
 const FRAME_TOO_BIG = `frame larger than ${Limits.maxFrameBytes} bytes (maxFrameBytes)`;
 
@@ -131,6 +138,7 @@ export class Gateway {
           CloseCode.BAD_FRAME,
           'binary frames are not part of parley.v1',
         );
+      else if (data.length === PING.length && data.equals(PING)) gateway.onPing(conn);
       else gateway.onFrame(conn, data.toString());
     };
     this.onClose = function () {
@@ -254,6 +262,13 @@ export class Gateway {
       return;
     }
     this.onFrame(conn, text, parsed);
+  }
+
+  /** A ping as the SDKs encode it, answered as `onFrame` would without parsing it. */
+  private onPing(conn: Conn): void {
+    const now = this.clock.now();
+    if (conn.session) this.dispatcher.touch(conn.session, now);
+    this.hub.tellConn(conn, { t: 'pong', ts: now });
   }
 
   private onFrame(conn: Conn, text: string, parsed = parseClientFrame(text)): void {
