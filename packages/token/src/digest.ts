@@ -2,7 +2,7 @@
 import * as crypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-type OneShot = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
+type OneShot = (algorithm: string, data: Uint8Array, encoding: 'latin1') => string;
 /** `crypto.hash` (Node 20.12+): a digest in one call, without a Hash object. */
 const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 
@@ -23,7 +23,7 @@ const BLOCK_BYTES = 64;
 
 function hmacOneShot(hash: OneShot, key: string | Uint8Array, data: string | Uint8Array): Buffer {
   let k = typeof key === 'string' ? Buffer.from(key) : key;
-  if (k.length > BLOCK_BYTES) k = hash('sha256', k, 'buffer');
+  if (k.length > BLOCK_BYTES) k = Buffer.from(hash('sha256', k, 'latin1'), 'latin1');
   const d = typeof data === 'string' ? Buffer.from(data) : data;
   const inner = Buffer.allocUnsafe(BLOCK_BYTES + d.length);
   const outer = Buffer.allocUnsafe(BLOCK_BYTES + 32);
@@ -33,8 +33,10 @@ function hmacOneShot(hash: OneShot, key: string | Uint8Array, data: string | Uin
     outer[i] = b ^ 0x5c;
   }
   inner.set(d, BLOCK_BYTES);
-  outer.set(hash('sha256', inner, 'buffer'), BLOCK_BYTES);
-  const mac = hash('sha256', outer, 'buffer');
+  // Digests as latin1 text (one byte a character) go into pooled buffers: a 'buffer' digest is a
+  // native allocation of its own each.
+  outer.write(hash('sha256', inner, 'latin1'), BLOCK_BYTES, 'latin1');
+  const mac = Buffer.from(hash('sha256', outer, 'latin1'), 'latin1');
   // The pads are the key in plain sight and the pool hands these bytes out again: clear them.
   inner.fill(0, 0, BLOCK_BYTES);
   outer.fill(0, 0, BLOCK_BYTES);

@@ -94,7 +94,7 @@ class Inflater {
   private pos: number;
   private bitBuf = 0;
   private bitCount = 0;
-  private out: Uint8Array;
+  private out: Buffer;
   private len = 0;
 
   constructor(
@@ -104,7 +104,9 @@ class Inflater {
     private readonly maxOutput: number,
   ) {
     this.pos = start;
-    this.out = new Uint8Array(Math.min(maxOutput, Math.max(64, src.length * 4)));
+    // From Buffer's pool (a token's few hundred bytes): a Uint8Array would be an allocation of
+    // its own outside the heap. Only the bytes written are ever read.
+    this.out = Buffer.allocUnsafe(Math.min(maxOutput, Math.max(64, src.length * 4)));
   }
 
   private bits(n: number): number {
@@ -154,7 +156,7 @@ class Inflater {
   private put(byte: number): void {
     if (this.len === this.out.length) {
       if (this.len >= this.maxOutput) throw new Error('inflate: output too large');
-      const grown = new Uint8Array(Math.min(this.maxOutput, this.out.length * 2));
+      const grown = Buffer.allocUnsafe(Math.min(this.maxOutput, this.out.length * 2));
       grown.set(this.out);
       this.out = grown;
     }
@@ -173,7 +175,7 @@ class Inflater {
     }
     // The zlib trailer starts at the next byte boundary.
     this.alignToByte();
-    return Buffer.from(this.out.buffer, this.out.byteOffset, this.len);
+    return this.out.subarray(0, this.len);
   }
 
   get next(): number {
