@@ -156,12 +156,10 @@ class ParleyClient extends RequestClient implements BenchClient {
       u: o.uid,
       ...(o.token ? { k: o.token } : {}),
     });
-    let url = o.url;
-    if (!o.noLogin) {
-      const u = new URL(o.url);
-      u.searchParams.set('login', Buffer.from(login).toString('base64url'));
-      url = u.toString();
-    }
+    // base64url needs no escaping in a query: appended, not through a URL object per login.
+    const url = o.noLogin
+      ? o.url
+      : `${o.url}${o.url.includes('?') ? '&' : '?'}login=${Buffer.from(login).toString('base64url')}`;
     const protocols = o.noLogin ? ['parley.v1'] : ['parley.v1.early-login', 'parley.v1'];
     const ws = new WebSocket(url, protocols, WS_OPTIONS);
     const c = new ParleyClient(ws, o.uid, o.events);
@@ -195,6 +193,8 @@ class ParleyClient extends RequestClient implements BenchClient {
       }
       return;
     }
+    // {"t":"pong",…}: one per heartbeat of every client, nothing to read in it.
+    if (data[6] === 0x70 && data[7] === 0x6f && data[8] === 0x6e && data[9] === 0x67) return;
     const f = JSON.parse(data.toString()) as { t: string; i?: number; s?: number };
     if ((f.t === 'ok' || f.t === 'err') && f.i !== undefined) {
       const seq = this.receipts.get(f.i);

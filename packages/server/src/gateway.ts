@@ -17,6 +17,7 @@ import {
   SUBPROTOCOL,
   SUBPROTOCOL_EARLY_LOGIN,
   USER_NOT_LOGGED_IN,
+  encodeFrame,
   parseClientFrame,
   type Clock,
   type TimerHandle,
@@ -47,6 +48,12 @@ export interface GatewayOptions {
   allowedOrigins?: readonly string[];
 }
 
+/**
+ * Every SDK's heartbeat (`encodeFrame({ t: 'ping' })`), every 2.5 s per client: the gateway
+ * knows these bytes without decoding them. Anything else spelling a ping takes the usual path.
+ */
+const PING = Buffer.from(encodeFrame({ t: 'ping' }));
+
 const FRAME_TOO_BIG = `frame larger than ${Limits.maxFrameBytes} bytes (maxFrameBytes)`;
 
 /** ws closes an oversized frame with 1009 and no reason; this one names the limit. */
@@ -73,9 +80,30 @@ function earlyLogin(req: http.IncomingMessage): string | undefined {
   const url = req.url ?? '';
   const q = url.indexOf('?');
   if (q < 0) return undefined;
-  const b64 = new URLSearchParams(url.slice(q + 1)).get(EARLY_LOGIN_PARAM);
+  const b64 = queryParam(url, q + 1, EARLY_LOGIN_PARAM);
   if (!b64) return undefined;
   return Buffer.from(b64, 'base64url').toString('utf8');
+}
+
+/**
+ * The first value of query parameter `name` in `url` from `from` on, as URLSearchParams'
+ * `get` answers it. Our clients send base64url, which needs no decoding: the parameter is
+ * found by a scan, and only a query with escapes (`%`, `+`) goes through URLSearchParams.
+ */
+export function queryParam(url: string, from: number, name: string): string | null {
+  if (url.includes('%', from) || url.includes('+', from))
+    return new URLSearchParams(url.slice(from)).get(name);
+  for (let at = from; at <= url.length;) {
+    const amp = url.indexOf('&', at);
+    const end = amp < 0 ? url.length : amp;
+    if (url.startsWith(name, at)) {
+      const after = at + name.length;
+      if (after === end) return '';
+      if (url.charCodeAt(after) === 0x3d) return url.slice(after + 1, end); // '='
+    }
+    at = end + 1;
+  }
+  return null;
 }
 
 export class Gateway {
@@ -110,6 +138,7 @@ export class Gateway {
           CloseCode.BAD_FRAME,
           'binary frames are not part of parley.v1',
         );
+      else if (data.length === PING.length && data.equals(PING)) gateway.onPing(conn);
       else gateway.onFrame(conn, data.toString());
     };
     this.onClose = function () {
@@ -233,6 +262,13 @@ export class Gateway {
       return;
     }
     this.onFrame(conn, text, parsed);
+  }
+
+  /** A ping as the SDKs encode it, answered as `onFrame` would without parsing it. */
+  private onPing(conn: Conn): void {
+    const now = this.clock.now();
+    if (conn.session) this.dispatcher.touch(conn.session, now);
+    this.hub.tellConn(conn, { t: 'pong', ts: now });
   }
 
   private onFrame(conn: Conn, text: string, parsed = parseClientFrame(text)): void {

@@ -9,11 +9,16 @@ import {
   SUBPROTOCOL_EARLY_LOGIN,
 } from '@parley/protocol';
 import { APP, client, loggedIn, RawSocket, testServer } from '@parley/testkit';
+import { queryParam } from '../src/gateway.js';
 
 const b64 = (frame: unknown) => Buffer.from(JSON.stringify(frame)).toString('base64url');
 
 /** A raw upgrade request offering the early-login subprotocol: every byte the server answers. */
-function rawUpgrade(port: number, login: string): Promise<Buffer> {
+function rawUpgrade(
+  port: number,
+  login: string,
+  query = `${EARLY_LOGIN_PARAM}=${login}`,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -27,7 +32,7 @@ function rawUpgrade(port: number, login: string): Promise<Buffer> {
     });
     sock.on('error', reject);
     sock.write(
-      `GET /?${EARLY_LOGIN_PARAM}=${login} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
+      `GET /?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
         'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
         `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${SUBPROTOCOL_EARLY_LOGIN}, ${SUBPROTOCOL}\r\n\r\n`,
     );
@@ -49,6 +54,62 @@ test('a login in the upgrade URL is answered right behind the 101', async () => 
   } finally {
     await server.close();
   }
+});
+
+test('the login is found among other query parameters, escaped or not', async () => {
+  const server = await testServer();
+  try {
+    const uid = (k: number) => `el-q${k}`;
+    const login = (k: number) => b64({ t: 'login', i: 1, a: APP, u: uid(k) });
+    const escaped = (text: string) =>
+      text.replace(/[-_]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
+    const queries = [
+      (k: number) => `x=1&${EARLY_LOGIN_PARAM}=${login(k)}&y=2`,
+      (k: number) => `${EARLY_LOGIN_PARAM}x=junk&&${EARLY_LOGIN_PARAM}=${login(k)}`,
+      (k: number) => `${EARLY_LOGIN_PARAM}=${login(k)}&${EARLY_LOGIN_PARAM}=junk`,
+      (k: number) => `a=b+c&${EARLY_LOGIN_PARAM}=${escaped(login(k))}`,
+    ];
+    const logins: string[] = [];
+    server.events.on('login', (e) => logins.push(e.uid));
+    for (const [k, query] of queries.entries()) {
+      const text = (await rawUpgrade(server.port, '', query(k))).toString('latin1');
+      assert.match(text, /^HTTP\/1\.1 101 /);
+      assert.match(text, /"t":"ok"/, query(k));
+    }
+    assert.deepEqual(
+      logins,
+      queries.map((_, k) => uid(k)),
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+test('queryParam answers what URLSearchParams.get answers', () => {
+  const parts = [
+    'login=abc',
+    'login=',
+    'login',
+    'loginx=1',
+    'xlogin=2',
+    'a=1',
+    '',
+    'login=d-_e',
+    'login=%41',
+    'login=a+b',
+    'b=login=c',
+  ];
+  for (const a of parts)
+    for (const b of parts)
+      for (const c of ['', '&', '&a=2']) {
+        const query = `${a}&${b}${c}`;
+        const url = `/path?${query}`;
+        assert.equal(
+          queryParam(url, url.indexOf('?') + 1, 'login'),
+          new URLSearchParams(query).get('login'),
+          query,
+        );
+      }
 });
 
 test('an early login logs the socket in; a client that also offers parley.v1 still works without it', async () => {

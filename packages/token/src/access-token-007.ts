@@ -62,8 +62,14 @@ export interface AccessToken007 {
 }
 
 export function signingKey007(appCertificate: string, issueTs: number, salt: number): Buffer {
-  const first = hmacSha256(new ByteWriter().uint32(issueTs).toBuffer(), appCertificate);
-  return hmacSha256(new ByteWriter().uint32(salt).toBuffer(), first);
+  const first = hmacSha256(uint32Bytes(issueTs), appCertificate);
+  return hmacSha256(uint32Bytes(salt), first);
+}
+
+function uint32Bytes(value: number): Buffer {
+  const b = Buffer.allocUnsafe(4);
+  b.writeUInt32LE(value);
+  return b;
 }
 
 export function signature007(

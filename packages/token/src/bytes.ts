@@ -100,22 +100,31 @@ export class ByteReader {
   }
 
   private take(count: number): Buffer {
+    const at = this.advance(count);
+    return this.buffer.subarray(at, at + count);
+  }
+
+  /** Where the next `count` bytes start (and consumes them), without making a view of them. */
+  private advance(count: number): number {
     if (count > this.remaining) {
       throw new MalformedBytesError(
         `need ${count} bytes at offset ${this.position}, only ${this.remaining} left`,
       );
     }
-    const out = this.buffer.subarray(this.position, this.position + count);
+    const at = this.position;
     this.position += count;
-    return out;
+    return at;
   }
 
   uint16(): number {
-    return this.take(2).readUInt16LE(0);
+    const at = this.advance(2);
+    return this.buffer[at]! | (this.buffer[at + 1]! << 8);
   }
 
   uint32(): number {
-    return this.take(4).readUInt32LE(0);
+    const at = this.advance(4);
+    const b = this.buffer;
+    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
   }
 
   /** Reads a uint16 length prefix and that many bytes (a copy). */
@@ -163,6 +172,22 @@ const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export function decodeBase64Strict(text: string): Buffer | null {
   if (text.length % 4 !== 0 || !BASE64_PATTERN.test(text)) return null;
-  const bytes = Buffer.from(text, 'base64');
-  return bytes.toString('base64') === text ? bytes : null;
+  // The pattern leaves one way to be non-canonical: bits past the last byte that are not 0
+  // (in the character before a padding `=`), which the decoder would drop.
+  const n = text.length;
+  if (text.charCodeAt(n - 1) === EQ) {
+    const pad = text.charCodeAt(n - 2) === EQ ? 2 : 1;
+    if (base64Value(text.charCodeAt(n - 1 - pad)) & (pad === 2 ? 0x0f : 0x03)) return null;
+  }
+  return Buffer.from(text, 'base64');
+}
+
+const EQ = 0x3d;
+
+/** The 6-bit value of a base64 character (one the pattern admitted, not `=`). */
+function base64Value(c: number): number {
+  if (c >= 0x61) return c - 0x61 + 26; // a-z
+  if (c >= 0x41) return c - 0x41; // A-Z
+  if (c >= 0x30) return c - 0x30 + 52; // 0-9
+  return c === 0x2b ? 62 : 63; // + /
 }

@@ -23,11 +23,21 @@ const DIST_EXTRA = [
 /** The order code length code lengths come in (RFC 1951 §3.2.7). */
 const CLEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
-/** A canonical Huffman code: how many codes of each length, and the symbols in code order. */
+/**
+ * A canonical Huffman code: how many codes of each length, the symbols in code order, and a
+ * lookup table by the next FAST_BITS input bits for the codes that short (0 = longer, or no
+ * code: the bit-by-bit decode decides).
+ */
 interface Huffman {
   counts: Uint16Array;
   symbols: Uint16Array;
+  /** (code length << 9) | symbol, indexed by the next FAST_BITS bits as they arrive. */
+  fast: Uint16Array;
 }
+
+/** Codes up to this long decode with one table lookup (the fixed literal codes are 7–9 bits). */
+const FAST_BITS = 9;
+const FAST_MASK = (1 << FAST_BITS) - 1;
 
 function huffman(lengths: ArrayLike<number>, n: number): Huffman {
   const counts = new Uint16Array(16);
@@ -43,30 +53,48 @@ function huffman(lengths: ArrayLike<number>, n: number): Huffman {
   const offs = new Uint16Array(16);
   for (let len = 1; len < 15; len++) offs[len + 1] = offs[len]! + counts[len]!;
   for (let i = 0; i < n; i++) if (lengths[i]) symbols[offs[lengths[i]!]!++] = i;
-  return { counts, symbols };
+  return { counts, symbols, fast: fastTable(counts, symbols) };
 }
 
-let fixedLit: Huffman | undefined;
-let fixedDist: Huffman | undefined;
+/**
+ * The lookup table of a code: each code of at most FAST_BITS bits fills every entry whose low
+ * bits are that code as it arrives (DEFLATE sends a code's first bit first, into the low bit).
+ */
+function fastTable(counts: Uint16Array, symbols: Uint16Array): Uint16Array {
+  const fast = new Uint16Array(1 << FAST_BITS);
+  let code = 0;
+  let index = 0;
+  for (let len = 1; len <= FAST_BITS; len++) {
+    for (let k = 0; k < counts[len]!; k++, code++, index++) {
+      let reversed = 0;
+      for (let b = 0; b < len; b++) reversed |= ((code >>> b) & 1) << (len - 1 - b);
+      const entry = (len << 9) | symbols[index]!;
+      for (let at = reversed; at < fast.length; at += 1 << len) fast[at] = entry;
+    }
+    code <<= 1;
+  }
+  return fast;
+}
+
+let fixed: [Huffman, Huffman] | undefined;
 
 function fixedCodes(): [Huffman, Huffman] {
-  if (!fixedLit || !fixedDist) {
+  if (!fixed) {
     const l = new Uint8Array(288);
     l.fill(8, 0, 144);
     l.fill(9, 144, 256);
     l.fill(7, 256, 280);
     l.fill(8, 280, 288);
-    fixedLit = huffman(l, 288);
-    fixedDist = huffman(new Uint8Array(30).fill(5), 30);
+    fixed = [huffman(l, 288), huffman(new Uint8Array(30).fill(5), 30)];
   }
-  return [fixedLit, fixedDist];
+  return fixed;
 }
 
 class Inflater {
   private pos: number;
   private bitBuf = 0;
   private bitCount = 0;
-  private out: Uint8Array;
+  private out: Buffer;
   private len = 0;
 
   constructor(
@@ -76,7 +104,9 @@ class Inflater {
     private readonly maxOutput: number,
   ) {
     this.pos = start;
-    this.out = new Uint8Array(Math.min(maxOutput, Math.max(64, src.length * 4)));
+    // From Buffer's pool (a token's few hundred bytes): a Uint8Array would be an allocation of
+    // its own outside the heap. Only the bytes written are ever read.
+    this.out = Buffer.allocUnsafe(Math.min(maxOutput, Math.max(64, src.length * 4)));
   }
 
   private bits(n: number): number {
@@ -91,7 +121,24 @@ class Inflater {
     return v;
   }
 
+  /** The next symbol of code `h`: one table lookup for a short code, else bit by bit. */
   private decode(h: Huffman): number {
+    while (this.bitCount < FAST_BITS && this.pos < this.end) {
+      this.bitBuf |= this.src[this.pos++]! << this.bitCount;
+      this.bitCount += 8;
+    }
+    const entry = h.fast[this.bitBuf & FAST_MASK]!;
+    const len = entry >>> 9;
+    // Bits past the input's end read as 0 in the lookup: a code needing them ends early.
+    if (entry !== 0 && len <= this.bitCount) {
+      this.bitBuf >>>= len;
+      this.bitCount -= len;
+      return entry & 0x1ff;
+    }
+    return this.slowDecode(h);
+  }
+
+  private slowDecode(h: Huffman): number {
     let code = 0;
     let first = 0;
     let index = 0;
@@ -109,7 +156,7 @@ class Inflater {
   private put(byte: number): void {
     if (this.len === this.out.length) {
       if (this.len >= this.maxOutput) throw new Error('inflate: output too large');
-      const grown = new Uint8Array(Math.min(this.maxOutput, this.out.length * 2));
+      const grown = Buffer.allocUnsafe(Math.min(this.maxOutput, this.out.length * 2));
       grown.set(this.out);
       this.out = grown;
     }
@@ -122,23 +169,31 @@ class Inflater {
       last = this.bits(1);
       const type = this.bits(2);
       if (type === 0) this.stored();
-      else if (type === 1) this.codes(...fixedCodes());
-      else if (type === 2) this.codes(...this.dynamic());
+      else if (type === 1) this.codes(fixedCodes());
+      else if (type === 2) this.codes(this.dynamic());
       else throw new Error('inflate: bad block type');
     }
     // The zlib trailer starts at the next byte boundary.
-    this.bitBuf = 0;
-    this.bitCount = 0;
-    return Buffer.from(this.out.buffer, this.out.byteOffset, this.len);
+    this.alignToByte();
+    return this.out.subarray(0, this.len);
   }
 
   get next(): number {
     return this.pos;
   }
 
-  private stored(): void {
+  /**
+   * Drops the bits left of the current byte. Whole bytes `decode` read ahead and did not use
+   * go back to the input.
+   */
+  private alignToByte(): void {
+    this.pos -= this.bitCount >>> 3;
     this.bitBuf = 0;
     this.bitCount = 0;
+  }
+
+  private stored(): void {
+    this.alignToByte();
     if (this.pos + 4 > this.end) throw new Error('inflate: input ends early');
     const s = this.src;
     const n = s[this.pos]! | (s[this.pos + 1]! << 8);
@@ -179,7 +234,7 @@ class Inflater {
     return [huffman(lengths.subarray(0, hlit), hlit), huffman(lengths.subarray(hlit), hdist)];
   }
 
-  private codes(lit: Huffman, dist: Huffman): void {
+  private codes([lit, dist]: [Huffman, Huffman]): void {
     for (;;) {
       const sym = this.decode(lit);
       if (sym < 256) {

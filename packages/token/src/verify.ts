@@ -80,23 +80,32 @@ function verify007(token: string, opts: VerifyOptions, nowSec: number): TokenChe
   }
 
   // RtmTokenBuilder.buildToken emits an RTM service (type 2); buildTokenWithPermissions an
-  // RTM2 service (type 8). Both carry the user id and a login privilege.
-  const rtmServices = parsed.services.filter(
-    (service) => service.type === ServiceType007.rtm || service.type === ServiceType007.rtm2,
-  );
-  if (rtmServices.length === 0) return fail('no_privilege', 'token has no RTM service');
-  const mine = rtmServices.filter((service) => service.userId === opts.uid);
-  if (mine.length === 0) return fail('wrong_uid', 'token was issued for another uid');
-  const loginDuration = mine
-    .map((service) => service.privileges.get(RTM_LOGIN_PRIVILEGE_007))
-    .find((duration) => duration !== undefined);
+  // RTM2 service (type 8). Both carry the user id and a login privilege. (Loops, not filters:
+  // this runs on every login.)
+  let rtmServices = 0;
+  let mine = 0;
+  let loginDuration: number | undefined;
+  for (const service of parsed.services) {
+    if (service.type !== ServiceType007.rtm && service.type !== ServiceType007.rtm2) continue;
+    rtmServices++;
+    if (service.userId !== opts.uid) continue;
+    mine++;
+    loginDuration ??= service.privileges.get(RTM_LOGIN_PRIVILEGE_007);
+  }
+  if (rtmServices === 0) return fail('no_privilege', 'token has no RTM service');
+  if (mine === 0) return fail('wrong_uid', 'token was issued for another uid');
   if (loginDuration === undefined) {
     return fail('no_privilege', 'token does not grant the RTM login privilege');
   }
 
   // Both the token lifetime and the privilege are durations from issueTs; 0 means no limit.
-  const limits = [parsed.expire, loginDuration].filter((seconds) => seconds !== 0);
-  const expireTs = limits.length === 0 ? 0 : parsed.issueTs + Math.min(...limits);
+  const lifetime =
+    parsed.expire === 0
+      ? loginDuration
+      : loginDuration === 0
+        ? parsed.expire
+        : Math.min(parsed.expire, loginDuration);
+  const expireTs = lifetime === 0 ? 0 : parsed.issueTs + lifetime;
   if (isExpired(expireTs, nowSec)) return fail('expired', 'token has expired');
   return { ok: true, kind: '007', expireTs };
 }

@@ -74,3 +74,38 @@ describe('decodeBase64Strict', () => {
     }
   });
 });
+
+describe('decodeBase64Strict, every final quantum', () => {
+  // Canonical = what Node's encoder gives back for the decoded bytes: checked for every
+  // padded last quantum ("xy==", "xyz=") and a sample of unpadded ones.
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const canonical = (text: string) => Buffer.from(text, 'base64').toString('base64') === text;
+  test('refuses exactly the quanta whose dropped bits are not 0', () => {
+    let refused = 0;
+    for (const a of alphabet)
+      for (const b of alphabet) {
+        for (const text of [`QUJD${a}${b}==`, ...[...alphabet].map((c) => `${a}${b}${c}=`)]) {
+          const got = decodeBase64Strict(text);
+          assert.equal(got !== null, canonical(text), text);
+          if (got) assert.deepEqual(got, Buffer.from(text, 'base64'));
+          else refused++;
+        }
+        const full = `${a}${b}${a}${b}`;
+        assert.deepEqual(decodeBase64Strict(full), Buffer.from(full, 'base64'));
+      }
+    assert.equal(refused, 64 * 60 + 64 * 64 * 48); // 4 of 64 finals fit "x?==", 16 fit "xy?="
+  });
+});
+
+describe('ByteReader integers', () => {
+  test('reads the largest uint16 and uint32 values unsigned', () => {
+    const r = new ByteReader(
+      new ByteWriter().uint16(0xffff).uint32(0xffffffff).uint32(0x80000000).uint32(1).toBuffer(),
+    );
+    assert.deepEqual(
+      [r.uint16(), r.uint32(), r.uint32(), r.uint32()],
+      [0xffff, 0xffffffff, 0x80000000, 1],
+    );
+    assert.throws(() => r.uint16(), MalformedBytesError);
+  });
+});
