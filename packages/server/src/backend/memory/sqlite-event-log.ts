@@ -38,6 +38,8 @@ export class SqliteEventLog implements EventLog {
   private readonly counts = new Map<string, number>();
   private pending: Pending[] = [];
   private timer: TimerHandle | undefined;
+  /** The last sequence number given. */
+  private seq: number;
   private readonly flushNow = () => this.flush();
   private readonly insert: Database.Statement;
   private readonly trim: Database.Statement;
@@ -56,12 +58,20 @@ export class SqliteEventLog implements EventLog {
     this.db = new Database(sqliteFile(dataDir));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // One B-tree, ordered as the takes read it: the sequence is this process's (one owns the file).
     this.db.exec(`CREATE TABLE IF NOT EXISTS rest_events (
-      seq INTEGER PRIMARY KEY, app TEXT NOT NULL, kind TEXT NOT NULL, event TEXT NOT NULL)`);
-    this.db.exec('CREATE INDEX IF NOT EXISTS rest_events_by_app ON rest_events (app, kind, seq)');
-    this.insert = this.db.prepare('INSERT INTO rest_events (app, kind, event) VALUES (?, ?, ?)');
-    this.trim = this.db.prepare(`DELETE FROM rest_events WHERE seq IN
-      (SELECT seq FROM rest_events WHERE app = ? AND kind = ? ORDER BY seq LIMIT ?)`);
+      app TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL,
+      PRIMARY KEY (app, kind, seq)) WITHOUT ROWID`);
+    const last = this.db.prepare('SELECT MAX(seq) AS seq FROM rest_events').get() as {
+      seq: number | null;
+    };
+    this.seq = last.seq ?? 0;
+    this.insert = this.db.prepare(
+      'INSERT INTO rest_events (app, kind, seq, event) VALUES (?, ?, ?, ?)',
+    );
+    this.trim = this.db.prepare(`DELETE FROM rest_events WHERE app = @app AND kind = @kind AND
+      seq <= (SELECT seq FROM rest_events WHERE app = @app AND kind = @kind
+              ORDER BY seq LIMIT 1 OFFSET @over - 1)`);
     this.select = this.db.prepare(
       'SELECT seq, event FROM rest_events WHERE app = ? AND kind = ? ORDER BY seq LIMIT ?',
     );
@@ -74,7 +84,7 @@ export class SqliteEventLog implements EventLog {
     this.recount();
     this.write = this.db.transaction((batch: Pending[]) => {
       for (const p of batch) {
-        this.insert.run(p.app, p.kind, JSON.stringify(p.event));
+        this.insert.run(p.app, p.kind, ++this.seq, JSON.stringify(p.event));
         const key = countKey(p.app, p.kind);
         this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
       }
@@ -82,7 +92,7 @@ export class SqliteEventLog implements EventLog {
         const key = countKey(p.app, p.kind);
         const over = this.counts.get(key)! - this.maxPerApp;
         if (over <= 0) continue;
-        this.trim.run(p.app, p.kind, over);
+        this.trim.run({ app: p.app, kind: p.kind, over });
         this.counts.set(key, this.maxPerApp);
       }
     });
