@@ -49,6 +49,7 @@ export function createMemoryBackend(
     history,
     eventLog,
     webhooks,
+    sharedRates: undefined,
     broker,
     // Nothing shared to lose: an error here is a fault, not an outage.
     unavailable: () => false,
