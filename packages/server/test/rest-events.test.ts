@@ -138,7 +138,7 @@ test('embedded: a SIGKILL keeps the events already written (those older than 50 
   await oneVisit(first.url, 'ev-kill');
   // Written on the node's own clock, no pull asked: they reach the file for any reader.
   const reader = new Database(sqliteFile(dataDir), { readonly: true });
-  const count = reader.prepare('SELECT COUNT(*) AS n FROM rest_events');
+  const count = reader.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM rest_event_batches');
   await eventually(
     () => Promise.resolve((count.get() as { n: number }).n === 4),
     'the four events in the file',

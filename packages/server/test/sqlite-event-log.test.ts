@@ -18,7 +18,11 @@ function opened(max = 100) {
   const log = new SqliteEventLog(dataDir, max, clock, (err) => errors.push(err));
   const reader = new Database(sqliteFile(dataDir), { readonly: true });
   const written = () =>
-    (reader.prepare('SELECT COUNT(*) AS n FROM rest_events').get() as { n: number }).n;
+    (
+      reader.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM rest_event_batches').get() as {
+        n: number;
+      }
+    ).n;
   return { dataDir, clock, log, written, errors, reader };
 }
 
@@ -53,6 +57,32 @@ test('a burst of 1,000 waiting events is written at once, without waiting for th
   assert.equal(written(), 0);
   await log.append('app', 'user', { user_id: 'u', type: 'Login', ms: 999 });
   assert.equal(written(), 1000, 'memory stays bounded on a clock that does not move');
+  log.close();
+  reader.close();
+});
+
+test('batches are rows: the cap and the takes split and drop them, oldest first', async () => {
+  const { clock, log, reader } = opened(3);
+  const batch = async (...ms: number[]) => {
+    for (const k of ms) await log.append('app', 'user', { user_id: `u${k}`, type: 'Login', ms: k });
+    await clock.advance(FLUSH_MS);
+  };
+  await batch(1, 2);
+  await batch(3, 4); // 4 > 3: u1 goes, out of the first row
+  await batch(5); // u2, the rest of the first row, goes
+  await batch(6, 7, 8, 9); // a batch past the cap by itself: only 7, 8, 9 are kept
+  await batch(10);
+  const ms = async (max: number) => (await log.take('app', 'user', max)).map((e) => e.ms);
+  assert.deepEqual(
+    await ms(1),
+    [8],
+    'the cap took 7 (of the row 7, 8, 9); the take splits the rest',
+  );
+  assert.deepEqual(await ms(10), [9, 10]);
+  assert.deepEqual(await ms(10), []);
+  await batch(11, 12);
+  await batch(13);
+  assert.deepEqual(await ms(3), [11, 12, 13], 'a take across rows');
   log.close();
   reader.close();
 });

@@ -11,8 +11,9 @@
  *   committed WAL write survives the process);
  * - a crash of the machine may also lose what the OS had not written to disk yet, and bring
  *   back events already taken (NORMAL syncs the WAL at checkpoints, not at each commit).
- * One process owns the database, so the count of each app's events is kept here and the cap
- * costs no COUNT.
+ * A batch is one row per app and kind (a JSON array), so a write costs one insert per app, not
+ * one per event; a take or the cap rewrites the one row it splits. One process owns the
+ * database, so the number of each app's events is kept here and the cap costs no query.
  */
 import Database from 'better-sqlite3';
 import type { Clock, TimerHandle } from '@parley/protocol';
@@ -24,29 +25,40 @@ export const FLUSH_MS = 50;
 /** Waiting events that are written at once, whatever the clock says. */
 const FLUSH_MAX_EVENTS = 1000;
 
-interface Pending {
+/** The events of one app and kind: those waiting, or those of a row. */
+interface Events {
   app: string;
   kind: EventLogKind;
-  event: LoggedEvent;
+  list: LoggedEvent[];
+}
+
+interface Row {
+  seq: number;
+  n: number;
+  events: string;
 }
 
 const RESOLVED = Promise.resolve();
-const countKey = (app: string, kind: EventLogKind) => `${kind}:${app}`;
+const keyOf = (app: string, kind: EventLogKind) => `${kind}:${app}`;
 
 export class SqliteEventLog implements EventLog {
   private readonly db: Database.Database;
+  /** Events stored per app and kind (`keyOf`). */
   private readonly counts = new Map<string, number>();
-  private pending: Pending[] = [];
+  /** Events waiting to be written, per app and kind, in the order they came. */
+  private pending = new Map<string, Events>();
+  private waiting = 0;
   private timer: TimerHandle | undefined;
-  /** The last sequence number given. */
+  /** The last row number given. */
   private seq: number;
   private readonly flushNow = () => this.flush();
   private readonly insert: Database.Statement;
-  private readonly trim: Database.Statement;
-  private readonly select: Database.Statement;
-  private readonly remove: Database.Statement;
+  private readonly oldest: Database.Statement;
+  private readonly removeTo: Database.Statement;
+  private readonly rewrite: Database.Statement;
   private readonly counted: Database.Statement;
-  private readonly write: (batch: Pending[]) => void;
+  private readonly write: (batch: Iterable<Events>) => void;
+  private readonly shiftTx: (app: string, kind: EventLogKind, max: number) => LoggedEvent[];
 
   /** `onError` hears of a batch that could not be written (its events are lost). */
   constructor(
@@ -55,52 +67,51 @@ export class SqliteEventLog implements EventLog {
     private readonly clock: Clock,
     private readonly onError: (err: unknown, lost: number) => void,
   ) {
-    this.db = new Database(sqliteFile(dataDir));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    // One B-tree, ordered as the takes read it: the sequence is this process's (one owns the file).
-    this.db.exec(`CREATE TABLE IF NOT EXISTS rest_events (
-      app TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL,
-      PRIMARY KEY (app, kind, seq)) WITHOUT ROWID`);
-    const last = this.db.prepare('SELECT MAX(seq) AS seq FROM rest_events').get() as {
-      seq: number | null;
-    };
-    this.seq = last.seq ?? 0;
-    this.insert = this.db.prepare(
-      'INSERT INTO rest_events (app, kind, seq, event) VALUES (?, ?, ?, ?)',
-    );
-    this.trim = this.db.prepare(`DELETE FROM rest_events WHERE app = @app AND kind = @kind AND
-      seq <= (SELECT seq FROM rest_events WHERE app = @app AND kind = @kind
-              ORDER BY seq LIMIT 1 OFFSET @over - 1)`);
-    this.select = this.db.prepare(
-      'SELECT seq, event FROM rest_events WHERE app = ? AND kind = ? ORDER BY seq LIMIT ?',
-    );
-    this.remove = this.db.prepare(
-      'DELETE FROM rest_events WHERE app = ? AND kind = ? AND seq <= ?',
-    );
-    this.counted = this.db.prepare(
-      'SELECT app, kind, COUNT(*) AS n FROM rest_events GROUP BY app, kind',
+    const db = (this.db = new Database(sqliteFile(dataDir)));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // One B-tree in the order takes read it; `seq` is this process's (one owns the file).
+    db.exec(`CREATE TABLE IF NOT EXISTS rest_event_batches (
+      app TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,
+      n INTEGER NOT NULL, events TEXT NOT NULL, PRIMARY KEY (app, kind, seq)) WITHOUT ROWID`);
+    this.seq =
+      (db.prepare('SELECT MAX(seq) AS seq FROM rest_event_batches').get() as { seq: number | null })
+        .seq ?? 0;
+    this.counted = db.prepare(
+      'SELECT app, kind, SUM(n) AS n FROM rest_event_batches GROUP BY app, kind',
     );
     this.recount();
-    this.write = this.db.transaction((batch: Pending[]) => {
-      for (const p of batch) {
-        this.insert.run(p.app, p.kind, ++this.seq, JSON.stringify(p.event));
-        const key = countKey(p.app, p.kind);
-        this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-      }
-      for (const p of batch) {
-        const key = countKey(p.app, p.kind);
-        const over = this.counts.get(key)! - this.maxPerApp;
-        if (over <= 0) continue;
-        this.trim.run({ app: p.app, kind: p.kind, over });
-        this.counts.set(key, this.maxPerApp);
+    this.insert = db.prepare('INSERT INTO rest_event_batches VALUES (?, ?, ?, ?, ?)');
+    this.oldest = db.prepare(`SELECT seq, n, events FROM rest_event_batches
+      WHERE app = ? AND kind = ? ORDER BY seq LIMIT ?`);
+    this.removeTo = db.prepare(
+      'DELETE FROM rest_event_batches WHERE app = ? AND kind = ? AND seq <= ?',
+    );
+    this.rewrite = db.prepare(
+      'UPDATE rest_event_batches SET n = ?, events = ? WHERE app = ? AND kind = ? AND seq = ?',
+    );
+    this.write = db.transaction((batch: Iterable<Events>) => {
+      for (const { app, kind, list } of batch) {
+        // Past the cap within the batch itself: the older ones are never written.
+        const kept = list.length > this.maxPerApp ? list.slice(-this.maxPerApp) : list;
+        this.insert.run(app, kind, ++this.seq, kept.length, JSON.stringify(kept));
+        const key = keyOf(app, kind);
+        const count = (this.counts.get(key) ?? 0) + kept.length;
+        this.counts.set(key, count);
+        if (count > this.maxPerApp) this.shift(app, kind, count - this.maxPerApp, false);
       }
     });
+    this.shiftTx = db.transaction((app: string, kind: EventLogKind, max: number) =>
+      this.shift(app, kind, max, true),
+    );
   }
 
   append(app: string, kind: EventLogKind, event: LoggedEvent): Promise<void> {
-    this.pending.push({ app, kind, event });
-    if (this.pending.length >= FLUSH_MAX_EVENTS) this.flush();
+    const key = keyOf(app, kind);
+    const waiting = this.pending.get(key);
+    if (waiting) waiting.list.push(event);
+    else this.pending.set(key, { app, kind, list: [event] });
+    if (++this.waiting >= FLUSH_MAX_EVENTS) this.flush();
     else if (!this.timer) {
       this.timer = this.clock.setTimeout(this.flushNow, FLUSH_MS);
       this.timer.unref?.();
@@ -111,14 +122,7 @@ export class SqliteEventLog implements EventLog {
   take(app: string, kind: EventLogKind, max: number): Promise<LoggedEvent[]> {
     try {
       this.flush();
-      const rows = this.select.all(app, kind, max) as { seq: number; event: string }[];
-      if (rows.length === 0) return Promise.resolve([]);
-      this.remove.run(app, kind, rows.at(-1)!.seq);
-      const key = countKey(app, kind);
-      const left = (this.counts.get(key) ?? rows.length) - rows.length;
-      if (left > 0) this.counts.set(key, left);
-      else this.counts.delete(key);
-      return Promise.resolve(rows.map((r) => JSON.parse(r.event) as LoggedEvent));
+      return Promise.resolve(this.shiftTx(app, kind, max));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -134,20 +138,54 @@ export class SqliteEventLog implements EventLog {
   flush(): void {
     this.clock.clear(this.timer);
     this.timer = undefined;
+    if (this.waiting === 0) return;
     const batch = this.pending;
-    if (batch.length === 0) return;
-    this.pending = [];
+    const lost = this.waiting;
+    this.pending = new Map();
+    this.waiting = 0;
     try {
-      this.write(batch);
+      this.write(batch.values());
     } catch (err) {
-      this.recount();
-      this.onError(err, batch.length);
+      this.recount(); // the transaction rolled back; the counts of its first rows did not
+      this.onError(err, lost);
     }
   }
 
   private recount(): void {
     this.counts.clear();
     for (const r of this.counted.all() as { app: string; kind: EventLogKind; n: number }[])
-      this.counts.set(countKey(r.app, r.kind), r.n);
+      this.counts.set(keyOf(r.app, r.kind), r.n);
+  }
+
+  /**
+   * Removes the `max` oldest events of an app and kind, in the caller's transaction; answers
+   * them if `answer` (the cap needs only the one row it splits read).
+   */
+  private shift(app: string, kind: EventLogKind, max: number, answer: boolean): LoggedEvent[] {
+    // Each row holds one event at least: `max` rows are enough.
+    const rows = this.oldest.all(app, kind, max) as Row[];
+    const out: LoggedEvent[] = [];
+    let removed = 0;
+    let removedTo = -1;
+    for (const row of rows) {
+      const left = max - removed;
+      if (left === 0) break;
+      if (row.n <= left) {
+        if (answer) out.push(...(JSON.parse(row.events) as LoggedEvent[]));
+        removed += row.n;
+        removedTo = row.seq;
+        continue;
+      }
+      const events = JSON.parse(row.events) as LoggedEvent[];
+      if (answer) out.push(...events.slice(0, left));
+      this.rewrite.run(row.n - left, JSON.stringify(events.slice(left)), app, kind, row.seq);
+      removed += left;
+    }
+    if (removedTo >= 0) this.removeTo.run(app, kind, removedTo);
+    const key = keyOf(app, kind);
+    const count = (this.counts.get(key) ?? removed) - removed;
+    if (count > 0) this.counts.set(key, count);
+    else this.counts.delete(key);
+    return out;
   }
 }
