@@ -25,7 +25,7 @@ export const FLUSH_MS = 50;
 /** Waiting events that are written at once, whatever the clock says. */
 const FLUSH_MAX_EVENTS = 1000;
 
-/** The events of one app and kind: those waiting, or those of a row. */
+/** The waiting events of one app and kind. */
 interface Events {
   app: string;
   kind: EventLogKind;
@@ -107,6 +107,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   append(app: string, kind: EventLogKind, event: LoggedEvent): Promise<void> {
+    if (this.maxPerApp <= 0) return RESOLVED; // none kept
     const key = keyOf(app, kind);
     const waiting = this.pending.get(key);
     if (waiting) waiting.list.push(event);
