@@ -35,7 +35,7 @@ export const SERVICE_OPTIONS: { readonly [K in ServiceKey]-?: Option<K> } = {
     'PARLEY_REST_RATE_PER_SECOND',
     '--rest-rate-per-second',
     int,
-    'REST calls per second per app on each node; more are answered 429',
+    'REST calls per second per app, all nodes together; more are answered 429',
   ),
   restAckTimeoutMs: o(
     'restAckTimeoutMs',

@@ -81,7 +81,7 @@ export async function startServer(
         service,
         log: logger,
       })
-    : createMemoryBackend(config.dataDir, limits, clock, service);
+    : createMemoryBackend(config.dataDir, limits, clock, service, logger);
   const node = randomBytes(4).toString('hex');
   const events = new EventStream(logger);
   if (logger.isLevelEnabled('info')) logEvents(events, logger);

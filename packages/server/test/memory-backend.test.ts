@@ -1,4 +1,4 @@
-/** Every conformance suite on the embedded backend: memory, and SQLite for the offline inbox. */
+/** Every conformance suite on the embedded backend: memory, and SQLite for what must survive a restart. */
 import { ManualClock } from '@parley/testkit';
 import { createMemoryBackend } from '../src/index.js';
 import { serviceLimits } from '../src/backend/backend.js';
@@ -6,7 +6,6 @@ import { MemoryAttributeStore } from '../src/backend/memory/memory-attribute-sto
 import { MemoryBanList } from '../src/backend/memory/memory-ban-list.js';
 import { MemoryBroker } from '../src/backend/memory/memory-broker.js';
 import { MemoryChannelStore } from '../src/backend/memory/memory-channel-store.js';
-import { MemoryEventLog } from '../src/backend/memory/memory-event-log.js';
 import { MemoryInvitationStore } from '../src/backend/memory/memory-invitation-store.js';
 import { MemoryNodeRegistry } from '../src/backend/memory/memory-node-registry.js';
 import { MemoryUserRegistry } from '../src/backend/memory/memory-user-registry.js';
@@ -41,8 +40,14 @@ runChannelStoreConformance('memory', () => new MemoryChannelStore());
 runAttributeStoreConformance('memory', () => new MemoryAttributeStore());
 runInvitationStoreConformance('memory', () => new MemoryInvitationStore());
 runBrokerConformance('memory', () => new MemoryBroker());
-runEventLogConformance('memory', (max) => new MemoryEventLog(max));
 const offlineLimits = { maxPerReceiver: 5, maxAgeMs: 60_000 };
+runEventLogConformance('SQLite', (dataDir, max) => {
+  const b = createMemoryBackend(dataDir, offlineLimits, undefined, {
+    ...serviceLimits(),
+    eventLogMaxPerApp: max,
+  });
+  return { log: b.eventLog, close: () => b.close() };
+});
 runHistoryStoreConformance('SQLite', (dataDir, history) => {
   const b = createMemoryBackend(dataDir, offlineLimits, undefined, {
     ...serviceLimits(),

@@ -73,7 +73,10 @@ runBrokerConformance('redis', async () => {
   opened.push(b);
   return b.broker;
 });
-runEventLogConformance('redis', (max) => new RedisEventLog(conn, prefix(), max));
+runEventLogConformance('redis', (dataDir, max) => ({
+  log: new RedisEventLog(conn, prefixOf(dataDir), max),
+  close: () => Promise.resolve(),
+}));
 const offlineLimits = { maxPerReceiver: 5, maxAgeMs: 60_000 };
 runHistoryStoreConformance('redis', async (dataDir, history) => {
   const service = { ...serviceLimits(), history };

@@ -1,14 +1,19 @@
 /**
  * Agora's event pull: a login, a join, a leave and a logout appear once each, in order, then are
- * gone; on two Redis nodes one pull sees the events of both.
+ * gone; on the embedded backend they outlive a restart, and a SIGKILL keeps what was written;
+ * on two Redis nodes one pull sees the events of both.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { basic, restClient } from './rest-client.js';
+import { sqliteFile } from '../src/backend/memory/sqlite.js';
 import {
   APP,
   client,
   loggedIn,
+  nodeProcess,
+  tempDir,
   testServer,
   eventually,
   REDIS_URL,
@@ -90,6 +95,61 @@ test('a pull answers at most 1,000 events, oldest first, and keeps the newest PA
     ms: 649,
   });
   await c.logout();
+});
+
+/** A login, a join, a leave and a logout of `uid` on the node at `url`. */
+async function oneVisit(url: string, uid: string): Promise<void> {
+  const c = client(url);
+  await c.login({ uid });
+  const ch = c.createChannel(`${uid}-room`);
+  await ch.join();
+  await ch.leave();
+  await c.logout();
+}
+
+/** What a pull on the node at `url` answers, as `uid:type` and `channel:uid:type`. */
+async function pullBoth(url: string): Promise<{ users: string[]; channels: string[] }> {
+  const rest = restClient(Number(new URL(url).port), AUTH);
+  const users = (await rest('GET', USER_EVENTS)).body.events as Pulled[];
+  const channels = (await rest('GET', CHANNEL_EVENTS)).body.events as Pulled[];
+  return {
+    users: users.map((e) => `${e.user_id}:${e.type}`),
+    channels: channels.map((e) => `${e.group_id}:${e.user_id}:${e.type}`),
+  };
+}
+
+test('embedded: the events outlive a restart (SIGTERM), even those of its last moments', async (t) => {
+  const config = { dataDir: tempDir(), restKeys: KEYS };
+  const first = await nodeProcess(t, config);
+  await oneVisit(first.url, 'ev-term');
+  assert.equal(await first.stop(), 0, 'stopped at once, the last batch unwritten');
+  const again = await nodeProcess(t, config);
+  assert.deepEqual(await pullBoth(again.url), {
+    users: ['ev-term:Login', 'ev-term:Logout'],
+    channels: ['ev-term-room:ev-term:Join', 'ev-term-room:ev-term:Leave'],
+  });
+  assert.deepEqual(await pullBoth(again.url), { users: [], channels: [] }, 'then gone');
+});
+
+test('embedded: a SIGKILL keeps the events already written (those older than 50 ms)', async (t) => {
+  const dataDir = tempDir();
+  const config = { dataDir, restKeys: KEYS };
+  const first = await nodeProcess(t, config);
+  await oneVisit(first.url, 'ev-kill');
+  // Written on the node's own clock, no pull asked: they reach the file for any reader.
+  const reader = new Database(sqliteFile(dataDir), { readonly: true });
+  const count = reader.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM rest_event_batches');
+  await eventually(
+    () => Promise.resolve((count.get() as { n: number }).n === 4),
+    'the four events in the file',
+  );
+  reader.close();
+  await first.kill();
+  const again = await nodeProcess(t, config);
+  assert.deepEqual(await pullBoth(again.url), {
+    users: ['ev-kill:Login', 'ev-kill:Logout'],
+    channels: ['ev-kill-room:ev-kill:Join', 'ev-kill-room:ev-kill:Leave'],
+  });
 });
 
 test('on two Redis nodes one pull sees the events of both', async (t) => {

@@ -7,12 +7,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ServerConfig } from '../../server/src/config.js';
+import type { RestKey, ServerConfig } from '../../server/src/config.js';
 import { OPTIONS } from '../../server/src/options.js';
 import { tempDir } from './temp-dir.js';
 
-/** Options of the CLI's table, by config key (`{ heartbeatMs: 200 }` → `--heartbeat-ms 200`). */
-export type NodeConfig = Partial<Pick<ServerConfig, NodeConfigKey>>;
+/**
+ * Options of the CLI's table, by config key (`{ heartbeatMs: 200 }` → `--heartbeat-ms 200`),
+ * and the REST keys (`--rest-keys key:secret,…`).
+ */
+export type NodeConfig = Partial<Pick<ServerConfig, NodeConfigKey>> & {
+  restKeys?: readonly RestKey[];
+};
 type NodeConfigKey = {
   [K in keyof ServerConfig]-?: ServerConfig[K] extends number | string | undefined ? K : never;
 }[keyof ServerConfig];
@@ -48,7 +53,10 @@ function flags(config: NodeConfig): string[] {
     if (value === undefined) continue;
     const option = OPTIONS.find((o) => o.key === key);
     if (!option) throw new Error(`node-process: no CLI option for ${key}`);
-    out.push(option.flag, String(value));
+    const text = Array.isArray(value)
+      ? (value as RestKey[]).map((k) => `${k.key}:${k.secret}`).join(',')
+      : String(value);
+    out.push(option.flag, text);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { InvitationStore } from './invitation-store.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { OfflineInbox } from './offline-inbox.js';
 import type { ParkedEvents } from './parked-events.js';
+import type { RateCounter } from './rate-counter.js';
 import type { UserRegistry } from './user-registry.js';
 import type { WebhookQueue } from './webhook-queue.js';
 
@@ -39,6 +40,8 @@ export interface Backend {
   readonly eventLog: EventLog;
   /** Webhook notices waiting to be delivered. */
   readonly webhooks: WebhookQueue;
+  /** Rate limits counted across nodes; none on one node, whose own count is the total. */
+  readonly sharedRates: RateCounter | undefined;
   readonly broker: Broker;
   /**
    * Whether `err` says the shared state could not be reached (a connection down, a command

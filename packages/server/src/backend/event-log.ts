@@ -10,7 +10,8 @@
  *   keep that node's order; appends of several nodes interleave as they reach the store).
  *
  * What expires: past `maxPerApp` per app and kind an append drops the oldest events (Agora
- * keeps the newest 2,000). Nothing else expires; the embedded backend keeps them in memory only.
+ * keeps the newest 2,000). Nothing else expires. What a crash may lose is the implementation's
+ * (Redis: what Redis loses; SQLite: the last unwritten batch, see sqlite-event-log.ts).
  */
 
 export type EventLogKind = 'user' | 'channel';
@@ -19,7 +20,7 @@ export type EventLogKind = 'user' | 'channel';
 export type LoggedEvent = Readonly<Record<string, string | number>>;
 
 export interface EventLog {
-  /** Appends an event; resolves once stored. */
+  /** Appends an event; resolves once a take on any node sees it. */
   append(app: string, kind: EventLogKind, event: LoggedEvent): Promise<void>;
   /** Takes (removes and answers) up to `max` of the oldest events. */
   take(app: string, kind: EventLogKind, max: number): Promise<LoggedEvent[]>;

@@ -57,7 +57,7 @@ export class RestApi {
     if (config.restEventsMaxPerApp > 0) recordPulledEvents(d.events, backend.eventLog, d.log);
     this.router = new RestRouter(restRoutes(d), {
       auth: new RestAuth(config.restKeys, config.apps),
-      rate: new RestRateLimit(config.restRatePerSecond, clock),
+      rate: new RestRateLimit(config.restRatePerSecond, clock, backend.sharedRates),
       clock,
       events: d.events,
       log: d.log,

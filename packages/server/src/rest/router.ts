@@ -149,7 +149,7 @@ export class RestRouter {
         throw badRequest('appId: must be 1-64 characters of A-Z a-z 0-9 _ . -');
       if (this.o.apps.size > 0 && !this.o.apps.has(app))
         throw badRequest(`appId: "${app}" is not an app of this server`);
-      this.o.rate.take(app);
+      await this.o.rate.take(app);
     }
     const body = () => readJsonObject(req, this.o.maxBodyBytes);
     return route.handle({ req, params, query: url.searchParams, app, caller, now, body });

@@ -1,32 +1,38 @@
 import { systemClock, type Clock } from '@parley/protocol';
 import { serviceLimits, type Backend, type ServiceLimits } from '../backend.js';
+import type { Logger } from '../../log.js';
 import type { OfflineLimits } from '../offline-inbox.js';
 import { MemoryAttributeStore } from './memory-attribute-store.js';
 import { MemoryBanList } from './memory-ban-list.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryChannelStore } from './memory-channel-store.js';
-import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryInvitationStore } from './memory-invitation-store.js';
 import { MemoryNodeRegistry } from './memory-node-registry.js';
 import { MemoryUserRegistry } from './memory-user-registry.js';
 import { openSqlite } from './sqlite.js';
+import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteHistoryStore } from './sqlite-history-store.js';
 import { SqliteOfflineInbox } from './sqlite-offline-inbox.js';
 import { MemoryParkedEvents } from '../parked-events.js';
 import { SqliteWebhookQueue } from './sqlite-webhook-queue.js';
 
 /**
- * The embedded default: one process, state in memory; offline messages, the message history and
- * the webhook queue in SQLite under `dataDir`. `clock` is the time the node registry's liveness
- * marks run on.
+ * The embedded default: one process, state in memory; offline messages, the message history,
+ * the webhook queue and the REST event pull in SQLite under `dataDir`. `clock` is the time the
+ * node registry's liveness marks and the event pull's write batches run on; `log` hears of
+ * event-pull batches that could not be written.
  */
 export function createMemoryBackend(
   dataDir: string,
   limits: OfflineLimits,
   clock: Clock = systemClock,
   service: ServiceLimits = serviceLimits(),
+  log?: Logger,
 ): Backend {
   const db = openSqlite(dataDir);
+  const eventLog = new SqliteEventLog(dataDir, service.eventLogMaxPerApp, clock, (err, lost) =>
+    log?.error({ err, lost }, 'writing REST pull events to SQLite failed; they are lost'),
+  );
   const offline = new SqliteOfflineInbox(db, limits);
   const history = new SqliteHistoryStore(db, service.history);
   const webhooks = new SqliteWebhookQueue(db, service.webhookQueueMax);
@@ -41,8 +47,9 @@ export function createMemoryBackend(
     attributes: new MemoryAttributeStore(),
     invitations: new MemoryInvitationStore(),
     history,
-    eventLog: new MemoryEventLog(service.eventLogMaxPerApp),
+    eventLog,
     webhooks,
+    sharedRates: undefined,
     broker,
     // Nothing shared to lose: an error here is a fault, not an outage.
     unavailable: () => false,
@@ -51,6 +58,7 @@ export function createMemoryBackend(
       offline.close();
       history.close();
       webhooks.close();
+      eventLog.close();
       db.close();
     },
   };

@@ -13,6 +13,7 @@ import { RedisInvitationStore } from './redis-invitation-store.js';
 import { RedisNodeRegistry } from './redis-node-registry.js';
 import { RedisOfflineInbox } from './redis-offline-inbox.js';
 import { RedisParkedEvents } from './redis-parked-events.js';
+import { RedisRateCounter } from './redis-rate-counter.js';
 import { RedisUserRegistry } from './redis-user-registry.js';
 import { RedisWebhookQueue } from './redis-webhook-queue.js';
 
@@ -80,6 +81,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     history: new RedisHistoryStore(pub, prefix, service.history),
     eventLog: new RedisEventLog(pub, prefix, service.eventLogMaxPerApp),
     webhooks: new RedisWebhookQueue(pub, prefix, service.webhookQueueMax),
+    sharedRates: new RedisRateCounter(pub, prefix),
     broker,
     unavailable,
     async close() {
