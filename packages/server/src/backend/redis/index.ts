@@ -3,6 +3,7 @@ import type { Logger } from '../../log.js';
 import { redactUrl } from '../../ops-log.js';
 import { serviceLimits, type Backend, type ServiceLimits } from '../backend.js';
 import type { OfflineLimits } from '../offline-inbox.js';
+import { corkPerTurn } from './cork-per-turn.js';
 import { RedisAttributeStore } from './redis-attribute-store.js';
 import { RedisBanList } from './redis-ban-list.js';
 import { RedisBroker } from './redis-broker.js';
@@ -51,6 +52,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   // Requests fail within COMMAND_TIMEOUT_MS when Redis hangs (a stopped or overloaded server),
   // and after two reconnection attempts when it is gone: never wait for it indefinitely.
   const pub = new Redis(options.url, { ...redisOptions, commandTimeout: COMMAND_TIMEOUT_MS });
+  corkPerTurn(pub);
   const sub = new Redis(options.url, redisOptions);
   const ssub = new Redis(options.url, redisOptions);
   const shown = redactUrl(options.url);
