@@ -46,7 +46,7 @@ test('a turn of commands leaves in one write, in order, also after a reconnect',
   corkPerTurn(redis);
   t.after(() => redis.disconnect());
   await redis.connect();
-  const key = `${uniquePrefix('cork')}list`;
+  const key = `${uniquePrefix()}list`;
 
   const { writes, chunks, list } = await burst(redis, key, 20);
   assert.deepEqual(
