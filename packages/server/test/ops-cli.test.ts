@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { SUBPROTOCOL } from '@parley/protocol';
 import { loadConfig } from '../src/options.js';
+import { SERVER_NODE_FLAGS } from '../src/node-flags.js';
 import { tempDir, until } from '@parley/testkit';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -370,7 +371,7 @@ test('deploy/: the sample config loads, the systemd unit and the Dockerfile star
   assert.match(
     unit,
     new RegExp(
-      `^ExecStart=/usr/bin/node /opt/parley/${bin} --config /etc/parley/parley.json$`,
+      `^ExecStart=/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} /opt/parley/${bin} --config /etc/parley/parley.json$`,
       'm',
     ),
   );
