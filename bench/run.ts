@@ -116,37 +116,35 @@ async function startServer(
   listenPort = 0,
 ): Promise<Server> {
   const redisArgs = shared ? ['--redis', shared.url, '--redis-prefix', shared.prefix] : [];
-  const args =
-    kind === 'parley' || kind === 'alt' || kind === 'hooks'
-      ? [
-          '--port',
-          String(listenPort),
-          '--host',
-          '127.0.0.1',
-          '--log-level',
-          'silent',
-          '--data-dir',
-          dataDir,
-          // The load scenarios send faster than a client may (60 messages/s): allow 10,000/s.
-          // RateWindow keeps one slot per allowed message, so the count stays small; the memory
-          // and login scenarios keep the defaults.
-          ...(scenario === 'S5' || scenario === 'S6'
-            ? []
-            : ['--send-rate-count', '1000', '--send-rate-window-ms', '100']),
-          ...(scenario === 'S6'
-            ? ['--apps', `${BENCH_APP.appId}:${BENCH_APP.appCertificate}`]
-            : []),
-          ...(kind === 'hooks' ? hookReceiver!.flags : []),
-          ...(scenario === 'S7' ? ['--rest-keys', REST_KEY, '--rest-rate-per-second', '0'] : []),
-          ...redisArgs,
-        ]
-      : [...redisArgs, '--port', String(listenPort)];
+  const isParley = kind === 'parley' || kind === 'alt' || kind === 'hooks';
+  const args = isParley
+    ? [
+        '--port',
+        String(listenPort),
+        '--host',
+        '127.0.0.1',
+        '--log-level',
+        'silent',
+        '--data-dir',
+        dataDir,
+        // The load scenarios send faster than a client may (60 messages/s): allow 10,000/s.
+        // RateWindow keeps one slot per allowed message, so the count stays small; the memory
+        // and login scenarios keep the defaults.
+        ...(scenario === 'S5' || scenario === 'S6'
+          ? []
+          : ['--send-rate-count', '1000', '--send-rate-window-ms', '100']),
+        ...(scenario === 'S6' ? ['--apps', `${BENCH_APP.appId}:${BENCH_APP.appCertificate}`] : []),
+        ...(kind === 'hooks' ? hookReceiver!.flags : []),
+        ...(scenario === 'S7' ? ['--rest-keys', REST_KEY, '--rest-rate-per-second', '0'] : []),
+        ...redisArgs,
+      ]
+    : [...redisArgs, '--port', String(listenPort)];
   const script =
     kind === 'alt'
       ? path.join(options.compare!, 'bench', 'servers', 'parley.ts')
       : benchPath(import.meta.url, SCRIPT[kind]);
   // Parley starts with the flags parley-server ships with (its #! line); baselines with Node's.
-  const shipped = SCRIPT[kind] === SCRIPT.parley ? SERVER_NODE_FLAGS : [];
+  const shipped = isParley ? SERVER_NODE_FLAGS : [];
   const flags = ['--expose-gc', ...shipped, ...options.nodeFlags];
   const child = spawnPinned(SERVER_CPU, script, args, flags);
   let stderr = '';
