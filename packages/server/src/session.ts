@@ -245,6 +245,16 @@ export class Session {
     return { offlineMids: offlineMids ?? NO_MIDS, replies };
   }
 
+  /** The sender replies waiting on this session's unacknowledged frames (left in place). */
+  pendingReplies(): ReplyTarget[] {
+    const replies: ReplyTarget[] = [];
+    for (let k = this.outboxHead; k < this.outbox.length; k++) {
+      const reply = this.outbox[k]!.reply;
+      if (reply) replies.push(reply);
+    }
+    return replies;
+  }
+
   /** Takes the sender replies still waiting (their receipt will not come on this socket). */
   takeReplies(): ReplyTarget[] {
     const replies: ReplyTarget[] = [];

@@ -275,3 +275,51 @@ test('on Redis, a node that stops: the node that takes its sessions emits their 
   await until(() => seen.length === 2, 'the stranded session ends');
   assert.deepEqual(seen, ['logout:ev-stranded:timeout', 'node.down:1']);
 });
+
+test('on Redis, a message to a user of another node, and one whose receiver’s session is taken over by another node before it acknowledged: one delivered event each, on the sender’s node', async (t) => {
+  const shared = { redisUrl: REDIS_URL, redisPrefix: uniquePrefix() };
+  const n1 = await testServer(shared);
+  const n2 = await testServer(shared);
+  t.after(async () => {
+    await n1.close();
+    await n2.close();
+  });
+  const seen = record(n1, (e) => e.type === 'peer.message');
+  const sender = await loggedIn(n1, 'ev-x-sender');
+  const far = await loggedIn(n2, 'ev-x-far');
+  assert.deepEqual(await sender.sendMessageToPeer({ text: 'across' }, 'ev-x-far'), {
+    hasPeerReceived: true,
+  });
+  assert.deepEqual(seen, ['peer:ev-x-sender>ev-x-far:delivered:across']);
+
+  // The receiver is on n1 and has the message, unacknowledged, when its resume lands on n2
+  // (its first socket still open): the session moves with the message in its outbox.
+  const first = await RawSocket.open(n1.url);
+  const login = (await first.request({ t: 'login', i: 1, a: APP, u: 'ev-x-mover' })) as {
+    r: { sid: string };
+  };
+  const sent = sender.sendMessageToPeer({ text: 'moved' }, 'ev-x-mover');
+  await first.waitFor(() => first.frames.some((f) => f.t === 'msg'), 'the message on n1');
+  const second = await RawSocket.open(n2.url);
+  t.after(() => second.close());
+  const resumed = await second.request({
+    t: 'login',
+    i: 1,
+    a: APP,
+    u: 'ev-x-mover',
+    r: { sid: login.r.sid, s: 0 },
+  });
+  assert.equal((resumed.r as { resumed: boolean }).resumed, true);
+  await second.waitFor(() => second.frames.some((f) => f.t === 'msg'), 'the replay on n2');
+  const replayed = second.frames.find((f) => f.t === 'msg')!;
+  second.send({ t: 'ack', s: replayed.s });
+  assert.deepEqual(await sent, { hasPeerReceived: true });
+  await until(() => seen.length === 2, 'the moved message’s event');
+  assert.deepEqual(seen, [
+    'peer:ev-x-sender>ev-x-far:delivered:across',
+    'peer:ev-x-sender>ev-x-mover:delivered:moved',
+  ]);
+  first.close();
+  await sender.logout();
+  await far.logout();
+});
