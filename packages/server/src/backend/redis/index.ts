@@ -53,8 +53,10 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   // and after two reconnection attempts when it is gone: never wait for it indefinitely.
   const pub = new Redis(options.url, { ...redisOptions, commandTimeout: COMMAND_TIMEOUT_MS });
   corkPerTurn(pub);
-  const sub = new Redis(options.url, redisOptions);
-  const ssub = new Redis(options.url, redisOptions);
+  // The broker subscribes again after a reconnect (see RedisBroker).
+  const subOptions = { ...redisOptions, autoResubscribe: false };
+  const sub = new Redis(options.url, subOptions);
+  const ssub = new Redis(options.url, subOptions);
   const shown = redactUrl(options.url);
   const all = [pub, sub, ssub];
   // Errors reach the log as Redis down / up (watchRedis); without a listener ioredis prints

@@ -5,7 +5,9 @@
  * answers how many subscribed connections (nodes) got the message, as the interface asks.
  * Channel topics use sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis >= 7), so in a Redis Cluster a
  * channel message goes to the one shard of its channel and on to the nodes with members only.
- * ioredis reconnects and resubscribes (plain and sharded) by itself.
+ * ioredis reconnects; the broker subscribes again on each reconnect itself (ioredis's own
+ * `autoResubscribe` sends the SUBSCRIBE without handling its promise: a connection closed while
+ * one is pending, as a node shutting down right after Redis came back, rejected it unhandled).
  */
 import type { Redis } from 'ioredis';
 import type { Broker, BrokerHandler } from '../broker.js';
@@ -27,6 +29,20 @@ export class RedisBroker implements Broker {
     };
     sub.on('message', onMessage);
     ssub.on('smessage', onMessage);
+    sub.on('ready', () => this.resubscribe(sub, false));
+    ssub.on('ready', () => this.resubscribe(ssub, true));
+  }
+
+  /**
+   * A subscriber connection is ready (again): its topics are subscribed on it. A failure means
+   * the connection went away meanwhile; the next reconnect subscribes again, a close needs none.
+   */
+  private resubscribe(conn: Redis, sharded: boolean): void {
+    const topics: string[] = [];
+    for (const topic of this.handlers.keys())
+      if (topic.startsWith(SHARDED_PREFIX) === sharded) topics.push(this.prefix + topic);
+    if (topics.length === 0) return;
+    (sharded ? conn.ssubscribe(...topics) : conn.subscribe(...topics)).catch(() => undefined);
   }
 
   publish(topic: string, payload: unknown): Promise<number> {
