@@ -15,6 +15,8 @@ export interface ReplyTarget {
   i: number;
   mid: string;
   ts: number;
+  /** Set when the message went to another node: its slot in the sender node's Unreceipted. */
+  k?: number;
 }
 
 /** What an outbox entry carries besides its frame. */

@@ -56,7 +56,7 @@ export class ParkedPeers {
    * offline user). Answers whether `d` was parked.
    */
   async unheard(app: string, to: string, d: PeerDelivery): Promise<boolean> {
-    const dead = this.away.forget(d.msg.mid)?.node;
+    const dead = this.away.forget(d)?.node;
     const earlier = dead === undefined ? [] : this.away.take(dead).map((m) => this.parkAway(m));
     const now = d.off ? this.peers.offline(app, to, d) : this.park(app, to, d);
     await Promise.all([...earlier, now]);

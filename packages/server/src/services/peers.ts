@@ -7,9 +7,8 @@
  * The receipt names the request it answers. The sender's node keeps a message routed to
  * another node until its receipt (`Unreceipted`: that node may die with it), and, while someone
  * listens to `peer.message` events, what the event needs until the receipt, to emit it with the
- * outcome: on the message's reply target while the message stays on this node, by message id
- * once it leaves (see OUTCOME). A message kept in the history (`h`) is answered once both its
- * receipt came and the history has it.
+ * outcome (on the message's reply target: see OUTCOME). A message kept in the history (`h`) is
+ * answered once both its receipt came and the history has it.
  *
  * An application backend sends through the REST API as a user without a session (`sendAs`):
  * its receipt names a waiter of this node (`rest:<n>`) instead of a session, and receivers get
@@ -76,12 +75,12 @@ interface Inflight {
 }
 
 /**
- * What a message's `peer.message` event needs, on its reply target while the message is in this
- * node's memory only: the receipt brings the same object back, so nothing is looked up. A symbol,
- * so JSON leaves it out: a message routed to another node, or in the outbox of a session moving
- * away, is kept in `inflight` by id instead (`keepAway`). Not a Map entry per message: a Map
- * written and deleted 10,000 times a second kept ~1 MB of messages alive through every
- * scavenge, 8–13 ms pauses against ~3 ms without (bench/README P14).
+ * What a message's `peer.message` event needs, on the reply target this node made for it: a
+ * receipt on this node brings the same object back, and one from another node finds it through
+ * Unreceipted (`k`). A symbol, so JSON leaves it out. Only a message in the outbox of a session
+ * taken over by another node is kept in `inflight` by id (`keepAway`). Not a Map entry per
+ * message: a Map written and deleted 10,000 times a second kept ~1 MB of messages alive
+ * through every scavenge, 8–13 ms pauses against ~3 ms without (bench/README P14).
  */
 const OUTCOME = Symbol('peer.message outcome');
 type Tracked = ReplyTarget & { [OUTCOME]?: Inflight | undefined };
@@ -230,7 +229,6 @@ export class Peers implements SessionService {
       this.deliver(holder, delivery);
       return true;
     }
-    this.keepAway(delivery.reply);
     const receivers = await this.router.reach(app, to, delivery);
     if (receivers === 'unheard') return this.parked.unheard(app, to, delivery);
     if (receivers > 0) return true;
@@ -365,14 +363,15 @@ export class Peers implements SessionService {
   }
 
   /** A receipt for a request of this node: the sender hears, and the message's event goes out. */
-  onReceipt(e: ReceiptEvent): void {
+  onReceipt(e: ReceiptEvent, sent?: ReplyTarget): void {
     const { reply } = e;
-    if (this.parked.away.size > 0) this.parked.away.settled(e);
+    // A receipt from another node is a copy: the reply target this node sent is in Unreceipted.
+    if (!sent && this.parked.away.size > 0) sent = this.parked.away.settled(e)?.d.reply;
     const writing = this.historyWrites.size > 0 ? this.historyWrites.get(reply.mid) : undefined;
     if (writing) {
       writing.then(
-        () => this.onReceipt(e),
-        () => this.historyFailed(e),
+        () => this.onReceipt(e, sent ?? reply),
+        () => this.historyFailed(e, sent),
       );
       return;
     }
@@ -384,11 +383,11 @@ export class Peers implements SessionService {
         r: { recv: e.recv, mid: reply.mid, ts: reply.ts },
       });
     else if (this.restWaiters.size > 0) this.restWaiters.get(reply.sid)?.(e);
-    this.emitOutcome(e);
+    this.emitOutcome(e, sent);
   }
 
   /** The history could not keep a message: its SDK sender hears so (a REST sender's call fails). */
-  private historyFailed(e: ReceiptEvent): void {
+  private historyFailed(e: ReceiptEvent, sent: ReplyTarget | undefined): void {
     const sender = this.hub.bySessionId(e.reply.sid);
     if (sender)
       this.hub.tell(sender, {
@@ -397,10 +396,10 @@ export class Peers implements SessionService {
         c: PeerMessageError.FAILURE,
         m: 'sendMessageToPeer: the message history could not keep the message',
       });
-    this.emitOutcome(e);
+    this.emitOutcome(e, sent);
   }
 
-  /** The message may leave this node's memory: its event's data is kept by id (see OUTCOME). */
+  /** Its receipt will come as a copy, and not through Unreceipted: kept by id (see OUTCOME). */
   private keepAway(reply: Tracked): void {
     const m = reply[OUTCOME];
     if (m) this.inflight.set(reply.mid, m);
@@ -412,8 +411,9 @@ export class Peers implements SessionService {
     return undefined;
   }
 
-  private emitOutcome(e: ReceiptEvent): void {
-    const reply: Tracked = e.reply;
+  /** `sent`: the reply target as this node made it, when the receipt is a copy. */
+  private emitOutcome(e: ReceiptEvent, sent?: ReplyTarget): void {
+    const reply: Tracked = sent ?? e.reply;
     let m = reply[OUTCOME];
     if (m) reply[OUTCOME] = undefined; // once: a later receipt for it emits nothing
     if (this.inflight.size > 0) {

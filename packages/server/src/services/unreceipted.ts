@@ -11,6 +11,10 @@
  * one of its users landed on this node and the kick of its old session went unheard), `take`
  * hands back what is still kept for it, in the order it was sent, to be parked for the
  * receivers. A message delivered after all comes twice at most; the SDK drops an id it has seen.
+ *
+ * Kept in slots of an array, not a Map by message id: the slot's number rides in the message's
+ * reply target (`k`), so its receipt finds it. A Map written and deleted for every message kept
+ * garbage alive through scavenges (bench/README P14); freed slots are reused.
  */
 import type { ReceiptEvent, PeerDelivery } from './peers.js';
 
@@ -23,45 +27,56 @@ export interface AwayMessage {
   node: string;
   /** The sender has been answered already (a `pending` receipt came). */
   answered: boolean;
+  /** Routing order (slots are reused, so their order is not it). */
+  seq: number;
 }
 
 export class Unreceipted {
-  /** By message id, in the order the messages were routed (their `ts` order too). */
-  private readonly byMid = new Map<string, AwayMessage>();
+  private readonly slots: (AwayMessage | undefined)[] = [];
+  private readonly free: number[] = [];
+  private count = 0;
+  private routedSoFar = 0;
 
   get size(): number {
-    return this.byMid.size;
+    return this.count;
   }
 
   /** `d` is about to be published to `node`, which holds its receiver. */
   routed(node: string, app: string, to: string, d: PeerDelivery): void {
-    this.byMid.set(d.msg.mid, { app, to, d, node, answered: false });
+    const k = this.free.length > 0 ? this.free.pop()! : this.slots.length;
+    this.slots[k] = { app, to, d, node, answered: false, seq: ++this.routedSoFar };
+    d.reply.k = k;
+    this.count++;
   }
 
   /** Forgets a message (its publish reached nobody: the caller parks it itself). */
-  forget(mid: string): AwayMessage | undefined {
-    const m = this.byMid.get(mid);
-    this.byMid.delete(mid);
-    return m;
+  forget(d: PeerDelivery): AwayMessage | undefined {
+    return this.release(d.reply.k, d.msg.mid);
   }
 
-  /** A receipt came for a message of this node. */
-  settled(e: ReceiptEvent): void {
-    const m = this.byMid.get(e.reply.mid);
-    if (!m) return;
+  /**
+   * A receipt came for a message of this node: answers what was kept for it (its delivery is
+   * the one this node sent: its reply target is the sender's own object, not the receipt's copy).
+   */
+  settled(e: ReceiptEvent): AwayMessage | undefined {
+    const m = this.at(e.reply.k, e.reply.mid);
+    if (!m) return undefined;
     if (!e.recv && e.why === 'pending') m.answered = true;
-    else this.byMid.delete(e.reply.mid);
+    else this.release(e.reply.k, e.reply.mid);
+    return m;
   }
 
   /** Takes (and forgets) what is kept for `node`, oldest first. */
   take(node: string): AwayMessage[] {
     const out: AwayMessage[] = [];
-    for (const [mid, m] of this.byMid)
-      if (m.node === node) {
+    for (let k = 0; k < this.slots.length; k++) {
+      const m = this.slots[k];
+      if (m?.node === node) {
         out.push(m);
-        this.byMid.delete(mid);
+        this.release(k, m.d.msg.mid);
       }
-    return out;
+    }
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   /**
@@ -69,9 +84,27 @@ export class Unreceipted {
    * passed, so a dead node's users are offline and a park would come too late.
    */
   sweep(now: number, olderThanMs: number): void {
-    for (const [mid, m] of this.byMid) {
-      if (now - m.d.msg.ts < olderThanMs) break;
-      this.byMid.delete(mid);
+    if (this.count === 0) return;
+    for (let k = 0; k < this.slots.length; k++) {
+      const m = this.slots[k];
+      if (m && now - m.d.msg.ts >= olderThanMs) this.release(k, m.d.msg.mid);
     }
+  }
+
+  /** The message kept in slot `k`, if it is `mid` (a receipt from elsewhere may name any slot). */
+  private at(k: number | undefined, mid: string): AwayMessage | undefined {
+    if (k === undefined || !Number.isInteger(k) || k < 0 || k >= this.slots.length)
+      return undefined;
+    const m = this.slots[k];
+    return m?.d.msg.mid === mid ? m : undefined;
+  }
+
+  private release(k: number | undefined, mid: string): AwayMessage | undefined {
+    const m = this.at(k, mid);
+    if (!m) return undefined;
+    this.slots[k!] = undefined;
+    this.free.push(k!);
+    this.count--;
+    return m;
   }
 }
