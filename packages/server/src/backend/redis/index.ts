@@ -4,6 +4,7 @@ import { redactUrl } from '../../ops-log.js';
 import { serviceLimits, type Backend, type ServiceLimits } from '../backend.js';
 import type { OfflineLimits } from '../offline-inbox.js';
 import { corkPerTurn } from './cork-per-turn.js';
+import { commandDeadline } from './command-deadline.js';
 import { RedisAttributeStore } from './redis-attribute-store.js';
 import { RedisBanList } from './redis-ban-list.js';
 import { RedisBroker } from './redis-broker.js';
@@ -51,7 +52,8 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const redisOptions = { maxRetriesPerRequest: 2, enableReadyCheck: true, lazyConnect: true };
   // Requests fail within COMMAND_TIMEOUT_MS when Redis hangs (a stopped or overloaded server),
   // and after two reconnection attempts when it is gone: never wait for it indefinitely.
-  const pub = new Redis(options.url, { ...redisOptions, commandTimeout: COMMAND_TIMEOUT_MS });
+  const pub = new Redis(options.url, redisOptions);
+  const stopDeadline = commandDeadline(pub, COMMAND_TIMEOUT_MS);
   corkPerTurn(pub);
   // The broker subscribes again after a reconnect (see RedisBroker).
   const subOptions = { ...redisOptions, autoResubscribe: false };
@@ -66,6 +68,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   try {
     await Promise.all(all.map((r) => r.connect()));
   } catch (err) {
+    stopDeadline();
     for (const r of all) r.disconnect();
     const why = firstError ?? (err instanceof Error ? err.message : String(err));
     throw new Error(`cannot reach Redis at ${shown}: ${why}`);
@@ -90,6 +93,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     unavailable,
     async close() {
       unwatch();
+      stopDeadline();
       await broker.close();
       await Promise.allSettled([pub.quit(), sub.quit(), ssub.quit()]);
     },
