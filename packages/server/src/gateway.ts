@@ -143,6 +143,7 @@ export class Gateway {
     };
     this.onClose = function () {
       const conn = (this as Socket)[CONN];
+      gateway.limits.closed(conn.tcp as TcpSocket);
       if (conn.session) gateway.dispatcher.detach(conn.session, conn);
     };
     this.onError = (err) => this.log.debug({ err }, 'socket error');
@@ -248,6 +249,7 @@ export class Gateway {
       acceptedAt: this.clock.now() - this.startedAt,
       loggingIn: false,
     };
+    this.limits.handOver(tcp as TcpSocket);
     socket.on('message', this.onMessage);
     socket.on('close', this.onClose);
     socket.on('error', this.onError);

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import type { RunningServer, ServerConfig } from '../src/index.js';
-import { loggedIn, RawSocket, startTopology, TOPOLOGIES, type TopologyName } from '@parley/testkit';
+import {
+  APP,
+  loggedIn,
+  RawSocket,
+  startTopology,
+  TOPOLOGIES,
+  type TopologyName,
+} from '@parley/testkit';
 
 /** The deployment `kind`, closed when the test ends: [the other node, the node under test]. */
 async function nodes(
@@ -101,6 +108,37 @@ for (const kind of TOPOLOGIES)
     const c = await loggedIn(server, 'cl-user');
     await c.logout();
     for (const h of holders) h.socket.destroy();
+  });
+
+/** Opens a WebSocket and logs in: true if the server kept it, false if it closed it. */
+async function admitted(url: string, uid: string): Promise<RawSocket | undefined> {
+  const s = await RawSocket.open(url);
+  try {
+    const reply = await s.request({ t: 'login', i: 1, a: APP, u: uid });
+    if (reply.t === 'ok') return s;
+  } catch {
+    // closed before the reply: refused
+  }
+  s.close();
+  return undefined;
+}
+
+for (const kind of TOPOLOGIES)
+  test(`${kind}: a WebSocket that closes gives its place under PARLEY_MAX_CONNECTIONS back, once`, async (t) => {
+    const [, server] = await nodes(t, kind, { maxConnections: 2 });
+    const a = await admitted(server.url, 'cl-a');
+    const b = await admitted(server.url, 'cl-b');
+    assert.ok(a && b, 'two within the limit');
+    assert.equal(await admitted(server.url, 'cl-refused'), undefined, 'a third is refused');
+    a.close();
+    await a.waitClosed();
+    // The server sees that close on its own turn: ask until it has.
+    let c: RawSocket | undefined;
+    for (let n = 0; n < 1000 && !c; n++) c = await admitted(server.url, `cl-c${n}`);
+    assert.ok(c, 'the closed one’s place is free again');
+    assert.equal(await admitted(server.url, 'cl-over'), undefined, 'and only that one place');
+    b.close();
+    c.close();
   });
 
 for (const kind of TOPOLOGIES)
