@@ -67,7 +67,7 @@ export class ConnectionLimits {
   /**
    * The socket became a WebSocket, whose close the gateway reports (`closed`): the listener
    * comes off, since `ws` adds its own and two listeners of one event make an array on the
-   * socket (≈ 100 B per connection in bench S5).
+   * socket (≈ 60 B per connection in bench S5).
    */
   handOver(socket: Socket): void {
     socket.removeListener('close', this.onClose);

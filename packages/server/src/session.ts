@@ -249,23 +249,21 @@ export class Session {
 
   /** The sender replies waiting on this session's unacknowledged frames (left in place). */
   pendingReplies(): ReplyTarget[] {
-    const replies: ReplyTarget[] = [];
-    for (let k = this.outboxHead; k < this.outbox.length; k++) {
-      const reply = this.outbox[k]!.reply;
-      if (reply) replies.push(reply);
-    }
-    return replies;
+    return this.replies(false);
   }
 
   /** Takes the sender replies still waiting (their receipt will not come on this socket). */
   takeReplies(): ReplyTarget[] {
+    return this.replies(true);
+  }
+
+  private replies(take: boolean): ReplyTarget[] {
     const replies: ReplyTarget[] = [];
     for (let k = this.outboxHead; k < this.outbox.length; k++) {
       const e = this.outbox[k]!;
-      if (e.reply) {
-        replies.push(e.reply);
-        delete e.reply;
-      }
+      if (!e.reply) continue;
+      replies.push(e.reply);
+      if (take) delete e.reply;
     }
     return replies;
   }

@@ -75,12 +75,10 @@ interface Inflight {
 }
 
 /**
- * What a message's `peer.message` event needs, on the reply target this node made for it: a
- * receipt on this node brings the same object back, and one from another node finds it through
- * Unreceipted (`k`). A symbol, so JSON leaves it out. Only a message in the outbox of a session
- * taken over by another node is kept in `inflight` by id (`keepAway`). Not a Map entry per
- * message: a Map written and deleted 10,000 times a second kept ~1 MB of messages alive
- * through every scavenge, 8–13 ms pauses against ~3 ms without (bench/README P14).
+ * A message's `peer.message` event data, on the reply target this node made (a symbol: JSON
+ * leaves it out). A receipt here brings that object back; one from another node finds it via
+ * Unreceipted (`k`); only a session taken over by another node keeps it in `inflight` by id.
+ * Not a Map entry per message: that kept ~1 MB alive through every scavenge (bench/README P14).
  */
 const OUTCOME = Symbol('peer.message outcome');
 type Tracked = ReplyTarget & { [OUTCOME]?: Inflight | undefined };
@@ -136,6 +134,27 @@ export class Peers implements SessionService {
     return true;
   }
 
+  /** Where the receipt of `msg` goes (request `i` of session `sid`), with its event's data. */
+  private replyTarget(
+    sid: string,
+    i: number,
+    app: string,
+    to: string,
+    msg: StoredMessage,
+    source: MessageSource,
+  ): Tracked {
+    return {
+      node: this.node,
+      sid,
+      i,
+      mid: msg.mid,
+      ts: msg.ts,
+      [OUTCOME]: this.events.wants('peer.message')
+        ? { app, from: msg.from, to, msg, source }
+        : undefined,
+    };
+  }
+
   private nextMid(): string {
     return `${this.node}.${(++this.counter).toString(36)}`;
   }
@@ -152,16 +171,7 @@ export class Peers implements SessionService {
       return undefined;
     }
     const msg: StoredMessage = { mid: this.nextMid(), from: session.uid, m: req.m, ts: now };
-    const reply: Tracked = {
-      node: this.node,
-      sid: session.sid,
-      i: req.i,
-      mid: msg.mid,
-      ts: now,
-      [OUTCOME]: this.events.wants('peer.message')
-        ? { app: session.app, from: session.uid, to: req.to, msg, source: 'sdk' }
-        : undefined,
-    };
+    const reply = this.replyTarget(session.sid, req.i, session.app, req.to, msg, 'sdk');
     if (req.h) this.keepInHistory(session.app, req.to, msg);
     const delivery: PeerDelivery = { t: 'msg', msg, off: req.off === true, reply };
     const holder = this.hub.byUserId(session.app, req.to);
@@ -190,16 +200,7 @@ export class Peers implements SessionService {
     const now = this.clock.now();
     const msg: StoredMessage = { mid: this.nextMid(), from, m, ts: now };
     const sid = `rest:${msg.mid}`;
-    const reply: Tracked = {
-      node: this.node,
-      sid,
-      i: 0,
-      mid: msg.mid,
-      ts: now,
-      [OUTCOME]: this.events.wants('peer.message')
-        ? { app, from, to, msg, source: 'rest' }
-        : undefined,
-    };
+    const reply = this.replyTarget(sid, 0, app, to, msg, 'rest');
     const receipt = new Promise<ReceiptEvent | undefined>((resolve) => {
       this.restWaiters.set(sid, resolve);
     });
