@@ -22,6 +22,7 @@ import {
   type ServerKind,
   type ToGenerator,
 } from './lib/ipc.js';
+import { BUILT_DIR_ENV, buildEntries, builtEntry, type EntryName } from './lib/entries.js';
 import { FULL, QUICK } from './lib/params.js';
 import {
   HAS_TASKSET,
@@ -69,15 +70,14 @@ const PLAN: Record<ScenarioId, ServerKind[]> = {
  */
 const NODES: Partial<Record<ScenarioId, number>> = { S1R: 2, S2R: 2, S8R: 2 };
 
-const SCRIPT: Record<ServerKind, string> = {
-  parley: './servers/parley.ts',
-  alt: './servers/parley.ts',
-  hooks: './servers/parley.ts',
-  b0: './servers/b0-naive-ws.ts',
-  b1: './servers/b1-tuned-ws.ts',
-  b2: './servers/b2-socketio.ts',
-  b2r: './servers/b2-socketio.ts',
-  bare: './servers/bare-ws.ts',
+const SCRIPT: Record<Exclude<ServerKind, 'alt'>, EntryName> = {
+  parley: 'parley',
+  hooks: 'parley',
+  b0: 'b0',
+  b1: 'b1',
+  b2: 'b2',
+  b2r: 'b2',
+  bare: 'bare',
 };
 
 const started = performance.now();
@@ -93,7 +93,22 @@ interface Server {
   command(c: ServerCommand): Promise<unknown>;
 }
 
+/**
+ * The load generator's young generation may grow to 64 MB (Node's default is 16). With the
+ * default, S2's generator (2,000 clients in one process) promoted ≈ 1.4 MB per scavenge
+ * (`--trace-gc-nvp`): scavenges of 4–5 ms every ~185 ms and a Mark-Compact about every second,
+ * and each S2 window whose p99 jumped (to 12–40 ms) had one of those Mark-Compacts in it, the
+ * generator stalled 20–44 ms while the server did not (timestamps of both sides' stalls and
+ * GCs). With 64 MB: ≈ 0.13 MB promoted, scavenges of ≈ 2 ms, no Mark-Compact in the windows.
+ * (32 MB was worse than 16: 2.7 MB promoted per scavenge.) The instrument's pauses are not the
+ * servers' latency; every server is measured with the same generator.
+ */
+const GENERATOR_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 let options: Options;
+/** Where this checkout's bundled entries are (`lib/entries.ts`), and the --compare one's. */
+let built: string;
+let altBuilt: string | undefined;
 /** The Redis of the multi-node scenarios, when the run has any. */
 let redis: BenchRedis | undefined;
 /** The webhook receiver of the `hooks` server, when the run has one. */
@@ -139,10 +154,7 @@ async function startServer(
         ...redisArgs,
       ]
     : [...redisArgs, '--port', String(listenPort)];
-  const script =
-    kind === 'alt'
-      ? path.join(options.compare!, 'bench', 'servers', 'parley.ts')
-      : benchPath(import.meta.url, SCRIPT[kind]);
+  const script = kind === 'alt' ? builtEntry(altBuilt!, 'parley') : builtEntry(built, SCRIPT[kind]);
   // Parley starts with the flags parley-server ships with (its #! line); baselines with Node's.
   const shipped = isParley ? SERVER_NODE_FLAGS : [];
   const flags = ['--expose-gc', ...shipped, ...options.nodeFlags];
@@ -214,7 +226,10 @@ async function runJob(
       serverPids: servers.map((s) => s.child.pid!),
       ...(shared ? { redis: { url: shared.url, pid: redis!.pid } } : {}),
     };
-    generator = spawnPinned(LOAD_CPU, benchPath(import.meta.url, './load/generator.ts'), []);
+    generator = spawnPinned(LOAD_CPU, builtEntry(built, 'generator'), [], GENERATOR_NODE_FLAGS, {
+      ...process.env,
+      [BUILT_DIR_ENV]: built,
+    });
     const gen = generator;
     let stderr = '';
     gen.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -380,6 +395,9 @@ async function main(): Promise<void> {
         : 'taskset not found: processes are NOT pinned'),
   );
   if (o.profile || o.heapSnapshot) mkdirSync(o.profiles, { recursive: true });
+  log('building the packages and bundling the entries (plain JavaScript, as npm start runs)');
+  built = await buildEntries(benchPath(import.meta.url, '..'));
+  if (o.compare) altBuilt = await buildEntries(o.compare, ['parley']);
   if (o.only.some((id) => (NODES[id] ?? 1) > 1)) {
     redis = o.redis ? await useRedis(o.redis) : await startRedis(LOAD_CPU);
     env.redis = redis.description;

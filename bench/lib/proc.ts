@@ -63,8 +63,9 @@ export function benchPath(from: string, rel: string): string {
 }
 
 /**
- * Starts a TypeScript entry of bench/ with tsx, pinned to `cpu`, with an IPC channel.
- * `taskset` execs node, so the child's pid is node's and every thread it starts is pinned.
+ * Starts a bundled entry of bench/ (`lib/entries.ts`: plain JavaScript, no tsx) pinned to
+ * `cpu`, with an IPC channel. `taskset` execs node, so the child's pid is node's and every
+ * thread it starts is pinned.
  */
 export function spawnPinned(
   cpu: number,
@@ -73,7 +74,7 @@ export function spawnPinned(
   nodeFlags: string[] = [],
   env: NodeJS.ProcessEnv = process.env,
 ): ChildProcess {
-  const node = [...nodeFlags, '--conditions=source', '--import', 'tsx', script, ...args];
+  const node = [...nodeFlags, script, ...args];
   const [cmd, argv] = HAS_TASKSET
     ? ['taskset', ['-c', String(cpu), process.execPath, ...node]]
     : [process.execPath, node];

@@ -12,7 +12,8 @@
 import { fork } from 'node:child_process';
 import type { ScenarioResult } from '../../lib/ipc.js';
 import { BENCH_APP } from '../../lib/ipc.js';
-import { benchPath, cpuTimes, machineBusyMicros } from '../../lib/proc.js';
+import { siblingEntry } from '../../lib/entries.js';
+import { cpuTimes, machineBusyMicros } from '../../lib/proc.js';
 import { medianOf, sleep, type Ctx } from '../context.js';
 import { openLoop } from '../open-loop.js';
 import { makePayload } from '../payload.js';
@@ -29,8 +30,8 @@ class Receivers {
 
   constructor() {
     // The generator is pinned to the load core already; a forked child inherits that.
-    this.child = fork(benchPath(import.meta.url, '../receivers.ts'), [], {
-      execArgv: ['--conditions=source', '--import', 'tsx'],
+    this.child = fork(siblingEntry('receivers'), [], {
+      execArgv: [],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     this.child.on('message', (m: FromReceivers) => this.waiting?.(m));
