@@ -196,7 +196,7 @@ void Connection::onLoginReply(const Json& f) {
     queued.swap(queued_);
     for (auto& p : queued) transmit(std::move(p));
     if (resumed && member(r, "cs").is_object()) hooks_.channelSequences(member(r, "cs"));
-    if (renewed) hooks_.sessionRenewed();
+    if (renewed) hooks_.sessionRenewed(r);
     return;
   }
   int code = int(num(f, "c", 1));

@@ -76,8 +76,11 @@ class ConnectionHooks {
   virtual void event(const Json& frame) = 0;
   virtual void willExpire() = 0;
   virtual void tokenExpired() = 0;
-  /** The server no longer had the session (restart, window passed): restore what the app set up. */
-  virtual void sessionRenewed() = 0;
+  /**
+   * The server no longer had the session (restart, window passed, its node died): restore what
+   * the app set up. `result` is the new session's login result (`inv`: the invitations it kept).
+   */
+  virtual void sessionRenewed(const Json& result) = 0;
   /** The last `cs` seen per joined channel, sent with a resume. */
   virtual Json resumeCursor() = 0;
   /** The session resumed on another node, which numbers channel events from `cs` on. */

@@ -365,21 +365,48 @@ bool CallManagerImpl::onEndCallMessage(const std::string& from, const std::strin
 }
 
 void CallManagerImpl::endAll() {
-  auto outgoing = outgoing_;
-  auto incoming = incoming_;
-  outgoing_.clear();
-  incoming_.clear();
   sending_.clear();
-  for (auto& e : outgoing) failLocal(e.second, LOCAL_INVITATION_ERR_NOT_LOGGEDIN);
-  for (auto& e : incoming) failRemote(e.second, REMOTE_INVITATION_ERR_PEER_OFFLINE);
+  endAllBut({}, {});
 }
 
-void CallManagerImpl::sessionRenewed() {
-  // The server lost the session and ended what it had; a send that went out on the new session
-  // is withdrawn too.
+void CallManagerImpl::endAllBut(const std::set<std::string>& keepOut,
+                                const std::set<std::string>& keepIn) {
+  std::vector<std::shared_ptr<LocalInvitationImpl>> outgoing;
+  std::vector<std::shared_ptr<RemoteInvitationImpl>> incoming;
+  for (auto it = outgoing_.begin(); it != outgoing_.end();) {
+    if (keepOut.count(it->first)) {
+      ++it;
+      continue;
+    }
+    outgoing.push_back(it->second);
+    sending_.erase(it->first);
+    it = outgoing_.erase(it);
+  }
+  for (auto it = incoming_.begin(); it != incoming_.end();) {
+    if (keepIn.count(it->first)) {
+      ++it;
+      continue;
+    }
+    incoming.push_back(it->second);
+    it = incoming_.erase(it);
+  }
+  for (auto& inv : outgoing) failLocal(inv, LOCAL_INVITATION_ERR_NOT_LOGGEDIN);
+  for (auto& inv : incoming) failRemote(inv, REMOTE_INVITATION_ERR_PEER_OFFLINE);
+}
+
+void CallManagerImpl::sessionRenewed(const Json& kept) {
+  // The ids this user sent and the (caller, id) of those it received that the new session took
+  // over; everything else ended with the old session, and a send that went out on the new
+  // session meanwhile is withdrawn too.
+  std::set<std::string> keepOut, keepIn;
+  for (const Json& id : member(kept, "out"))
+    if (id.is_string()) keepOut.insert(id.get<std::string>());
+  for (const Json& k : member(kept, "in"))
+    keepIn.insert(str(k, "f") + "\n" + str(k, "id"));
   for (auto& e : outgoing_)
-    fire(Json{{"t", "inv.cancel"}, {"id", e.second->id_}, {"c", e.second->content_}});
-  endAll();
+    if (!keepOut.count(e.first))
+      fire(Json{{"t", "inv.cancel"}, {"id", e.second->id_}, {"c", e.second->content_}});
+  endAllBut(keepOut, keepIn);
 }
 
 }  // namespace parley

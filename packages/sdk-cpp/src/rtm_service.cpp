@@ -269,12 +269,12 @@ void RtmService::tokenExpired() {
   toHandlers([](IRtmServiceEventHandler* h) { h->onTokenExpired(); });
 }
 
-void RtmService::sessionRenewed() { restore(); }
+void RtmService::sessionRenewed(const Json& result) { restore(result); }
 
 /** The server lost our session: bring back what the app had set up (as client.ts restore). */
-void RtmService::restore() {
+void RtmService::restore(const Json& result) {
   log(LOG_WARN, "the server lost the session: rejoining channels, restoring attributes");
-  calls_->sessionRenewed();
+  calls_->sessionRenewed(member(result, "inv"));
   for (auto& e : joined_) {
     std::string id = e.first;
     conn_->request(Json{{"t", "join"}, {"c", id}}, JOIN_CHANNEL_TIMEOUT, [this, id](const Reply& r) {

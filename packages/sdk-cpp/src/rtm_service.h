@@ -93,7 +93,11 @@ class CallManagerImpl : public IRtmCallManager {
   // Under the service lock:
   void onPush(const Json& f);
   void endAll();
-  void sessionRenewed();
+  /**
+   * The server lost the session and ended what it had, but for the invitations the new session
+   * carries on (`kept`: the login result's `inv`, when the old session's node died).
+   */
+  void sessionRenewed(const Json& kept);
   /** A legacy end-call peer message; true if it ended an invitation (the app then does not see it). */
   bool onEndCallMessage(const std::string& from, const std::string& text);
 
@@ -104,6 +108,8 @@ class CallManagerImpl : public IRtmCallManager {
   void fire(const Json& frame);
   void localEvent(const Json& f);
   void remoteEvent(const Json& f);
+  /** Ends every live invitation but those kept (ids sent; "caller\nid" of those received). */
+  void endAllBut(const std::set<std::string>& keepOut, const std::set<std::string>& keepIn);
   void failLocal(const std::shared_ptr<LocalInvitationImpl>& inv, int code);
   void failRemote(const std::shared_ptr<RemoteInvitationImpl>& inv, int code);
   template <class Inv, class Fn>
@@ -194,7 +200,7 @@ class RtmService : public IRtmService, public ConnectionHooks {
   void event(const Json& frame) override;
   void willExpire() override;
   void tokenExpired() override;
-  void sessionRenewed() override;
+  void sessionRenewed(const Json& result) override;
   Json resumeCursor() override;
   void channelSequences(const Json& cs) override;
   void log(LogLevel level, const std::string& line) override;
@@ -228,7 +234,7 @@ class RtmService : public IRtmService, public ConnectionHooks {
   void onPeerMessage(const Json& f);
   void onPresence(const Json& f);
   void onChannelEvent(const Json& f);
-  void restore();
+  void restore(const Json& result);
   int userAttributeWrite(const char* method, const std::string& op, const RtmAttribute* attrs,
                          int n, const char* keys[], int nKeys, long long& requestId,
                          void (IRtmServiceEventHandler::*result)(long long,

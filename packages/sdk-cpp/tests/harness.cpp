@@ -182,6 +182,13 @@ void Server::stop() {
   p_.reset();
 }
 
+void Server::kill() {
+  if (!p_) return;
+  p_->signal(SIGKILL);
+  p_->wait();
+  p_.reset();
+}
+
 Server& sharedServer() {
   static Server server(0, "",
                        {{"PARLEY_INVITATION_PEER_OFFLINE_MS", "1500"},

@@ -69,6 +69,8 @@ class Server {
                   const std::map<std::string, std::string>& env = {});
   ~Server();
   void stop();
+  /** SIGKILL: the node dies without a word (no drain, no goodbye to Redis). */
+  void kill();
   std::string url;
   int port = 0;
   std::string dataDir;
