@@ -131,6 +131,7 @@ export const COLUMNS: Record<ScenarioId, { title: string; columns: Column[] }> =
     columns: [
       { key: 'connections', header: 'connections' },
       { key: 'jsPerConnB', header: 'heap+external B/conn' },
+      { key: 'jsPerConnFromZeroB', header: 'heap+external B/conn from zero' },
       { key: 'heapPerConnB', header: 'heap B/conn' },
       { key: 'externalPerConnB', header: 'external B/conn' },
       { key: 'rssPerConnB', header: 'RSS B/conn' },
