@@ -7,8 +7,8 @@
  * The receipt names the request it answers. The sender's node keeps a message routed to
  * another node until its receipt (`Unreceipted`: that node may die with it), and, while someone
  * listens to `peer.message` events, what the event needs until the receipt, to emit it with the
- * outcome (on the message's reply target: see OUTCOME). A message kept in the history (`h`) is
- * answered once both its receipt came and the history has it.
+ * outcome (`PeerOutcomes`). A message kept in the history (`h`) is answered once both its
+ * receipt came and the history has it.
  *
  * An application backend sends through the REST API as a user without a session (`sendAs`):
  * its receipt names a waiter of this node (`rest:<n>`) instead of a session, and receivers get
@@ -23,12 +23,13 @@ import {
 } from '@parley/protocol';
 import type { Backend } from '../backend/backend.js';
 import type { StoredMessage } from '../backend/offline-inbox.js';
-import type { EventStream, MessageSource, PeerOutcome } from '../events.js';
+import type { EventStream } from '../events.js';
 import type { Hub } from '../hub.js';
 import { op, type ServiceFrame, type SessionService, type UserEvent } from '../service.js';
 import type { OutboxExtra, ReplyTarget, Session } from '../session.js';
 import { FlaggedMessages } from './flagged-messages.js';
 import { ParkedPeers } from './parked-peers.js';
+import { PeerOutcomes } from './peer-outcomes.js';
 import { nodeTopic } from '../topics.js';
 import type { UserRouter } from '../user-router.js';
 
@@ -65,24 +66,6 @@ export interface RestPeerSend {
   timeoutMs: number;
 }
 
-/** A message kept until its receipt, for its `peer.message` event. */
-interface Inflight {
-  app: string;
-  from: string;
-  to: string;
-  msg: StoredMessage;
-  source: MessageSource;
-}
-
-/**
- * A message's `peer.message` event data, on the reply target this node made (a symbol: JSON
- * leaves it out). A receipt here brings that object back; one from another node finds it via
- * Unreceipted (`k`); only a session taken over by another node keeps it in `inflight` by id.
- * Not a Map entry per message: that kept ~1 MB alive through every scavenge (bench/README P14).
- */
-const OUTCOME = Symbol('peer.message outcome');
-type Tracked = ReplyTarget & { [OUTCOME]?: Inflight | undefined };
-
 const PEER = op(PeerMessageError.TIMEOUT, PeerMessageError.FAILURE);
 
 export class Peers implements SessionService {
@@ -90,7 +73,8 @@ export class Peers implements SessionService {
   readonly ops = { psend: PEER, ack: PEER };
   readonly userEvents = ['msg', 'parked'] as const;
   private counter = 0;
-  private readonly inflight = new Map<string, Inflight>();
+  /** The `peer.message` events, emitted at each receipt. */
+  private readonly outcomes: PeerOutcomes;
   /** Flagged messages of sessions that are not live, to the offline store. */
   private readonly flagged: FlaggedMessages;
   /** REST senders waiting for a receipt, by the `sid` their reply target names. */
@@ -105,13 +89,14 @@ export class Peers implements SessionService {
     private readonly node: string,
     private readonly hub: Hub,
     private readonly router: UserRouter,
-    private readonly events: EventStream,
+    events: EventStream,
     private readonly clock: Clock,
     /** How long messages for a user whose node died wait for the user (its resume window). */
     private readonly parkTtlMs = 30_000,
   ) {
     this.flagged = new FlaggedMessages(backend, hub, (r, recv, why) => this.settle(r, recv, why));
     this.parked = new ParkedPeers(backend, hub, router, this, parkTtlMs);
+    this.outcomes = new PeerOutcomes(node, events, clock);
   }
 
   /** Synchronous (no promise) for a message to a user of this node and for most acks. */
@@ -134,27 +119,6 @@ export class Peers implements SessionService {
     return true;
   }
 
-  /** Where the receipt of `msg` goes (request `i` of session `sid`), with its event's data. */
-  private replyTarget(
-    sid: string,
-    i: number,
-    app: string,
-    to: string,
-    msg: StoredMessage,
-    source: MessageSource,
-  ): Tracked {
-    return {
-      node: this.node,
-      sid,
-      i,
-      mid: msg.mid,
-      ts: msg.ts,
-      [OUTCOME]: this.events.wants('peer.message')
-        ? { app, from: msg.from, to, msg, source }
-        : undefined,
-    };
-  }
-
   private nextMid(): string {
     return `${this.node}.${(++this.counter).toString(36)}`;
   }
@@ -171,7 +135,7 @@ export class Peers implements SessionService {
       return undefined;
     }
     const msg: StoredMessage = { mid: this.nextMid(), from: session.uid, m: req.m, ts: now };
-    const reply = this.replyTarget(session.sid, req.i, session.app, req.to, msg, 'sdk');
+    const reply = this.outcomes.replyTarget(session.sid, req.i, session.app, req.to, msg, 'sdk');
     if (req.h) this.keepInHistory(session.app, req.to, msg);
     const delivery: PeerDelivery = { t: 'msg', msg, off: req.off === true, reply };
     const holder = this.hub.byUserId(session.app, req.to);
@@ -200,7 +164,7 @@ export class Peers implements SessionService {
     const now = this.clock.now();
     const msg: StoredMessage = { mid: this.nextMid(), from, m, ts: now };
     const sid = `rest:${msg.mid}`;
-    const reply = this.replyTarget(sid, 0, app, to, msg, 'rest');
+    const reply = this.outcomes.replyTarget(sid, 0, app, to, msg, 'rest');
     const receipt = new Promise<ReceiptEvent | undefined>((resolve) => {
       this.restWaiters.set(sid, resolve);
     });
@@ -384,7 +348,7 @@ export class Peers implements SessionService {
         r: { recv: e.recv, mid: reply.mid, ts: reply.ts },
       });
     else if (this.restWaiters.size > 0) this.restWaiters.get(reply.sid)?.(e);
-    this.emitOutcome(e, sent);
+    this.outcomes.emit(e, sent);
   }
 
   /** The history could not keep a message: its SDK sender hears so (a REST sender's call fails). */
@@ -397,55 +361,18 @@ export class Peers implements SessionService {
         c: PeerMessageError.FAILURE,
         m: 'sendMessageToPeer: the message history could not keep the message',
       });
-    this.emitOutcome(e, sent);
-  }
-
-  /** Its receipt will come as a copy, and not through Unreceipted: kept by id (see OUTCOME). */
-  private keepAway(reply: Tracked): void {
-    const m = reply[OUTCOME];
-    if (m) this.inflight.set(reply.mid, m);
+    this.outcomes.emit(e, sent);
   }
 
   /** The session moves away with its unacknowledged messages: their receipts come back as JSON. */
   handOff(session: Session): undefined {
-    for (const reply of session.pendingReplies()) this.keepAway(reply);
+    for (const reply of session.pendingReplies()) this.outcomes.keepAway(reply);
     return undefined;
-  }
-
-  /** `sent`: the reply target as this node made it, when the receipt is a copy. */
-  private emitOutcome(e: ReceiptEvent, sent?: ReplyTarget): void {
-    const reply: Tracked = sent ?? e.reply;
-    let m = reply[OUTCOME];
-    if (m) reply[OUTCOME] = undefined; // once: a later receipt for it emits nothing
-    if (this.inflight.size > 0) {
-      const kept = this.inflight.get(reply.mid);
-      if (kept) {
-        this.inflight.delete(reply.mid);
-        m ??= kept;
-      }
-    }
-    if (!m) return;
-    const outcome: PeerOutcome = e.recv ? 'delivered' : (e.why ?? 'dropped');
-    this.events.emit({
-      type: 'peer.message',
-      app: m.app,
-      ts: this.clock.now(),
-      mid: m.msg.mid,
-      from: m.from,
-      to: m.to,
-      message: m.msg.m,
-      sentTs: m.msg.ts,
-      source: m.source,
-      outcome,
-    });
   }
 
   /** Forgets messages whose receipt will not come (their receiver's node died). */
   sweep(now: number, olderThanMs: number): void {
     this.parked.away.sweep(now, olderThanMs);
-    for (const [mid, m] of this.inflight) {
-      if (now - m.msg.ts < olderThanMs) break;
-      this.inflight.delete(mid);
-    }
+    this.outcomes.sweep(now, olderThanMs);
   }
 }
