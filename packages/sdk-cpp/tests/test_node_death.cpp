@@ -24,74 +24,80 @@ std::map<std::string, std::string> redisNode(const std::string& prefix) {
           {"PARLEY_UNREACHABLE_AFTER_MS", "600"}};
 }
 
+/**
+ * Two nodes sharing a Redis prefix; alice (a) calls bob (b). The side that `callerDies` names
+ * logs in through the doomed node, with the survivor next in its URL list; the other side is on
+ * the survivor. The call is ringing on both sides when the test kills the doomed node.
+ */
+struct CallAcrossDeath {
+  std::string prefix = uid("nd") + ":";
+  Server survivor{0, "", redisNode(prefix)};
+  Server doomed{0, "", redisNode(prefix)};
+  Recorder a, b;
+  std::string alice = uid("alice"), bob = uid("bob");
+  IRtmService* sa = nullptr;
+  IRtmService* sb = nullptr;
+  IRtmCallManager* ma = nullptr;
+  IRtmCallManager* mb = nullptr;
+  ILocalCallInvitation* call = nullptr;
+
+  explicit CallAcrossDeath(bool callerDies) {
+    std::string failover = doomed.url + "," + survivor.url;
+    sa = loggedIn(a, callerDies ? failover : survivor.url, alice);
+    sb = loggedIn(b, callerDies ? survivor.url : failover, bob);
+    ma = sa->getRtmCallManager(&a);
+    mb = sb->getRtmCallManager(&b);
+    call = ma->createLocalCallInvitation(bob.c_str());
+    call->setContent("ring");
+    REQUIRE(ma->sendLocalInvitation(call) == 0);
+    REQUIRE(b.wait("rinv from " + alice + " ch= content=ring"));
+    REQUIRE(a.wait("linv received"));
+  }
+
+  /** Kills the doomed node; `landing` is CONNECTED (3, LOGIN_SUCCESS) again on the survivor. */
+  void kill(Recorder& landing) {
+    a.clear();
+    b.clear();
+    doomed.kill();
+    REQUIRE(landing.wait("state 3 2", 20000));
+  }
+
+  /** Bob accepts the call he got; both sides see it accepted. */
+  void accept() {
+    IRemoteCallInvitation* inv = b.lastRemote;
+    REQUIRE(inv != nullptr);
+    inv->setResponse("yes");
+    REQUIRE(mb->acceptRemoteInvitation(inv) == 0);
+    CHECK(a.wait("linv accepted yes", 15000));
+    CHECK(b.wait("rinv accepted", 15000));
+  }
+
+  ~CallAcrossDeath() {
+    if (IRemoteCallInvitation* inv = b.lastRemote) inv->release();
+    if (call) call->release();
+    if (sa) sa->release();
+    if (sb) sb->release();
+  }
+};
+
 }  // namespace
 
 TEST_SUITE("node-death") {
   TEST_CASE("the caller's node dies: its SDK keeps the invitation the new session took over") {
-    std::string prefix = uid("nd") + ":";
-    Server survivor(0, "", redisNode(prefix));
-    Server doomed(0, "", redisNode(prefix));
-    Recorder a, b;
-    std::string alice = uid("alice"), bob = uid("bob");
-    IRtmService* sa = loggedIn(a, doomed.url + "," + survivor.url, alice);
-    IRtmService* sb = loggedIn(b, survivor.url, bob);
-    IRtmCallManager* ma = sa->getRtmCallManager(&a);
-    IRtmCallManager* mb = sb->getRtmCallManager(&b);
-    ILocalCallInvitation* call = ma->createLocalCallInvitation(bob.c_str());
-    call->setContent("ring");
-    REQUIRE(ma->sendLocalInvitation(call) == 0);
-    REQUIRE(b.wait("rinv from " + alice + " ch= content=ring"));
-    REQUIRE(a.wait("linv received"));
-    a.clear();
-    b.clear();
-    doomed.kill();
-    // CONNECTED (3) again after the failover, on a fresh session (the old node is gone).
-    REQUIRE(a.wait("state 3 2", 20000));
-    IRemoteCallInvitation* inv = b.lastRemote;
-    REQUIRE(inv != nullptr);
-    inv->setResponse("yes");
-    REQUIRE(mb->acceptRemoteInvitation(inv) == 0);
-    CHECK(a.wait("linv accepted yes", 15000));
-    CHECK(b.wait("rinv accepted", 15000));
-    CHECK(call->getState() == LOCAL_INVITATION_STATE_ACCEPTED_BY_REMOTE);
-    CHECK(a.withPrefix("linv failure").empty());
-    CHECK(b.withPrefix("rinv canceled").empty());
-    call->release();
-    inv->release();
-    sa->release();
-    sb->release();
+    CallAcrossDeath t(true);
+    t.kill(t.a);
+    t.accept();
+    CHECK(t.call->getState() == LOCAL_INVITATION_STATE_ACCEPTED_BY_REMOTE);
+    CHECK(t.a.withPrefix("linv failure").empty());
+    CHECK(t.b.withPrefix("rinv canceled").empty());
   }
 
   TEST_CASE("the callee's node dies: its SDK keeps the received invitation, and its accept completes") {
-    std::string prefix = uid("nd") + ":";
-    Server survivor(0, "", redisNode(prefix));
-    Server doomed(0, "", redisNode(prefix));
-    Recorder a, b;
-    std::string alice = uid("alice"), bob = uid("bob");
-    IRtmService* sa = loggedIn(a, survivor.url, alice);
-    IRtmService* sb = loggedIn(b, doomed.url + "," + survivor.url, bob);
-    IRtmCallManager* ma = sa->getRtmCallManager(&a);
-    IRtmCallManager* mb = sb->getRtmCallManager(&b);
-    ILocalCallInvitation* call = ma->createLocalCallInvitation(bob.c_str());
-    call->setContent("ring");
-    REQUIRE(ma->sendLocalInvitation(call) == 0);
-    REQUIRE(b.wait("rinv from " + alice + " ch= content=ring"));
-    REQUIRE(a.wait("linv received"));
-    a.clear();
-    b.clear();
-    doomed.kill();
-    REQUIRE(b.wait("state 3 2", 20000));
-    IRemoteCallInvitation* inv = b.lastRemote;
-    REQUIRE(inv != nullptr);
-    CHECK(inv->getState() == REMOTE_INVITATION_STATE_INVITATION_RECEIVED);
-    inv->setResponse("yes");
-    REQUIRE(mb->acceptRemoteInvitation(inv) == 0);
-    CHECK(a.wait("linv accepted yes", 15000));
-    CHECK(b.wait("rinv accepted", 15000));
-    CHECK(b.withPrefix("rinv failure").empty());
-    call->release();
-    inv->release();
-    sa->release();
-    sb->release();
+    CallAcrossDeath t(false);
+    t.kill(t.b);
+    REQUIRE(t.b.lastRemote != nullptr);
+    CHECK(t.b.lastRemote.load()->getState() == REMOTE_INVITATION_STATE_INVITATION_RECEIVED);
+    t.accept();
+    CHECK(t.b.withPrefix("rinv failure").empty());
   }
 }
