@@ -14,11 +14,9 @@ import {
   BENCH_APP,
   LABEL,
   type FromGenerator,
-  type FromServer,
   type Job,
   type ScenarioId,
   type ScenarioResult,
-  type ServerCommand,
   type ServerKind,
   type ToGenerator,
 } from './lib/ipc.js';
@@ -35,6 +33,7 @@ import {
   stopChild,
 } from './lib/proc.js';
 import { renderChart } from './lib/chart.js';
+import { launchServer, type Server } from './lib/server-process.js';
 import { type BenchRedis, startRedis, useRedis } from './lib/redis.js';
 import { type WebhookSink, startWebhookSink } from './lib/webhook-sink.js';
 import { type Options, parseOptions } from './lib/options.js';
@@ -84,13 +83,6 @@ const started = performance.now();
 function log(text: string): void {
   const s = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
   process.stderr.write(`[${s}s] ${text}\n`);
-}
-
-/** A running server under test. */
-interface Server {
-  child: ChildProcess;
-  port: number;
-  command(c: ServerCommand): Promise<unknown>;
 }
 
 /**
@@ -158,43 +150,7 @@ async function startServer(
   // Parley starts with the flags parley-server ships with (its #! line); baselines with Node's.
   const shipped = isParley ? SERVER_NODE_FLAGS : [];
   const flags = ['--expose-gc', ...shipped, ...options.nodeFlags];
-  const child = spawnPinned(SERVER_CPU, script, args, flags);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-    if (options.serverOutput) process.stderr.write(d);
-  });
-  if (options.serverOutput) child.stdout?.pipe(process.stderr);
-  else child.stdout?.resume();
-  const replies = new Map<number, (data: unknown) => void>();
-  let nextId = 1;
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${kind} did not start in 30 s: ${stderr}`)),
-      30_000,
-    );
-    child.on('message', (m: FromServer) => {
-      if (m.type === 'ready') {
-        clearTimeout(timer);
-        resolve(m.port);
-      } else replies.get(m.id)?.(m.data);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${kind} exited (${code}): ${stderr}`));
-    });
-  });
-  return {
-    child,
-    port,
-    command(c) {
-      const id = nextId++;
-      return new Promise((resolve) => {
-        replies.set(id, resolve);
-        child.send({ id, ...c });
-      });
-    },
-  };
+  return launchServer(kind, SERVER_CPU, script, args, flags, options.serverOutput);
 }
 
 let jobCounter = 0;
