@@ -26,6 +26,7 @@ import type { Dispatcher } from './dispatcher.js';
 import { ConnectionLimits } from './conn-limits.js';
 import { OPEN, type Conn, type Hub } from './hub.js';
 import type { Logger } from './log.js';
+import { msSince, tick } from './ticks.js';
 
 export interface GatewayOptions {
   loginTimeoutMs: number;
@@ -111,8 +112,6 @@ export class Gateway {
   readonly wss: WebSocketServer;
   readonly limits: ConnectionLimits;
   private accepting = true;
-  /** Conn.acceptedAt counts from here: a small integer (for 24 days), not a heap number. */
-  private readonly startedAt: number;
   private readonly loginSweep: TimerHandle;
   /** Socket listeners shared by every socket (`this` is the socket). */
   private readonly onMessage: (this: WebSocket, data: Buffer, isBinary: boolean) => void;
@@ -126,7 +125,6 @@ export class Gateway {
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
-    this.startedAt = clock.now();
     // The listeners need both the socket (`this`, as EventEmitter calls them) and the gateway.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const gateway = this;
@@ -246,7 +244,7 @@ export class Gateway {
       ws,
       tcp,
       session: undefined,
-      acceptedAt: this.clock.now() - this.startedAt,
+      acceptedAt: tick(this.clock.now()),
       loggingIn: false,
     };
     this.limits.handOver(tcp as TcpSocket);
@@ -331,14 +329,13 @@ export class Gateway {
   }
 
   private closeSlowLogins(now: number): void {
-    const since = now - this.startedAt;
     for (const ws of this.wss.clients) {
       const conn = (ws as Socket)[CONN];
       if (
         conn &&
         !conn.session &&
         !conn.loggingIn &&
-        since - conn.acceptedAt > this.options.loginTimeoutMs
+        msSince(conn.acceptedAt, now) > this.options.loginTimeoutMs
       )
         this.hub.disconnectConn(conn, CloseCode.LOGIN_TIMEOUT, 'no login in time');
     }

@@ -35,7 +35,7 @@ export interface Conn {
   /** The upgraded TCP stream (for write batching). */
   readonly tcp: Duplex;
   session: Session | undefined;
-  /** When the socket was accepted (ms since the epoch). */
+  /** When the socket was accepted, as a tick (see `ticks.ts`). */
   acceptedAt: number;
   loggingIn: boolean;
 }

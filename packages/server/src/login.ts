@@ -118,7 +118,7 @@ export class Logins {
   private resume(session: Session, login: LoginAttempt): Session {
     const { req, expMs, now } = login;
     if (session.conn && session.conn !== login.conn) this.hub.drop(session);
-    session.lastRxMs = now;
+    session.heard(now);
     session.tokenExpMs = expMs;
     session.willExpireSent = false;
     this.goLive(session, login, this.result(session, true, now));

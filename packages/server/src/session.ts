@@ -7,6 +7,7 @@
 import { encodeFrame, type PeerState, type ReliablePush, type WireMessage } from '@parley/protocol';
 import { OPEN, type Conn } from './hub.js';
 import { RateWindow } from './rate-window.js';
+import { msSince, tick } from './ticks.js';
 
 /** Where to send the reply to a peer message once its receiver acknowledged it. */
 export interface ReplyTarget {
@@ -94,8 +95,8 @@ export interface SessionLimits {
 export class Session {
   /** The socket serving the session; null while the client is away (see Hub). */
   conn: Conn | null = null;
-  /** Last time any packet arrived from the client (ms). */
-  lastRxMs: number;
+  /** When the last packet arrived from the client, as a tick (see `ticks.ts`): set by `heard`. */
+  private rxTick: number;
   presence: Exclude<PeerState, 'OFFLINE'> = 'ONLINE';
   /** Token expiry, ms since the epoch; 0 = never. */
   tokenExpMs: number;
@@ -117,7 +118,17 @@ export class Session {
     now: number,
   ) {
     this.tokenExpMs = tokenExpMs;
-    this.lastRxMs = now;
+    this.rxTick = tick(now);
+  }
+
+  /** A packet arrived from the client at `now` (ms). */
+  heard(now: number): void {
+    this.rxTick = tick(now);
+  }
+
+  /** Milliseconds from the last packet from the client to `now`. */
+  silentMs(now: number): number {
+    return msSince(this.rxTick, now);
   }
 
   /** The session ended (logout, kick, expiry, moved away): nothing more is done for it. */

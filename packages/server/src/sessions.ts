@@ -77,7 +77,7 @@ export class Sessions {
 
   /** A packet arrived: the user is alive. */
   touch(session: Session, now: number): void {
-    session.lastRxMs = now;
+    session.heard(now);
     if (session.presence === 'UNREACHABLE') this.setPresence(session, 'ONLINE');
   }
 

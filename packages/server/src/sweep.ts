@@ -35,7 +35,7 @@ export class Sweep {
   run(now: number): void {
     const { config, hub, sessions } = this;
     for (const s of hub.all()) {
-      const idle = now - s.lastRxMs;
+      const idle = s.silentMs(now);
       if (idle > config.resumeWindowMs) {
         hub.drop(s);
         void sessions.end(s, 'expired').catch((e) => sessions.fail(e));
