@@ -68,6 +68,8 @@ export const COLUMNS: Record<ScenarioId, { title: string; columns: Column[] }> =
       { key: 'p99Ms', header: 'p99 ms', digits: 2 },
       { key: 'cpuUsPerMessage', header: 'CPU µs/message (net)', digits: 1 },
       { key: 'grossCpuUsPerMessage', header: 'CPU µs/message (gross)', digits: 1 },
+      { key: 'userUsPerMessage', header: 'user µs', digits: 1 },
+      { key: 'sysUsPerMessage', header: 'sys µs', digits: 1 },
       { key: 'messagesPerSec', header: 'messages/s' },
       { key: 'receiptP50Ms', header: 'receipt p50 ms', digits: 2 },
       { key: 'receiptP99Ms', header: 'receipt p99 ms', digits: 2 },

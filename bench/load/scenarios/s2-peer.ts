@@ -99,6 +99,8 @@ async function relay(ctx: Ctx, p: Params['s2']): Promise<ScenarioResult> {
       receiptP99Ms: r99!,
       cpuUsPerMessage: (w.cpu - (idle.cpu / idle.ms) * w.ms) / n,
       grossCpuUsPerMessage: w.cpu / n,
+      userUsPerMessage: (w.user - (idle.user / idle.ms) * w.ms) / n,
+      sysUsPerMessage: (w.sys - (idle.sys / idle.ms) * w.ms) / n,
       messagesPerSec: n / (p.sliceMs / 1000),
       ...redis,
       loadCpuPct: w.loadPct,
