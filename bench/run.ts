@@ -48,7 +48,7 @@ const LOAD_CPU = 1;
 /** Which servers each scenario runs, in order. */
 const PLAN: Record<ScenarioId, ServerKind[]> = {
   S1: ['parley', 'hooks', 'b0', 'b1', 'b2'],
-  S2: ['parley', 'hooks', 'b0', 'b1', 'b2'],
+  S2: ['parley', 'hooks', 'b0', 'b1', 'b2', 'b2a'],
   S3: ['parley', 'b0', 'b1', 'b2'],
   S4: ['parley', 'b0', 'b1', 'b2'],
   S5: ['parley', 'bare', 'b2'],
@@ -75,6 +75,7 @@ const SCRIPT: Record<Exclude<ServerKind, 'alt'>, EntryName> = {
   b0: 'b0',
   b1: 'b1',
   b2: 'b2',
+  b2a: 'b2',
   b2r: 'b2',
   bare: 'bare',
 };
@@ -145,7 +146,7 @@ async function startServer(
         ...(scenario === 'S7' ? ['--rest-keys', REST_KEY, '--rest-rate-per-second', '0'] : []),
         ...redisArgs,
       ]
-    : [...redisArgs, '--port', String(listenPort)];
+    : [...redisArgs, '--port', String(listenPort), ...(kind === 'b2a' ? ['--acks'] : [])];
   const script = kind === 'alt' ? builtEntry(altBuilt!, 'parley') : builtEntry(built, SCRIPT[kind]);
   // Parley starts with the flags parley-server ships with (its #! line); baselines with Node's.
   const shipped = isParley ? SERVER_NODE_FLAGS : [];

@@ -22,6 +22,7 @@ const COLORS: Record<ServerKind, string> = {
   b0: '#9a9a9a',
   b1: '#6b6b6b',
   b2: '#c28b2c',
+  b2a: '#8f6a2c',
   b2r: '#c28b2c',
   bare: '#6b6b6b',
 };

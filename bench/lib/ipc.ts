@@ -9,9 +9,12 @@ import type { Params } from './params.js';
  * The servers the bench knows. `bare` is a `ws` server that accepts sockets and does nothing;
  * `alt` is Parley from another checkout (`--compare DIR`), for before/after comparisons;
  * `b2r` is Socket.IO with `@socket.io/redis-adapter`, the multi-node baseline (S1R, S2R, S8R);
- * `hooks` is Parley with webhooks on for login and logout events (S1, S2: against Parley).
+ * `hooks` is Parley with webhooks on for login and logout events (S1, S2: against Parley);
+ * `b2a` is B2 relaying direct messages with Socket.IO acknowledgements end to end (S2): the
+ * sender's ack fires once the receiver's client acknowledged, the guarantee of Parley's
+ * `hasPeerReceived`.
  */
-export type ServerKind = 'parley' | 'alt' | 'hooks' | 'b0' | 'b1' | 'b2' | 'b2r' | 'bare';
+export type ServerKind = 'parley' | 'alt' | 'hooks' | 'b0' | 'b1' | 'b2' | 'b2a' | 'b2r' | 'bare';
 
 /** What each server speaks, i.e. which load-generator client talks to it. */
 export type Protocol = 'parley' | 'json' | 'socketio' | 'bare';
@@ -23,6 +26,7 @@ export const PROTOCOL: Record<ServerKind, Protocol> = {
   b0: 'json',
   b1: 'json',
   b2: 'socketio',
+  b2a: 'socketio',
   b2r: 'socketio',
   bare: 'bare',
 };
@@ -34,6 +38,7 @@ export const LABEL: Record<ServerKind, string> = {
   b0: 'B0 naive ws',
   b1: 'B1 tuned ws',
   b2: 'B2 Socket.IO',
+  b2a: 'B2A Socket.IO with acks',
   b2r: 'B2R Socket.IO + redis-adapter',
   bare: 'bare ws',
 };

@@ -124,6 +124,25 @@ const TARGETS: {
     baseline: 'b2',
     goal: { op: '<=', goal: 1.0, on: 'ratio' },
   },
+  // The same guarantee on both sides: the sender hears when the receiver's client has it.
+  {
+    scenario: 'S2',
+    metric: 'p99Ms',
+    what: 'S2 peer relay p99, both with delivery receipts',
+    baseline: 'b2a',
+  },
+  {
+    scenario: 'S2',
+    metric: 'receiptP99Ms',
+    what: 'S2 delivery receipt p99',
+    baseline: 'b2a',
+  },
+  {
+    scenario: 'S2',
+    metric: 'cpuUsPerMessage',
+    what: 'S2 server CPU per message, both with delivery receipts',
+    baseline: 'b2a',
+  },
   {
     scenario: 'S1',
     metric: 'cpuUsPerDelivery',

@@ -33,6 +33,24 @@ export interface ConnectOptions {
   events: ClientEvents;
   /** Skip the login / hello step (S5/S6 measure it separately where it applies). */
   noLogin?: boolean;
+  /** Socket.IO (B2A): direct messages with acks end to end, their receipts reported. */
+  acks?: boolean;
+}
+
+/**
+ * A direct message's request id (Parley's `psend`, B2A's ack id) is this plus the bench sequence of its message, so its receipt names
+ * the message without a Map per client: one `set` and one `delete` per message kept garbage
+ * alive through every scavenge of the generator (as P14 found in the server), and its pauses
+ * (4–14 ms every ~180 ms in S2) were in the latencies measured.
+ */
+export const RECEIPT_BASE = 2 ** 30;
+
+/** The decimal digits of `data` from `from` on, as a number (0 if there are none). */
+export function digitsAt(data: Buffer, from: number): number {
+  let n = 0;
+  for (let p = from; p < data.length && data[p]! >= 48 && data[p]! <= 57; p++)
+    n = n * 10 + data[p]! - 48;
+  return n;
 }
 
 export const TIMEOUT_MS = 20_000;
@@ -102,6 +120,14 @@ export abstract class RequestClient implements BenchClient {
     const i = this.nextId++;
     this.ws.send(JSON.stringify({ ...frame, i }));
     return this.await(i, `${frame.t} ${this.uid}`);
+  }
+
+  /** Request `i` answered: if it was a direct message (an id from RECEIPT_BASE), its receipt; answers which. */
+  protected receipted(i: number): boolean {
+    if (i < RECEIPT_BASE) return false;
+    received.replies++;
+    this.events.receipt?.(this, i - RECEIPT_BASE, performance.now());
+    return true;
   }
 
   protected settle(id: number, f: Parameters<Reply>[0]): void {

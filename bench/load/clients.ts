@@ -14,7 +14,9 @@ import type { Protocol } from '../lib/ipc.js';
 import {
   type BenchClient,
   type ConnectOptions,
+  digitsAt,
   opened,
+  RECEIPT_BASE,
   received,
   RequestClient,
   TIMEOUT_MS,
@@ -86,10 +88,12 @@ class JsonClient extends RequestClient implements BenchClient {
 
 class SocketIoClient extends RequestClient implements BenchClient {
   private connected: (() => void) | undefined;
+  private acks = false;
 
   static async open(o: ConnectOptions): Promise<BenchClient> {
     const ws = new WebSocket(`${o.url}/socket.io/?EIO=4&transport=websocket`, WS_OPTIONS);
     const c = new SocketIoClient(ws, o.uid, o.events);
+    c.acks = o.acks === true;
     const connected = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('socket.io connect timed out')), TIMEOUT_MS);
       c.connected = () => {
@@ -107,6 +111,8 @@ class SocketIoClient extends RequestClient implements BenchClient {
 
   private onFrame(data: Buffer): void {
     if (this.payload(data)) {
+      // `42<id>[…]`: an event the server wants acknowledged (B2A), as socket.io-client does.
+      if (data[2]! >= 48 && data[2]! <= 57) this.ws.send(`43${digitsAt(data, 2)}[]`);
       return;
     }
     const type = data[0];
@@ -127,7 +133,7 @@ class SocketIoClient extends RequestClient implements BenchClient {
       let id = 0;
       for (let p = 2; p < data.length && data[p]! >= 48 && data[p]! <= 57; p++)
         id = id * 10 + data[p]! - 48;
-      this.settle(id, { t: 'ok' });
+      if (!this.receipted(id)) this.settle(id, { t: 'ok' });
     } else received.pushes++;
   }
 
@@ -149,8 +155,9 @@ class SocketIoClient extends RequestClient implements BenchClient {
     this.ws.send(`42["pub",${JSON.stringify(room)},"${payload}"]`);
   }
 
-  dm(to: string, payload: string): void {
-    this.ws.send(`42["dm",${JSON.stringify(to)},"${payload}"]`);
+  dm(to: string, payload: string, seq: number): void {
+    const id = this.acks ? RECEIPT_BASE + seq : '';
+    this.ws.send(`42${id}["dm",${JSON.stringify(to)},"${payload}"]`);
   }
 }
 

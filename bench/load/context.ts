@@ -67,7 +67,20 @@ export class Ctx {
     extra: Partial<ConnectOptions> = {},
     node = 0,
   ): ConnectOptions {
-    return { url: this.job.urls[node]!, uid, appId: BENCH_APP.appId, events, ...extra };
+    const acks = this.receipts && this.protocol === 'socketio';
+    return {
+      url: this.job.urls[node]!,
+      uid,
+      appId: BENCH_APP.appId,
+      events,
+      ...(acks ? { acks } : {}),
+      ...extra,
+    };
+  }
+
+  /** Direct messages get delivery receipts: Parley's `psend` answers, B2A's acks. */
+  get receipts(): boolean {
+    return this.protocol === 'parley' || this.job.server === 'b2a';
   }
 
   /** A reading of the clocks a measurement window needs. */

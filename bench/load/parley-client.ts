@@ -6,7 +6,9 @@ import WebSocket from 'ws';
 import {
   type BenchClient,
   type ConnectOptions,
+  digitsAt,
   opened,
+  RECEIPT_BASE,
   received,
   type Reply,
   RequestClient,
@@ -28,23 +30,8 @@ function pingSweep(): void {
   }
 }
 
-/**
- * A `psend`'s request id is this plus the bench sequence of its message, so its receipt names
- * the message without a Map per client: one `set` and one `delete` per message kept garbage
- * alive through every scavenge of the generator (as P14 found in the server), and its pauses
- * (4–14 ms every ~180 ms in S2) were in the latencies measured.
- */
-const RECEIPT_BASE = 2 ** 30;
 /** `{"t":"ok","i":` — the start of a request's success answer. */
 const OK_PREFIX = Buffer.from('{"t":"ok","i":');
-
-/** The decimal digits of `data` from `from` on, as a number (0 if there are none). */
-function digitsAt(data: Buffer, from: number): number {
-  let n = 0;
-  for (let p = from; p < data.length && data[p]! >= 48 && data[p]! <= 57; p++)
-    n = n * 10 + data[p]! - 48;
-  return n;
-}
 
 export class ParleyClient extends RequestClient implements BenchClient {
   lastPingMs = Date.now() - Math.random() * HEARTBEAT_MS;
@@ -110,14 +97,6 @@ export class ParleyClient extends RequestClient implements BenchClient {
     if (f.t === 'pong') return;
     received.pushes++;
     if (typeof f.s === 'number') this.scheduleAck(f.s);
-  }
-
-  /** Request `i` answered: if it was a psend (an id from RECEIPT_BASE), its receipt; answers which. */
-  private receipted(i: number): boolean {
-    if (i < RECEIPT_BASE) return false;
-    received.replies++;
-    this.events.receipt?.(this, i - RECEIPT_BASE, performance.now());
-    return true;
   }
 
   private scheduleAck(s: number): void {

@@ -9,6 +9,10 @@
  * The adapter PUBLISHes every broadcast once; every node receives it (pattern subscription)
  * and delivers to its own members. A direct message to a user held by another node goes to the
  * user's room (`u:<uid>`, joined at hello), the usual way to reach a user across nodes.
+ *
+ * B2A (`--acks`): a direct message sent with an ack callback is emitted to its receiver with
+ * one too (`socket.timeout(…).emit(…, cb)`), and the sender's ack fires (`true`) when the
+ * receiver's client acknowledged it: a delivery receipt, as Parley's `hasPeerReceived`.
  */
 import http from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -18,6 +22,8 @@ const server = http.createServer();
 const io = new Server(server);
 const users = new Map<string, Socket>();
 const redisUrl = arg('--redis');
+const acks = process.argv.includes('--acks');
+const ACK_TIMEOUT_MS = 10_000;
 
 if (redisUrl) {
   // Imported here, so that B2 runs exactly the modules it ran before B2R existed.
@@ -50,8 +56,16 @@ io.on('connection', (socket) => {
   socket.on('pub', (r: string, d: string) => {
     socket.to(r).emit('msg', { r, f: uid, d, ts: Date.now() });
   });
-  socket.on('dm', (to: string, d: string) => {
+  socket.on('dm', (to: string, d: string, ack?: (received: boolean) => void) => {
     const local = users.get(to);
+    if (acks && ack) {
+      if (local)
+        local
+          .timeout(ACK_TIMEOUT_MS)
+          .emit('dm', { f: uid, d, ts: Date.now() }, (err: unknown) => ack(!err));
+      else ack(false);
+      return;
+    }
     if (local) local.emit('dm', { f: uid, d, ts: Date.now() });
     else if (redisUrl) io.to(`u:${to}`).emit('dm', { f: uid, d, ts: Date.now() });
   });

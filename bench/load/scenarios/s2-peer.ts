@@ -46,7 +46,7 @@ async function relay(ctx: Ctx, p: Params['s2']): Promise<ScenarioResult> {
   };
   const receivers = await ctx.connect(p.pairs, 'r', events, ctx.nodes - 1);
   const senders = await ctx.connect(p.pairs, 's', events, 0);
-  const parley = ctx.protocol === 'parley';
+  const receipted = ctx.receipts;
   let seq = 0;
   const send = (n: number) => {
     const k = n % p.pairs;
@@ -54,7 +54,7 @@ async function relay(ctx: Ctx, p: Params['s2']): Promise<ScenarioResult> {
     sentAt[s] = performance.now();
     senders[k]!.dm(receivers[k]!.uid, makePayload(s, ctx.params.payloadBytes), s);
   };
-  const settled = () => delivered === seq && (!parley || receipts === seq);
+  const settled = () => delivered === seq && (!receipted || receipts === seq);
   await sleep(300);
 
   // With webhooks on: the setup's login notices are delivered before anything is measured.
