@@ -1,6 +1,7 @@
 /**
  * Node inbox: the one broker topic of this node (`node/<id>`), on which other nodes send it
- * events for its users, receipts for its senders, kicks of its sessions and session handoffs.
+ * events for its users, receipts for its senders, kicks of its sessions, session handoffs, and
+ * word that a user it sent an event to is not on the node it was remembered on.
  * What arrives comes from other nodes — maybe of another version — so it is checked, and
  * nothing is thrown back into the broker.
  */
@@ -13,7 +14,7 @@ import type { Peers, ReceiptEvent } from './services/peers.js';
 import type { SessionMoves } from './session-moves.js';
 import type { Sessions } from './sessions.js';
 import { nodeTopic } from './topics.js';
-import type { UserEnvelope, UserRouter } from './user-router.js';
+import type { StaleLocation, UserEnvelope, UserRouter } from './user-router.js';
 
 const KICK_REASONS: ReadonlySet<unknown> = new Set<KickReason>([
   'REMOTE_LOGIN',
@@ -22,7 +23,8 @@ const KICK_REASONS: ReadonlySet<unknown> = new Set<KickReason>([
 ]);
 
 /** What arrives on a node's inbox topic. */
-export type NodeEvent = ReceiptEvent | KickEvent | UserEnvelope | TakeRequest | TakeReply;
+export type NodeEvent =
+  ReceiptEvent | KickEvent | UserEnvelope | StaleLocation | TakeRequest | TakeReply;
 
 export class NodeInbox {
   constructor(
@@ -58,6 +60,8 @@ export class NodeInbox {
         return this.moves.given(e);
       case 'u':
         return this.router.arrived(e);
+      case 'stale':
+        return this.router.staleLocation(e);
       case 'recv':
         return this.peers.onReceipt(e);
       case 'kick':
@@ -79,6 +83,8 @@ function isNodeEvent(p: unknown): p is NodeEvent {
         e.e !== null &&
         typeof (e.e as { t?: unknown }).t === 'string'
       );
+    case 'stale':
+      return typeof e.a === 'string' && typeof e.u === 'string' && typeof e.n === 'string';
     case 'recv':
       return typeof e.reply === 'object' && e.reply !== null && typeof e.recv === 'boolean';
     case 'kick':

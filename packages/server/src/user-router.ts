@@ -5,6 +5,10 @@
  * user), or straight to the local session when the user is here. An event that arrives after
  * its user left (moved on, or went offline) follows the user once; if nobody takes it, its
  * handler hears it without a holder (a peer message is then kept offline).
+ *
+ * Where a user of another node was found is remembered (UserLocations): the next event for it
+ * goes straight there, marked `via` this node, and a node it reaches without its user tells
+ * this one (`stale`) as it sends the event after the user.
  */
 import type { Backend } from './backend/backend.js';
 import type { Hub } from './hub.js';
@@ -12,6 +16,8 @@ import type { Logger } from './log.js';
 import type { Session } from './session.js';
 import type { UserEvent } from './service.js';
 import { nodeTopic } from './topics.js';
+import type { UserHolder } from './backend/user-registry.js';
+import { type Lookup, UserLocations } from './user-locations.js';
 
 /** What travels on a node topic for one of its users. */
 export interface UserEnvelope {
@@ -21,6 +27,17 @@ export interface UserEnvelope {
   e: UserEvent;
   /** Set once the event was forwarded (the user had moved): it is not forwarded again. */
   hop?: 1;
+  /** The sending node, when it used a remembered location: told if the user is not here. */
+  via?: string;
+}
+
+/** A node that got an event `via` a remembered location, and does not hold its user. */
+export interface StaleLocation {
+  t: 'stale';
+  a: string;
+  u: string;
+  /** The node that does not hold the user. */
+  n: string;
 }
 
 /**
@@ -34,8 +51,15 @@ export type UserEventHandler = (
   event: UserEvent,
 ) => void;
 
-/** Hears an event for (app, uid) about to go to `node` (see `UserRouter.watchAway`). */
-export type AwayWatcher = (node: string, app: string, uid: string, event: UserEvent) => void;
+/**
+ * Hears an event for (app, uid) about to go to `node` (see `UserRouter.watchAway`), and when
+ * such a publish reached nobody and the event goes elsewhere (`dropped`, before it is heard of
+ * again with its new node).
+ */
+export interface AwayWatcher {
+  routed(node: string, app: string, uid: string, event: UserEvent): void;
+  dropped(event: UserEvent): void;
+}
 
 export class UserRouter {
   private readonly handlers = new Map<string, UserEventHandler>();
@@ -43,6 +67,8 @@ export class UserRouter {
   private readonly away = new Map<string, AwayWatcher>();
   /** Users whose session is on its way here from another node: their events wait. */
   private readonly arriving = new Map<string, UserEnvelope[]>();
+  /** Where users of other nodes were last found. */
+  readonly locations = new UserLocations();
 
   constructor(
     private readonly backend: Backend,
@@ -77,23 +103,81 @@ export class UserRouter {
 
   /** As `toUser`, but 'unheard' when the node holding the user did not listen (it died). */
   async reach(app: string, uid: string, e: UserEvent, hop?: 1): Promise<number | 'unheard'> {
-    const holder = await this.backend.users.locateUser(app, uid);
+    if (hop) return this.publishTo(await this.backend.users.locateUser(app, uid), app, uid, e, hop);
+    const known = this.locations.get(app, uid);
+    if (typeof known !== 'string')
+      return this.publishTo(await this.lookUp(app, uid, known), app, uid, e);
+    const watcher = this.away.size > 0 ? this.away.get(e.t) : undefined;
+    watcher?.routed(known, app, uid, e);
+    const env: UserEnvelope = { t: 'u', a: app, u: uid, e, via: this.node };
+    const heard = await this.backend.broker.publish(nodeTopic(known), env);
+    if (heard > 0) return heard;
+    // Nobody listens on that node any more: the event goes where the registry says the user is
+    // now ('unheard' again if it still names that node, until the node is reaped).
+    this.locations.forgetNode(known);
+    watcher?.dropped(e);
+    return this.publishTo(await this.lookUp(app, uid, this.locations.get(app, uid)), app, uid, e);
+  }
+
+  /**
+   * Where (app, uid) is, from the registry: one lookup for every event that comes while it is
+   * under way (`pending`). The answer is kept before any of them resumes, and they resume in
+   * the order they came.
+   */
+  private lookUp(app: string, uid: string, pending: string | Lookup | undefined): Lookup {
+    if (pending !== undefined && typeof pending !== 'string') return pending;
+    const lookup: Lookup = this.backend.users.locateUser(app, uid).then(
+      (holder) => {
+        const node = holder && holder.node !== this.node ? holder.node : undefined;
+        this.locations.settled(app, uid, lookup, node);
+        return holder;
+      },
+      (err: unknown) => {
+        this.locations.settled(app, uid, lookup, undefined);
+        throw err;
+      },
+    );
+    this.locations.remember(app, uid, lookup);
+    return lookup;
+  }
+
+  /** Sends `e` to (app, uid) at `holder` (none: the user is offline). */
+  private async publishTo(
+    holder: UserHolder | undefined,
+    app: string,
+    uid: string,
+    e: UserEvent,
+    hop?: 1,
+  ): Promise<number | 'unheard'> {
     if (!holder) return 0;
     const env: UserEnvelope = hop
       ? { t: 'u', a: app, u: uid, e, hop }
-      : { t: 'u', a: app, u: uid, e };
+      : { t: 'u', a: app, u: uid, e, via: this.node };
     if (holder.node === this.node) return this.toLocalUser({ ...env, hop: 1 }) ? 1 : 0;
-    if (!hop && this.away.size > 0) this.away.get(e.t)?.(holder.node, app, uid, e);
+    if (!hop && this.away.size > 0) this.away.get(e.t)?.routed(holder.node, app, uid, e);
     const heard = await this.backend.broker.publish(nodeTopic(holder.node), env);
     return heard > 0 ? heard : 'unheard';
   }
 
   /** An envelope reached this node: to the user's session here, else after the user. */
   arrived(env: UserEnvelope): void {
-    if (!this.toLocalUser(env))
-      this.reroute(env).catch((err: unknown) =>
-        this.log.error({ err }, 'rerouting a user event failed'),
-      );
+    if (this.toLocalUser(env)) return;
+    if (env.via !== undefined && env.via !== this.node) {
+      const stale: StaleLocation = { t: 'stale', a: env.a, u: env.u, n: this.node };
+      this.backend.broker
+        .publish(nodeTopic(env.via), stale)
+        .catch((err: unknown) =>
+          this.log.warn({ err: String(err) }, 'telling a stale location failed'),
+        );
+    }
+    this.reroute(env).catch((err: unknown) =>
+      this.log.error({ err }, 'rerouting a user event failed'),
+    );
+  }
+
+  /** Node `e.n` does not hold the user: the location remembered for it is forgotten. */
+  staleLocation(e: StaleLocation): void {
+    this.locations.forget(e.a, e.u, e.n);
   }
 
   /**

@@ -44,9 +44,10 @@ export class ParkedPeers {
     /** How long messages for a user whose node died wait for the user (its resume window). */
     private readonly ttlMs: number,
   ) {
-    router.watchAway('msg', (node, app, uid, e) =>
-      this.away.routed(node, app, uid, e as PeerDelivery),
-    );
+    router.watchAway('msg', {
+      routed: (node, app, uid, e) => this.away.routed(node, app, uid, e as PeerDelivery),
+      dropped: (e) => void this.away.forget(e as PeerDelivery),
+    });
   }
 
   /**
