@@ -27,11 +27,11 @@ import {
   type ReliablePush,
   type RequestBody,
   type ResultOf,
-  type TimerHandle,
 } from '@parley/protocol';
 import { Timing } from './config.js';
 import { createRtmError, timeoutError, type RtmError } from './errors.js';
 import { Requests, type ApiCall, type Pending } from './requests.js';
+import { sweepOf } from './sweeps.js';
 import {
   builtinTransport,
   getTransport,
@@ -119,7 +119,8 @@ export class Connection {
   private lastRxMs = 0;
   private lastPingMs = 0;
   private retryAt = 0;
-  private sweepTimer: TimerHandle | undefined;
+  /** Whether the connection is in its clock's sweep (`sweeps.ts`). */
+  private sweeping = false;
   private ackScheduled = false;
   private tokenExpiredSignalled = false;
   private readonly clock: Clock;
@@ -371,15 +372,13 @@ export class Connection {
   }
 
   private startSweep(): void {
-    if (this.sweepTimer) return;
-    this.sweepTimer = this.clock.setInterval(
-      () => this.sweep(this.clock.now()),
-      Timing.sweepIntervalMs,
-    );
-    this.sweepTimer.unref?.();
+    if (this.sweeping) return;
+    this.sweeping = true;
+    sweepOf(this.clock).join(this);
   }
 
-  private sweep(now: number): void {
+  /** Checks every deadline of the connection (the clock's shared sweep calls it). */
+  sweep(now: number): void {
     if (this.state === 'CONNECTING' && this.loginWaiter && now >= this.loginWaiter.deadline) {
       const waiter = this.loginWaiter;
       this.loginWaiter = null;
@@ -433,8 +432,8 @@ export class Connection {
   /** The session is over: no socket, no sweep, every request failed. */
   private teardown(why: string): void {
     this.dropSocket();
-    this.clock.clear(this.sweepTimer);
-    this.sweepTimer = undefined;
+    sweepOf(this.clock).leave(this);
+    this.sweeping = false;
     this.requests.failAll(why);
     this.sid = null;
     this.lastSeq = 0;

@@ -86,6 +86,29 @@ describe('connection state', () => {
     await proxy.close();
   });
 
+  test('clients on one clock share one sweep timer, and each still times its own login out', async (t) => {
+    const proxy = await CutProxy.start(server.port);
+    t.after(() => proxy.close());
+    proxy.cut();
+    const clock = new ManualClock();
+    const timesOut = (c: ReturnType<typeof client>, uid: string) =>
+      assert.rejects(c.login({ uid }), (e: RtmError) => e.code === 9);
+    const a = client(proxy.url, { loginTimeoutMs: 1000, clock });
+    const b = client(proxy.url, { loginTimeoutMs: 2000, clock });
+    const c = client(proxy.url, { loginTimeoutMs: 1000, clock });
+    // Should an assertion fail, the logins still end (and with them the sockets).
+    t.after(() => Promise.all([a, b, c].map((x) => x.logout().catch(() => undefined))));
+    const logins = [timesOut(a, 'sweep-a'), timesOut(b, 'sweep-b'), timesOut(c, 'sweep-c')];
+    assert.equal(clock.pending, 1, 'one timer for the three clients');
+    await clock.advance(1000);
+    await Promise.all([logins[0], logins[2]]);
+    assert.equal(b.connectionState, 'CONNECTING');
+    assert.equal(clock.pending, 1, 'the sweep goes on for the one left');
+    await clock.advance(1000);
+    await logins[1];
+    assert.equal(clock.pending, 0, 'and stops with the last');
+  });
+
   test('logout while logging in rejects the login with ABORTED_BY_LOGOUT', async () => {
     const proxy = await CutProxy.start(server.port);
     proxy.cut();
