@@ -32,6 +32,7 @@ function pingSweep(): void {
 
 /** `{"t":"ok","i":` — the start of a request's success answer. */
 const OK_PREFIX = Buffer.from('{"t":"ok","i":');
+const OK = { t: 'ok' } as const;
 
 export class ParleyClient extends RequestClient implements BenchClient {
   lastPingMs = Date.now() - Math.random() * HEARTBEAT_MS;
@@ -83,12 +84,13 @@ export class ParleyClient extends RequestClient implements BenchClient {
     }
     // {"t":"pong",…}: one per heartbeat of every client, nothing to read in it.
     if (data[6] === 0x70 && data[7] === 0x6f && data[8] === 0x6e && data[9] === 0x67) return;
-    // A psend's receipt (`ok` with an id from RECEIPT_BASE): its id read by a byte scan.
-    if (
-      data.compare(OK_PREFIX, 0, OK_PREFIX.length, 0, OK_PREFIX.length) === 0 &&
-      this.receipted(digitsAt(data, OK_PREFIX.length))
-    )
+    // An `ok`: a psend's receipt (an id from RECEIPT_BASE) or a request's answer (the login's,
+    // S6's one frame to read per login); its id read by a byte scan, the rest not parsed.
+    if (data.compare(OK_PREFIX, 0, OK_PREFIX.length, 0, OK_PREFIX.length) === 0) {
+      const i = digitsAt(data, OK_PREFIX.length);
+      if (!this.receipted(i)) this.settle(i, OK);
       return;
+    }
     const f = JSON.parse(data.toString()) as { t: string; i?: number; s?: number };
     if ((f.t === 'ok' || f.t === 'err') && f.i !== undefined) {
       if (!this.receipted(f.i)) this.settle(f.i, f as Parameters<Reply>[0]);
