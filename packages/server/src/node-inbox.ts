@@ -81,7 +81,8 @@ function isNodeEvent(p: unknown): p is NodeEvent {
         typeof e.u === 'string' &&
         typeof e.e === 'object' &&
         e.e !== null &&
-        typeof (e.e as { t?: unknown }).t === 'string'
+        typeof (e.e as { t?: unknown }).t === 'string' &&
+        (e.via === undefined || typeof e.via === 'string')
       );
     case 'stale':
       return typeof e.a === 'string' && typeof e.u === 'string' && typeof e.n === 'string';

@@ -152,6 +152,8 @@ test('malformed events on a node topic are ignored: the node keeps serving', asy
     {},
     { t: 'u' },
     { t: 'u', a: APP, u: 'x', e: null },
+    { t: 'u', a: APP, u: 'x', e: { t: 'msg' }, via: 5 },
+    { t: 'stale', a: APP, u: 'x' },
     { t: 'given', rid: 1, state: 5 },
   ])
     await n1!.backend.broker.publish(topic, bad);
