@@ -38,10 +38,11 @@ export interface ConnectOptions {
 }
 
 /**
- * A direct message's request id (Parley's `psend`, B2A's ack id) is this plus the bench sequence of its message, so its receipt names
- * the message without a Map per client: one `set` and one `delete` per message kept garbage
- * alive through every scavenge of the generator (as P14 found in the server), and its pauses
- * (4–14 ms every ~180 ms in S2) were in the latencies measured.
+ * A direct message's request id (Parley's `psend`, B2A's ack id) is this plus the bench
+ * sequence of its message, so its receipt names the message without a Map per client: one
+ * `set` and one `delete` per message kept garbage alive through every scavenge of the
+ * generator (as P14 found in the server), and its pauses (4–14 ms every ~180 ms in S2) were in
+ * the latencies measured.
  */
 export const RECEIPT_BASE = 2 ** 30;
 
@@ -122,7 +123,10 @@ export abstract class RequestClient implements BenchClient {
     return this.await(i, `${frame.t} ${this.uid}`);
   }
 
-  /** Request `i` answered: if it was a direct message (an id from RECEIPT_BASE), its receipt; answers which. */
+  /**
+   * Request `i` answered: if it was a direct message (an id from RECEIPT_BASE), its receipt.
+   * Answers which.
+   */
   protected receipted(i: number): boolean {
     if (i < RECEIPT_BASE) return false;
     received.replies++;

@@ -130,9 +130,7 @@ class SocketIoClient extends RequestClient implements BenchClient {
       this.connected?.();
       this.connected = undefined;
     } else if (packet === 0x33 /* 3: ack */) {
-      let id = 0;
-      for (let p = 2; p < data.length && data[p]! >= 48 && data[p]! <= 57; p++)
-        id = id * 10 + data[p]! - 48;
+      const id = digitsAt(data, 2);
       if (!this.receipted(id)) this.settle(id, { t: 'ok' });
     } else received.pushes++;
   }

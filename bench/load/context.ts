@@ -67,7 +67,7 @@ export class Ctx {
     extra: Partial<ConnectOptions> = {},
     node = 0,
   ): ConnectOptions {
-    const acks = this.receipts && this.protocol === 'socketio';
+    const acks = this.job.server === 'b2a';
     return {
       url: this.job.urls[node]!,
       uid,

@@ -119,8 +119,6 @@ export class Connection {
   private lastRxMs = 0;
   private lastPingMs = 0;
   private retryAt = 0;
-  /** Whether the connection is in its clock's sweep (`sweeps.ts`). */
-  private sweeping = false;
   private ackScheduled = false;
   private tokenExpiredSignalled = false;
   private readonly clock: Clock;
@@ -372,8 +370,6 @@ export class Connection {
   }
 
   private startSweep(): void {
-    if (this.sweeping) return;
-    this.sweeping = true;
     sweepOf(this.clock).join(this);
   }
 
@@ -433,7 +429,6 @@ export class Connection {
   private teardown(why: string): void {
     this.dropSocket();
     sweepOf(this.clock).leave(this);
-    this.sweeping = false;
     this.requests.failAll(why);
     this.sid = null;
     this.lastSeq = 0;

@@ -19,6 +19,7 @@ class Sweep {
 
   constructor(private readonly clock: Clock) {}
 
+  /** Adds `m` (once: joining again changes nothing). */
   join(m: Swept): void {
     this.members.add(m);
     if (this.timer) return;
@@ -26,6 +27,7 @@ class Sweep {
     this.timer.unref?.();
   }
 
+  /** Removes `m`, if it is in; the timer stops with the last. */
   leave(m: Swept): void {
     if (!this.members.delete(m) || this.members.size > 0) return;
     this.clock.clear(this.timer);

@@ -9,12 +9,14 @@
  * Ticks wrap every 49.7 days; `msSince` is right while the interval is under 24.8 days, which
  * every interval measured this way is (login deadlines, liveness, the resume window).
  */
-let origin = Number.NaN;
+const ORIGIN = Date.now();
 
-/** `nowMs` (a clock's `now()`) as a tick. */
+/**
+ * `nowMs` (a clock's `now()`) as a tick. An injected clock far from the real time gives ticks
+ * that have wrapped; differences of two ticks of one clock are right all the same.
+ */
 export function tick(nowMs: number): number {
-  if (Number.isNaN(origin)) origin = nowMs;
-  return (nowMs - origin) | 0;
+  return (nowMs - ORIGIN) | 0;
 }
 
 /** Milliseconds from tick `then` to `nowMs`. */

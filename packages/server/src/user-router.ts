@@ -16,7 +16,6 @@ import type { Logger } from './log.js';
 import type { Session } from './session.js';
 import type { UserEvent } from './service.js';
 import { nodeTopic } from './topics.js';
-import type { UserHolder } from './backend/user-registry.js';
 import { type Lookup, UserLocations } from './user-locations.js';
 
 /** What travels on a node topic for one of its users. */
@@ -68,7 +67,7 @@ export class UserRouter {
   /** Users whose session is on its way here from another node: their events wait. */
   private readonly arriving = new Map<string, UserEnvelope[]>();
   /** Where users of other nodes were last found. */
-  readonly locations = new UserLocations();
+  private readonly locations = new UserLocations();
 
   constructor(
     private readonly backend: Backend,
@@ -103,20 +102,21 @@ export class UserRouter {
 
   /** As `toUser`, but 'unheard' when the node holding the user did not listen (it died). */
   async reach(app: string, uid: string, e: UserEvent, hop?: 1): Promise<number | 'unheard'> {
-    if (hop) return this.publishTo(await this.backend.users.locateUser(app, uid), app, uid, e, hop);
+    if (hop) {
+      const holder = await this.backend.users.locateUser(app, uid);
+      return this.publishTo(holder?.node, app, uid, e, hop);
+    }
     const known = this.locations.get(app, uid);
     if (typeof known !== 'string')
-      return this.publishTo(await this.lookUp(app, uid, known), app, uid, e);
-    const watcher = this.away.size > 0 ? this.away.get(e.t) : undefined;
-    watcher?.routed(known, app, uid, e);
-    const env: UserEnvelope = { t: 'u', a: app, u: uid, e, via: this.node };
-    const heard = await this.backend.broker.publish(nodeTopic(known), env);
-    if (heard > 0) return heard;
+      return this.publishTo((await this.lookUp(app, uid, known))?.node, app, uid, e);
+    const heard = await this.publishTo(known, app, uid, e);
+    if (heard !== 'unheard') return heard;
     // Nobody listens on that node any more: the event goes where the registry says the user is
     // now ('unheard' again if it still names that node, until the node is reaped).
     this.locations.forgetNode(known);
-    watcher?.dropped(e);
-    return this.publishTo(await this.lookUp(app, uid, this.locations.get(app, uid)), app, uid, e);
+    if (this.away.size > 0) this.away.get(e.t)?.dropped(e);
+    const holder = await this.lookUp(app, uid, this.locations.get(app, uid));
+    return this.publishTo(holder?.node, app, uid, e);
   }
 
   /**
@@ -141,21 +141,21 @@ export class UserRouter {
     return lookup;
   }
 
-  /** Sends `e` to (app, uid) at `holder` (none: the user is offline). */
+  /** Sends `e` to (app, uid) on `node` (none: the user is offline). */
   private async publishTo(
-    holder: UserHolder | undefined,
+    node: string | undefined,
     app: string,
     uid: string,
     e: UserEvent,
     hop?: 1,
   ): Promise<number | 'unheard'> {
-    if (!holder) return 0;
+    if (node === undefined) return 0;
     const env: UserEnvelope = hop
       ? { t: 'u', a: app, u: uid, e, hop }
       : { t: 'u', a: app, u: uid, e, via: this.node };
-    if (holder.node === this.node) return this.toLocalUser({ ...env, hop: 1 }) ? 1 : 0;
-    if (!hop && this.away.size > 0) this.away.get(e.t)?.routed(holder.node, app, uid, e);
-    const heard = await this.backend.broker.publish(nodeTopic(holder.node), env);
+    if (node === this.node) return this.toLocalUser({ ...env, hop: 1 }) ? 1 : 0;
+    if (!hop && this.away.size > 0) this.away.get(e.t)?.routed(node, app, uid, e);
+    const heard = await this.backend.broker.publish(nodeTopic(node), env);
     return heard > 0 ? heard : 'unheard';
   }
 
